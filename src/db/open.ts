@@ -1,0 +1,85 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import knexFactory from 'knex';
+import pg from 'pg';
+import { inTransaction } from './transaction.js';
+import { PgliteSessionPool } from './pglite-pool.js';
+import type { Database, SqlPool } from './types.js';
+
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
+  /** `dataDir: null` keeps everything in memory (tests). */
+  | { readonly kind: 'pglite'; readonly dataDir: string | null };
+
+const INT8 = 20;
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize) : openPglite(target.dataDir);
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    // A deadline on every statement: nothing a client sends may hold a connection forever.
+    statement_timeout: 60_000,
+    idle_in_transaction_session_timeout: 60_000,
+  });
+  // An idle client that loses its server emits here; without a listener Node would crash.
+  pool.on('error', () => undefined);
+  const sqlPool = pool as unknown as SqlPool;
+  const knex = knexFactory({ client: 'pg', connectionPool: pool });
+  return {
+    kind: 'postgres',
+    pool: sqlPool,
+    knex,
+    transaction: (work) => inTransaction(sqlPool, work),
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      client.on('error', () => onNotify());
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      await client.connect();
+      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      return async () => {
+        await client.end().catch(() => undefined);
+      };
+    },
+    async close() {
+      await knex.destroy();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string | null): Promise<Database> {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { pg_trgm },
+    // Match node-postgres: 64-bit integers arrive as strings, never as lossy numbers.
+    parsers: { [INT8]: (value: string) => value },
+  });
+  const pool = new PgliteSessionPool(pglite);
+  const knex = knexFactory({ client: 'pg', connectionPool: pool, version: '17' });
+  return {
+    kind: 'pglite',
+    pool,
+    knex,
+    transaction: (work) => inTransaction(pool, work),
+    async listen(channel, onNotify) {
+      return pglite.listen(channel, () => onNotify());
+    },
+    async close() {
+      await knex.destroy();
+      await pool.end();
+    },
+  };
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,69 @@
+type Unlisten = () => Promise<void>;
+
+const RECHECK_FIRST_MS = 5;
+const RECHECK_MAX_MS = 200;
+const POLL_WITHOUT_LISTEN_MS = 100;
+
+/**
+ * Turns NOTIFY wake-ups into "wait until the log has moved". A notification can arrive while the
+ * new event is still held back by an older open transaction, so after one we re-check on a short,
+ * growing interval rather than waiting for the next notification. Without LISTEN we poll.
+ */
+export class AppendSignal {
+  private generation = 0;
+  private readonly waiters = new Set<() => void>();
+  private listening: Promise<Unlisten | null> | null = null;
+  private closed = false;
+
+  constructor(private readonly listen: (onNotify: () => void) => Promise<Unlisten>) {}
+
+  async waitUntil(hasMoved: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    const canListen = (await this.ensureListening()) !== null;
+    const deadline = Date.now() + timeoutMs;
+    let recheckMs = canListen ? 0 : POLL_WITHOUT_LISTEN_MS;
+    while (!signal?.aborted && !this.closed) {
+      const seen = this.generation;
+      if (await hasMoved()) return true;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      if (this.generation !== seen) continue;
+      const notified = await this.nextNotification(recheckMs > 0 ? Math.min(recheckMs, remaining) : remaining, signal);
+      if (notified) recheckMs = RECHECK_FIRST_MS;
+      else if (recheckMs > 0) recheckMs = Math.min(recheckMs * 2, canListen ? RECHECK_MAX_MS : POLL_WITHOUT_LISTEN_MS);
+    }
+    return false;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const wake of this.waiters) wake();
+    const unlisten = await this.listening;
+    if (unlisten) await unlisten();
+  }
+
+  private ensureListening(): Promise<Unlisten | null> {
+    this.listening ??= this.listen(() => this.notify()).catch(() => null);
+    return this.listening;
+  }
+
+  private notify(): void {
+    this.generation += 1;
+    for (const wake of this.waiters) wake();
+  }
+
+  private nextNotification(timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (notified: boolean) => {
+        clearTimeout(timer);
+        this.waiters.delete(onNotify);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(notified);
+      };
+      const onNotify = () => finish(true);
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.waiters.add(onNotify);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}

@@ -1,0 +1,300 @@
+import type { Database, SqlSession } from '../../db/types.js';
+import { catchUpSubscription } from '../catch-up.js';
+import { StreamDeletedError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  JsonObject,
+  LogFilter,
+  LogPosition,
+  NewEvent,
+  ReadAllOptions,
+  ReadAllPage,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamInfo,
+  SubscribeOptions,
+  SubscriptionItem,
+} from '../types.js';
+import { comparePositions, LOG_START, streamCategory } from '../types.js';
+import { AppendSignal } from './append-signal.js';
+
+const APPEND_CHANNEL = 'es_appended';
+
+interface EventRow {
+  txid: string;
+  seq: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  data: JsonObject | null;
+  metadata: JsonObject | null;
+  recorded_at: Date;
+  matches?: boolean;
+}
+
+/**
+ * Event store on PostgreSQL (a server through pg, or PGlite in-process).
+ *
+ * Appends take the stream row as a compare-and-set on its revision, then insert the events in one
+ * statement; both in one transaction. Global reads follow (txid, seq) below the oldest running
+ * transaction: see the migration for why that order, not seq alone, is gap-safe.
+ */
+export class PostgresEventStore implements EventStore {
+  readonly name: string;
+  private readonly signal: AppendSignal;
+
+  constructor(private readonly db: Database) {
+    this.name = db.kind === 'pglite' ? 'postgres (PGlite)' : 'postgres';
+    this.signal = new AppendSignal((onNotify) => db.listen(APPEND_CHANNEL, onNotify));
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new RangeError('append needs at least one event');
+    return this.db.transaction(async (tx) => {
+      if (expected === 'any') {
+        const repeat = await findRepeat(tx, streamId, events, null);
+        if (repeat) return repeat;
+      }
+      const head = await claimRevisions(tx, streamId, events.length, expected);
+      if (head === null) {
+        const repeat = await findRepeat(tx, streamId, events, firstRevisionExpected(expected));
+        if (repeat) return repeat;
+        throw await explainRefusal(tx, streamId, expected);
+      }
+      const first = head - events.length + 1;
+      const inserted = await tx.query<{ txid: string; seq: string }>(
+        `INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata)
+         SELECT $1, $2::bigint + e.ord - 1, (e.value->>'id')::uuid, e.value->>'type', $3, e.value->'data', e.value->'metadata'
+         FROM jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
+         RETURNING txid::text AS txid, seq::text AS seq`,
+        [streamId, first, streamCategory(streamId), JSON.stringify(events)],
+      );
+      return { nextExpectedRevision: head, position: lastPosition(inserted.rows) };
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? Number.MAX_SAFE_INTEGER : 0);
+    const limit = options.maxCount ?? 1_000_000;
+    const result = await this.db.pool.query<EventRow>(
+      `SELECT e.txid::text AS txid, e.seq::text AS seq, e.stream_id, e.revision::text AS revision,
+              e.event_id::text AS event_id, e.event_type, e.data, e.metadata, e.recorded_at
+       FROM es_events e JOIN es_streams s ON s.stream_id = e.stream_id
+       WHERE e.stream_id = $1 AND ($2::boolean OR s.deleted_at IS NULL)
+         AND e.revision ${backwards ? '<=' : '>='} $3
+       ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'}
+       LIMIT $4`,
+      [streamId, options.includeDeleted === true, from, limit],
+    );
+    return result.rows.map(toRecordedEvent);
+  }
+
+  async streamInfo(streamId: string): Promise<StreamInfo | null> {
+    const result = await this.db.pool.query<{ revision: string; deleted: boolean }>(
+      'SELECT revision::text AS revision, deleted_at IS NOT NULL AS deleted FROM es_streams WHERE stream_id = $1',
+      [streamId],
+    );
+    const row = result.rows[0];
+    return row ? { revision: Number(row.revision), deleted: row.deleted } : null;
+  }
+
+  async readAll(options: ReadAllOptions): Promise<ReadAllPage> {
+    const after = options.after ?? LOG_START;
+    const filter = filterSql(options.filter, 4);
+    const result = await this.db.pool.query<EventRow>(
+      `SELECT txid::text AS txid, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
+              event_type, recorded_at, ${filter.sql} AS matches,
+              CASE WHEN ${filter.sql} THEN data END AS data,
+              CASE WHEN ${filter.sql} THEN metadata END AS metadata
+       FROM es_events
+       WHERE (txid, seq) > ($1::text::xid8, $2::bigint)
+         AND txid < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY txid, seq
+       LIMIT $3`,
+      [after.commit.toString(), after.prepare.toString(), options.maxCount, ...filter.values],
+    );
+    const rows = result.rows;
+    const last = rows.at(-1);
+    return {
+      events: rows.filter((row) => row.matches === true).map(toRecordedEvent),
+      cursor: last ? positionOf(last) : after,
+      isEnd: rows.length < options.maxCount,
+    };
+  }
+
+  subscribe(options: SubscribeOptions): AsyncIterable<SubscriptionItem> {
+    return catchUpSubscription(this, options);
+  }
+
+  async headPosition(): Promise<LogPosition> {
+    const result = await this.db.pool.query<{ txid: string; seq: string }>(
+      `SELECT txid::text AS txid, seq::text AS seq FROM es_events
+       WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY txid DESC, seq DESC LIMIT 1`,
+    );
+    const row = result.rows[0];
+    return row ? positionOf(row) : LOG_START;
+  }
+
+  async softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const info = await lockStream(tx, streamId);
+      if (!info) {
+        if (expected === 'any' || expected === 'no_stream') return;
+        throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
+      }
+      if (info.deleted) throw new StreamDeletedError(streamId);
+      if (expected === 'no_stream' || (typeof expected === 'number' && expected !== info.revision)) {
+        throw new WrongExpectedRevisionError(streamId, expected, info.revision);
+      }
+      await tx.query('UPDATE es_streams SET deleted_at = now(), updated_at = now() WHERE stream_id = $1', [streamId]);
+    });
+  }
+
+  async undeleteStream(streamId: string): Promise<void> {
+    const result = await this.db.pool.query(
+      'UPDATE es_streams SET deleted_at = NULL, updated_at = now() WHERE stream_id = $1',
+      [streamId],
+    );
+    if (result.rowCount === 0) throw new StreamNotFoundError(streamId);
+  }
+
+  async waitForAppend(after: LogPosition, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return this.signal.waitUntil(async () => comparePositions(await this.headPosition(), after) > 0, timeoutMs, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.signal.close();
+  }
+}
+
+/** Moves the stream's head by `count` if it matches the expectation; returns the new head or null. */
+async function claimRevisions(tx: SqlSession, streamId: string, count: number, expected: ExpectedRevision): Promise<number | null> {
+  let result;
+  switch (expected) {
+    case 'no_stream':
+      result = await tx.query<{ revision: string }>(
+        `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
+         ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text AS revision`,
+        [streamId, streamCategory(streamId), count],
+      );
+      break;
+    case 'any':
+      result = await tx.query<{ revision: string }>(
+        `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $3::bigint, updated_at = now()
+           WHERE es_streams.deleted_at IS NULL
+         RETURNING revision::text AS revision`,
+        [streamId, streamCategory(streamId), count],
+      );
+      break;
+    case 'stream_exists':
+      result = await tx.query<{ revision: string }>(
+        `UPDATE es_streams SET revision = revision + $2::bigint, updated_at = now()
+         WHERE stream_id = $1 AND deleted_at IS NULL RETURNING revision::text AS revision`,
+        [streamId, count],
+      );
+      break;
+    default:
+      result = await tx.query<{ revision: string }>(
+        `UPDATE es_streams SET revision = $2::bigint + $3::bigint, updated_at = now()
+         WHERE stream_id = $1 AND revision = $2::bigint AND deleted_at IS NULL RETURNING revision::text AS revision`,
+        [streamId, expected, count],
+      );
+  }
+  const row = result.rows[0];
+  return row ? Number(row.revision) : null;
+}
+
+function firstRevisionExpected(expected: ExpectedRevision): number | null {
+  if (expected === 'no_stream') return 0;
+  if (typeof expected === 'number') return expected + 1;
+  return null;
+}
+
+/**
+ * EventStoreDB's idempotence: the same event ids, already written where this append would have put
+ * them (or anywhere in the stream, for `any`), make the append a successful no-op.
+ */
+async function findRepeat(
+  tx: SqlSession,
+  streamId: string,
+  events: readonly NewEvent[],
+  firstRevision: number | null,
+): Promise<AppendResult | null> {
+  const found = await tx.query<{ event_id: string; revision: string; txid: string; seq: string }>(
+    `SELECT event_id::text AS event_id, revision::text AS revision, txid::text AS txid, seq::text AS seq
+     FROM es_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY revision`,
+    [streamId, events.map((event) => event.id)],
+  );
+  if (found.rows.length === 0) return null;
+  const start = firstRevision ?? Number(found.rows[0]!.revision);
+  const inPlace =
+    found.rows.length === events.length &&
+    events.every((event, index) => {
+      const row = found.rows[index];
+      return row !== undefined && row.event_id === event.id.toLowerCase() && Number(row.revision) === start + index;
+    });
+  if (!inPlace) return null;
+  const last = found.rows.at(-1)!;
+  return { nextExpectedRevision: Number(last.revision), position: positionOf(last) };
+}
+
+async function explainRefusal(tx: SqlSession, streamId: string, expected: ExpectedRevision): Promise<Error> {
+  const info = await lockStream(tx, streamId);
+  if (info?.deleted) return new StreamDeletedError(streamId);
+  return new WrongExpectedRevisionError(streamId, expected, info ? info.revision : 'no_stream');
+}
+
+async function lockStream(tx: SqlSession, streamId: string): Promise<StreamInfo | null> {
+  const result = await tx.query<{ revision: string; deleted: boolean }>(
+    'SELECT revision::text AS revision, deleted_at IS NOT NULL AS deleted FROM es_streams WHERE stream_id = $1 FOR UPDATE',
+    [streamId],
+  );
+  const row = result.rows[0];
+  return row ? { revision: Number(row.revision), deleted: row.deleted } : null;
+}
+
+function filterSql(filter: LogFilter | undefined, firstParameter: number): { sql: string; values: unknown[] } {
+  const clauses: string[] = [];
+  const values: unknown[] = [];
+  if (filter?.categories && filter.categories.length > 0) {
+    values.push(filter.categories);
+    clauses.push(`category = ANY($${firstParameter + values.length - 1}::text[])`);
+  }
+  if (filter?.eventTypes && filter.eventTypes.length > 0) {
+    values.push(filter.eventTypes);
+    clauses.push(`event_type = ANY($${firstParameter + values.length - 1}::text[])`);
+  }
+  return { sql: clauses.length === 0 ? 'true' : `(${clauses.join(' AND ')})`, values };
+}
+
+function positionOf(row: { txid: string; seq: string }): LogPosition {
+  return { commit: BigInt(row.txid), prepare: BigInt(row.seq) };
+}
+
+function lastPosition(rows: ReadonlyArray<{ txid: string; seq: string }>): LogPosition {
+  let last = positionOf(rows[0]!);
+  for (const row of rows) {
+    const position = positionOf(row);
+    if (comparePositions(position, last) > 0) last = position;
+  }
+  return last;
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    type: row.event_type,
+    data: row.data ?? {},
+    metadata: row.metadata ?? {},
+    streamId: row.stream_id,
+    revision: Number(row.revision),
+    position: positionOf(row),
+    recordedAt: row.recorded_at,
+  };
+}

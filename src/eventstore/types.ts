@@ -1,0 +1,140 @@
+/**
+ * The event store port. Two adapters implement it (PostgreSQL/PGlite and EventStoreDB) and both
+ * must pass test/eventstore/contract.ts.
+ */
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * A place in the global log, compared lexicographically: first `commit`, then `prepare`.
+ * PostgreSQL: commit = the appending transaction's id (xid8), prepare = the event's sequence number.
+ * EventStoreDB: its own commit/prepare positions. Events of one transaction share `commit`.
+ */
+export interface LogPosition {
+  readonly commit: bigint;
+  readonly prepare: bigint;
+}
+
+export const LOG_START: LogPosition = Object.freeze({ commit: 0n, prepare: 0n });
+
+export function comparePositions(a: LogPosition, b: LogPosition): -1 | 0 | 1 {
+  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
+  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
+  return 0;
+}
+
+export function formatPosition(p: LogPosition): string {
+  return `${p.commit}/${p.prepare}`;
+}
+
+export function parsePosition(text: string): LogPosition | null {
+  const match = /^(\d{1,20})\/(\d{1,20})$/.exec(text);
+  if (!match) return null;
+  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+}
+
+/** What a stream must look like for an append to go through. */
+export type ExpectedRevision = 'no_stream' | 'stream_exists' | 'any' | number;
+
+export interface NewEvent {
+  /** A UUID chosen by the caller; appending the same ids again is a no-op (idempotent append). */
+  readonly id: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+export interface RecordedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+  readonly streamId: string;
+  /** 0-based index of the event within its stream. */
+  readonly revision: number;
+  readonly position: LogPosition;
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  readonly nextExpectedRevision: number;
+  /** Position of the last event appended (or already there, for an idempotent repeat). */
+  readonly position: LogPosition;
+}
+
+export interface ReadStreamOptions {
+  readonly direction?: 'forwards' | 'backwards';
+  /** Inclusive start; defaults to the first event (forwards) or the last (backwards). */
+  readonly fromRevision?: number;
+  readonly maxCount?: number;
+  /** Soft-deleted streams read as empty unless this is set (what auditors use). */
+  readonly includeDeleted?: boolean;
+}
+
+export interface LogFilter {
+  /** Stream category: the part of the stream id before the first '-' (`ticket-<uuid>` → `ticket`). */
+  readonly categories?: readonly string[];
+  readonly eventTypes?: readonly string[];
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after this position. Defaults to the start of the log. */
+  readonly after?: LogPosition;
+  readonly maxCount: number;
+  readonly filter?: LogFilter;
+}
+
+export interface ReadAllPage {
+  readonly events: RecordedEvent[];
+  /**
+   * Where the next read continues from. With a filter this moves past events that did not match,
+   * so a filtered reader never rescans them.
+   */
+  readonly cursor: LogPosition;
+  /** True when nothing visible lies after `cursor` yet. */
+  readonly isEnd: boolean;
+}
+
+export interface SubscribeOptions {
+  readonly after?: LogPosition;
+  readonly filter?: LogFilter;
+  readonly signal: AbortSignal;
+}
+
+/** A subscription yields events in log order and says once when it has caught up with the head. */
+export type SubscriptionItem =
+  | { readonly kind: 'event'; readonly event: RecordedEvent }
+  | { readonly kind: 'caught_up'; readonly position: LogPosition };
+
+export interface StreamInfo {
+  readonly revision: number;
+  readonly deleted: boolean;
+}
+
+export interface EventStore {
+  readonly name: string;
+  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** null when the stream has never been written. */
+  streamInfo(streamId: string): Promise<StreamInfo | null>;
+  readAll(options: ReadAllOptions): Promise<ReadAllPage>;
+  subscribe(options: SubscribeOptions): AsyncIterable<SubscriptionItem>;
+  /** Position of the last visible event of the log (LOG_START when empty). */
+  headPosition(): Promise<LogPosition>;
+  /** Hides the stream from normal reads; its events stay in the log. Never a tombstone. */
+  softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void>;
+  undeleteStream(streamId: string): Promise<void>;
+  /**
+   * Resolves true as soon as the visible log extends past `after`, false after `timeoutMs` (or on abort).
+   * Followers call it when a read came back empty, instead of polling in a tight loop.
+   */
+  waitForAppend(after: LogPosition, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export function streamCategory(streamId: string): string {
+  const dash = streamId.indexOf('-');
+  return dash === -1 ? streamId : streamId.slice(0, dash);
+}

@@ -1,0 +1,24 @@
+import type { Knex } from 'knex';
+import * as eventStore from './20261125_001_event_store.js';
+import * as projectionCheckpoints from './20261125_002_projection_checkpoints.js';
+
+interface Migration {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+/** Listed here rather than read from a folder, so the same list works from src/ under tsx and from dist/. */
+const migrations: ReadonlyArray<readonly [string, Migration]> = [
+  ['20261125_001_event_store', eventStore],
+  ['20261125_002_projection_checkpoints', projectionCheckpoints],
+];
+
+const source: Knex.MigrationSource<readonly [string, Migration]> = {
+  getMigrations: () => Promise.resolve([...migrations]),
+  getMigrationName: ([name]) => name,
+  getMigration: ([, migration]) => Promise.resolve(migration),
+};
+
+export async function migrateToLatest(knex: Knex): Promise<void> {
+  await knex.migrate.latest({ migrationSource: source });
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase } from '../../src/db/open.js';
+import type { Database } from '../../src/db/types.js';
+import { migrateToLatest } from '../../src/migrations/index.js';
+
+export interface TestDatabase {
+  readonly db: Database;
+  /** Connection string of a real server's throw-away database; null on PGlite. */
+  readonly url: string | null;
+  drop(): Promise<void>;
+}
+
+/** The real server under test, when the run was given one (the second CI pass). */
+export const serverUrl: string | null = process.env.DATABASE_URL ?? null;
+
+/**
+ * A fresh, migrated database: a database of its own (random name) on the real server when
+ * DATABASE_URL is set, so runs on one machine never collide; otherwise an in-memory PGlite.
+ */
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  if (!serverUrl) {
+    const db = await openDatabase({ kind: 'pglite', dataDir: null });
+    await migrateToLatest(db.knex);
+    return { db, url: null, drop: () => db.close() };
+  }
+  const name = `itsm_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = withDatabase(serverUrl, name);
+  const db = await openDatabase({ kind: 'postgres', url, poolSize: options.poolSize ?? 10 });
+  await migrateToLatest(db.knex);
+  return {
+    db,
+    url,
+    async drop() {
+      await db.close();
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl ?? undefined });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
