@@ -21,7 +21,8 @@ export async function up(knex: Knex): Promise<void> {
     );
     CREATE TABLE es_events (
       seq          bigserial NOT NULL,
-      txid         xid8 NOT NULL DEFAULT pg_current_xact_id(),
+      -- The appending transaction's xid8, stored as bigint so positions bind and compare as plain integers.
+      txid         bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint,
       stream_id    text NOT NULL,
       revision     bigint NOT NULL,
       event_id     uuid NOT NULL,

@@ -101,6 +101,15 @@ export function eventStoreContract(label: string, open: () => Promise<StoreUnder
     assert.equal((await store(context).readStream(stream)).map((e) => e.type), ['A', 'B', 'C', 'D']);
   });
 
+  test('recognises a repeated append deep into a long stream', async (context) => {
+    const stream = streamName();
+    await store(context).appendToStream(stream, Array.from({ length: 12 }, (_, i) => newEvent(`E${i}`)), 'no_stream');
+    const tail = [newEvent('T1'), newEvent('T2')];
+    const first = await store(context).appendToStream(stream, tail, 11);
+    assert.equal(await store(context).appendToStream(stream, tail, 11), first);
+    assert.is((await store(context).readStream(stream)).length, 14);
+  });
+
   test('reads a stream forwards or backwards from a revision, bounded by maxCount', async (context) => {
     const stream = streamName();
     await store(context).appendToStream(stream, ['A', 'B', 'C', 'D', 'E'].map((type) => newEvent(type)), 'no_stream');

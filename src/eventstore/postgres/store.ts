@@ -35,6 +35,9 @@ interface EventRow {
   matches?: boolean;
 }
 
+// ORDER BY names the table's columns: an unqualified `txid` would sort by the text alias in the
+// select list, and '1000' sorts before '999'.
+
 /**
  * Event store on PostgreSQL (a server through pg, or PGlite in-process).
  *
@@ -111,9 +114,9 @@ export class PostgresEventStore implements EventStore {
               CASE WHEN ${filter.sql} THEN data END AS data,
               CASE WHEN ${filter.sql} THEN metadata END AS metadata
        FROM es_events
-       WHERE (txid, seq) > ($1::text::xid8, $2::bigint)
-         AND txid < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY txid, seq
+       WHERE (txid, seq) > ($1::bigint, $2::bigint)
+         AND txid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+       ORDER BY es_events.txid, es_events.seq
        LIMIT $3`,
       [after.commit.toString(), after.prepare.toString(), options.maxCount, ...filter.values],
     );
@@ -133,8 +136,8 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<LogPosition> {
     const result = await this.db.pool.query<{ txid: string; seq: string }>(
       `SELECT txid::text AS txid, seq::text AS seq FROM es_events
-       WHERE txid < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY txid DESC, seq DESC LIMIT 1`,
+       WHERE txid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+       ORDER BY es_events.txid DESC, es_events.seq DESC LIMIT 1`,
     );
     const row = result.rows[0];
     return row ? positionOf(row) : LOG_START;
@@ -228,7 +231,7 @@ async function findRepeat(
 ): Promise<AppendResult | null> {
   const found = await tx.query<{ event_id: string; revision: string; txid: string; seq: string }>(
     `SELECT event_id::text AS event_id, revision::text AS revision, txid::text AS txid, seq::text AS seq
-     FROM es_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY revision`,
+     FROM es_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY es_events.revision`,
     [streamId, events.map((event) => event.id)],
   );
   if (found.rows.length === 0) return null;

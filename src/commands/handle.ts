@@ -1,0 +1,101 @@
+import type { Decider, DomainEvent } from '../domain/decider.js';
+import { ConcurrencyError, ConflictError, NotFoundError } from '../domain/errors.js';
+import { StreamDeletedError, WrongExpectedRevisionError } from '../eventstore/errors.js';
+import type { EventStore, LogPosition, RecordedEvent } from '../eventstore/types.js';
+import type { CommandContext } from './metadata.js';
+import { metadataFor } from './metadata.js';
+
+const PAGE = 1_000;
+
+export interface CommandDependencies {
+  readonly store: EventStore;
+  readonly newId: () => string;
+  /** How many times a lost race is re-decided on fresh state before answering 409. */
+  readonly maxRetries?: number;
+}
+
+export interface CommandOptions {
+  /** The client's If-Match: the stream revision it decided on. Stale → ConcurrencyError, no retry. */
+  readonly expectedVersion?: number;
+  /** Refuse to act on a stream that does not exist yet (every command but a creation). */
+  readonly mustExist?: boolean;
+}
+
+export interface CommandResult<State, Event> {
+  readonly state: State;
+  readonly events: readonly Event[];
+  /** Stream revision after the command; -1 when nothing exists. */
+  readonly version: number;
+  /** Where the last appended event sits in the log; null when the command appended nothing. */
+  readonly position: LogPosition | null;
+}
+
+/**
+ * The one command handler: read the stream, fold it, decide, append with the expected revision.
+ * A lost race is re-decided on the new state a few times; a stale If-Match is not, since the
+ * client decided on what it saw.
+ */
+export async function handleCommand<State, Command, Event extends DomainEvent>(
+  dependencies: CommandDependencies,
+  decider: Decider<State, Command, Event>,
+  streamId: string,
+  command: Command,
+  context: CommandContext,
+  options: CommandOptions = {},
+): Promise<CommandResult<State, Event>> {
+  const attempts = 1 + (dependencies.maxRetries ?? 3);
+  for (let attempt = 1; ; attempt += 1) {
+    const { state, version } = await loadAggregate(dependencies.store, decider, streamId);
+    if (options.mustExist && version < 0) throw new NotFoundError(`${streamId} not found`);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
+      throw new ConcurrencyError(`version ${options.expectedVersion} is stale; the current version is ${version}`, version);
+    }
+    const events = decider.decide(command, state);
+    if (events.length === 0) return { state, events, version, position: null };
+    const metadata = metadataFor(context);
+    try {
+      const appended = await dependencies.store.appendToStream(
+        streamId,
+        events.map((event) => ({ id: dependencies.newId(), type: event.type, data: event.data, metadata })),
+        version < 0 ? 'no_stream' : version,
+      );
+      return { state: events.reduce(decider.evolve, state), events, version: appended.nextExpectedRevision, position: appended.position };
+    } catch (error) {
+      if (error instanceof StreamDeletedError) throw new NotFoundError(`${streamId} not found`);
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      const current = typeof error.actual === 'number' ? error.actual : -1;
+      if (options.expectedVersion !== undefined) {
+        throw new ConcurrencyError(`version ${options.expectedVersion} is stale; the current version is ${current}`, current);
+      }
+      if (attempt >= attempts) throw new ConflictError(`${streamId} kept changing while the command was decided; try again`);
+    }
+  }
+}
+
+/** Folds a whole stream, page by page, so a long stream is never read in one go. */
+export async function loadAggregate<State, Command, Event extends DomainEvent>(
+  store: EventStore,
+  decider: Decider<State, Command, Event>,
+  streamId: string,
+  until?: (event: RecordedEvent) => boolean,
+): Promise<{ state: State; version: number }> {
+  let state = decider.initialState();
+  let version = -1;
+  for (;;) {
+    const page = await store.readStream(streamId, { fromRevision: version + 1, maxCount: PAGE });
+    for (const recorded of page) {
+      if (until && !until(recorded)) return { state, version };
+      state = decider.evolve(state, asDomainEvent<Event>(recorded));
+      version = recorded.revision;
+    }
+    if (page.length < PAGE) return { state, version };
+  }
+}
+
+/**
+ * Only our command handler writes these streams, through the aggregate's own event union, so a
+ * recorded event's type and data are that union's by construction.
+ */
+function asDomainEvent<Event extends DomainEvent>(recorded: RecordedEvent): Event {
+  return { type: recorded.type, data: recorded.data } as Event;
+}

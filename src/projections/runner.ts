@@ -1,0 +1,223 @@
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Database } from '../db/types.js';
+import type { EventStore, LogPosition } from '../eventstore/types.js';
+import { comparePositions, formatPosition } from '../eventstore/types.js';
+import { advanceCheckpoint, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint, tryLockProjection } from './checkpoints.js';
+import type { Projection, ProjectionLag } from './types.js';
+
+export interface ProjectionRunnerOptions {
+  readonly db: Database;
+  readonly store: EventStore;
+  readonly projections: readonly Projection[];
+  readonly logger: Logger;
+  readonly batchSize?: number;
+  /** How long an idle runner waits for an append before looking again anyway. */
+  readonly idleWaitMs?: number;
+}
+
+type BatchOutcome = 'applied' | 'idle' | 'contended';
+
+const LAG_COUNT_CAP = 10_000;
+
+/**
+ * Feeds each projection from the global log in batches. A batch's rows and its checkpoint commit
+ * in one transaction, so a crash never applies an event twice nor skips one; a batch whose
+ * checkpoint moved underneath it (another runner) is thrown away and re-read.
+ */
+export class ProjectionRunner {
+  private readonly byName: ReadonlyMap<string, Projection>;
+  private readonly progress = new EventEmitter();
+  private readonly batchSize: number;
+  private readonly idleWaitMs: number;
+  private controller: AbortController | null = null;
+  private loops: Promise<void>[] = [];
+
+  constructor(private readonly options: ProjectionRunnerOptions) {
+    this.byName = new Map(options.projections.map((projection) => [projection.name, projection]));
+    this.batchSize = options.batchSize ?? 500;
+    this.idleWaitMs = options.idleWaitMs ?? 1_000;
+    this.progress.setMaxListeners(0);
+  }
+
+  get names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Creates missing tables and rebuilds any projection whose version changed. */
+  async prepare(): Promise<void> {
+    const { knex } = this.options.db;
+    for (const projection of this.byName.values()) {
+      await knex.transaction(async (trx) => {
+        await lockProjection(trx, projection.name);
+        const checkpoint = await readCheckpoint(trx, projection.name, true);
+        if (checkpoint?.version === projection.version) return;
+        this.options.logger.info({ projection: projection.name, from: checkpoint?.version ?? null, to: projection.version }, 'projection (re)created');
+        await projection.dropTables(trx);
+        await projection.createTables(trx);
+        await resetCheckpoint(trx, projection.name, projection.version);
+      });
+    }
+  }
+
+  /** Runs every projection until stop(). */
+  start(): void {
+    if (this.controller) return;
+    const controller = new AbortController();
+    this.controller = controller;
+    this.loops = [...this.byName.values()].map((projection) => this.follow(projection, controller.signal));
+  }
+
+  /** Lets the batch in flight commit, then stops. */
+  async stop(): Promise<void> {
+    this.controller?.abort();
+    this.controller = null;
+    await Promise.allSettled(this.loops);
+    this.loops = [];
+  }
+
+  /** Applies everything visible now, then returns: what a CLI rebuild and tests use. */
+  async catchUp(names: readonly string[] = this.names): Promise<void> {
+    for (const name of names) {
+      const projection = this.projection(name);
+      for (;;) {
+        const outcome = await this.runBatch(projection);
+        if (outcome === 'idle') break;
+        if (outcome === 'contended') await sleep(20);
+      }
+    }
+  }
+
+  /** Drops the projection's tables and replays the whole log into fresh ones. */
+  async rebuild(name: string): Promise<void> {
+    const projection = this.projection(name);
+    await this.options.db.knex.transaction(async (trx) => {
+      await lockProjection(trx, projection.name);
+      await projection.dropTables(trx);
+      await projection.createTables(trx);
+      await resetCheckpoint(trx, projection.name, projection.version);
+    });
+    await this.catchUp([name]);
+  }
+
+  /**
+   * Resolves true once every named projection has passed `position` (read-your-writes), false
+   * after `timeoutMs`. Reads the checkpoints table, so it also sees runners in other processes.
+   */
+  async waitFor(position: LogPosition, timeoutMs: number, names: readonly string[] = this.names): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const checkpoints = await readAllCheckpoints(this.options.db.knex);
+      const done = names.every((name) => {
+        const checkpoint = checkpoints.get(name);
+        return checkpoint !== undefined && comparePositions(checkpoint.position, position) >= 0;
+      });
+      if (done) return true;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      await this.nextProgress(Math.min(remaining, 50));
+    }
+  }
+
+  async lag(): Promise<ProjectionLag[]> {
+    const head = await this.options.store.headPosition();
+    const checkpoints = await readAllCheckpoints(this.options.db.knex);
+    const report: ProjectionLag[] = [];
+    for (const projection of this.byName.values()) {
+      const checkpoint = checkpoints.get(projection.name);
+      const position = checkpoint?.position ?? { commit: 0n, prepare: 0n };
+      const pending = await this.options.store.readAll({
+        after: position,
+        maxCount: LAG_COUNT_CAP,
+        ...(projection.filter ? { filter: projection.filter } : {}),
+      });
+      const oldest = pending.events[0];
+      report.push({
+        name: projection.name,
+        version: projection.version,
+        checkpoint: formatPosition(position),
+        head: formatPosition(head),
+        eventsBehind: pending.events.length,
+        eventsBehindCapped: !pending.isEnd,
+        secondsBehind: oldest ? Math.max(0, (Date.now() - oldest.recordedAt.getTime()) / 1000) : 0,
+      });
+    }
+    return report;
+  }
+
+  private async follow(projection: Projection, signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const outcome = await this.runBatch(projection);
+        failures = 0;
+        if (outcome === 'idle') {
+          const checkpoint = await readCheckpoint(this.options.db.knex, projection.name);
+          if (checkpoint) await this.options.store.waitForAppend(checkpoint.position, this.idleWaitMs, signal);
+        } else if (outcome === 'contended') {
+          // Another process holds this projection; look again later in case it goes away.
+          await sleep(200, signal);
+        }
+      } catch (error) {
+        failures += 1;
+        const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
+        this.options.logger.error({ err: error, projection: projection.name, retryInMs: delay }, 'projection batch failed');
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async runBatch(projection: Projection): Promise<BatchOutcome> {
+    const { knex } = this.options.db;
+    const checkpoint = await readCheckpoint(knex, projection.name);
+    if (!checkpoint) throw new Error(`projection ${projection.name} is not prepared`);
+    // Read outside the transaction: on PGlite the transaction holds the only connection.
+    const page = await this.options.store.readAll({
+      after: checkpoint.position,
+      maxCount: this.batchSize,
+      ...(projection.filter ? { filter: projection.filter } : {}),
+    });
+    if (comparePositions(page.cursor, checkpoint.position) === 0) return 'idle';
+    const applied = await knex.transaction(async (trx) => {
+      if (!(await tryLockProjection(trx, projection.name))) return false;
+      const current = await readCheckpoint(trx, projection.name, true);
+      if (!current || comparePositions(current.position, checkpoint.position) !== 0 || current.version !== projection.version) return false;
+      if (page.events.length > 0) await projection.apply(trx, page.events);
+      await advanceCheckpoint(trx, projection.name, page.cursor, page.events.length);
+      return true;
+    });
+    if (!applied) return 'contended';
+    this.progress.emit('progress');
+    return 'applied';
+  }
+
+  private projection(name: string): Projection {
+    const projection = this.byName.get(name);
+    if (!projection) throw new Error(`unknown projection ${name}; known: ${this.names.join(', ')}`);
+    return projection;
+  }
+
+  private nextProgress(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.progress.off('progress', done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.progress.on('progress', done);
+    });
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      resolve();
+    }
+    signal?.addEventListener('abort', finish, { once: true });
+  });
+}
