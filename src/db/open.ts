@@ -48,10 +48,10 @@ function openPostgres(url: string, poolSize: number): Database {
         await client.end().catch(() => undefined);
       };
     },
-    async close() {
+    close: once(async () => {
       await knex.destroy();
       await pool.end();
-    },
+    }),
   };
 }
 
@@ -73,11 +73,17 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     async listen(channel, onNotify) {
       return pglite.listen(channel, () => onNotify());
     },
-    async close() {
+    close: once(async () => {
       await knex.destroy();
       await pool.end();
-    },
+    }),
   };
+}
+
+/** Closing twice (a test's cleanup after the system's own) must not fail. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | null = null;
+  return () => (closing ??= close());
 }
 
 function quoteIdentifier(name: string): string {

@@ -29,7 +29,7 @@ export async function readCheckpoint(knex: Knex, name: string, forUpdate = false
 }
 
 export async function readAllCheckpoints(knex: Knex): Promise<Map<string, Checkpoint>> {
-  const rows = (await knex('projection_checkpoints').select('name', 'version', 'commit_position', 'prepare_position', 'events_applied')) as Array<CheckpointRow & { name: string }>;
+  const rows = await knex<CheckpointRow & { name: string }>('projection_checkpoints').select('name', 'version', 'commit_position', 'prepare_position', 'events_applied');
   return new Map(
     rows.map((row) => [
       row.name,

@@ -1,0 +1,27 @@
+import Koa from 'koa';
+import type Router from '@koa/router';
+import type { Logger } from 'pino';
+import type { AppState } from './context.js';
+import { jsonBody } from './middleware/json-body.js';
+import { problems } from './middleware/problems.js';
+import { requestContext } from './middleware/request-context.js';
+
+export interface AppOptions {
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+  readonly routers: readonly Router<AppState>[];
+}
+
+export function createApp(options: AppOptions): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: false });
+  // Errors are rendered by the problems middleware; Koa's default handler would print stacks.
+  app.silent = true;
+  app.use(requestContext(options.logger));
+  app.use(problems());
+  app.use(jsonBody({ limitBytes: options.bodyLimitBytes }));
+  for (const router of options.routers) {
+    app.use(router.routes());
+    app.use(router.allowedMethods({ throw: true }));
+  }
+  return app;
+}

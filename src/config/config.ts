@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const optionalUrl = (protocols: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || protocols.some((p) => value.startsWith(`${p}://`)), {
+      message: `must be a URL starting with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+    .optional()
+    .transform((value) => (value === undefined ? fallback : ['true', '1', 'yes'].includes(value)));
+
+const environmentSchema = z.object({
+  PORT: integer(3000, 0, 65_535),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: integer(10, 1, 200),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  EVENTSTORE_URL: optionalUrl(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kdb', 'kdb+discover']),
+  MEILI_URL: optionalUrl(['http', 'https']),
+  MEILI_KEY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 100 * 1_048_576),
+  READ_YOUR_WRITES_TIMEOUT_MS: integer(2_000, 0, 60_000),
+  READY_MAX_PROJECTION_LAG_SECONDS: integer(30, 1, 86_400),
+  SEED_DEMO: flag(true),
+});
+
+export interface Config {
+  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number } | { readonly kind: 'pglite'; readonly dataDir: string };
+  readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'esdb'; readonly url: string };
+  readonly volatile: { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string };
+  readonly search: { readonly kind: 'postgres' } | { readonly kind: 'meilisearch'; readonly url: string; readonly key: string | undefined };
+  readonly logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
+  readonly readYourWritesTimeoutMs: number;
+  readonly readyMaxProjectionLagSeconds: number;
+  readonly seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** Reads the environment once, checks every value, and returns a frozen config; names each bad variable. */
+export function loadConfig(environment: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.DATA_DIR);
+  return deepFreeze({
+    http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
+    dataDir,
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
+    eventStore: env.EVENTSTORE_URL ? { kind: 'esdb', url: env.EVENTSTORE_URL } : { kind: 'postgres' },
+    volatile: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
+    search: env.MEILI_URL ? { kind: 'meilisearch', url: env.MEILI_URL, key: env.MEILI_KEY } : { kind: 'postgres' },
+    logLevel: env.LOG_LEVEL,
+    readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
+    readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
+    seedDemo: env.SEED_DEMO,
+  } satisfies Config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type Router from '@koa/router';
+import type Koa from 'koa';
+import type { Logger } from 'pino';
+import { createApp } from './api/app.js';
+import type { AppState } from './api/context.js';
+import { healthRouter } from './api/health/router.js';
+import type { ReadinessCheck } from './api/health/router.js';
+import type { CommandDependencies } from './commands/handle.js';
+import type { Config } from './config/config.js';
+import { openDatabase } from './db/open.js';
+import type { Database } from './db/types.js';
+import { EsdbEventStore } from './eventstore/esdb/store.js';
+import { PostgresEventStore } from './eventstore/postgres/store.js';
+import type { EventStore } from './eventstore/types.js';
+import { migrateToLatest } from './migrations/index.js';
+import { ProjectionRunner } from './projections/runner.js';
+import { allProjections } from './projections/registry.js';
+
+/** Everything the process runs on, built once from config. */
+export interface System {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly db: Database;
+  readonly store: EventStore;
+  readonly projections: ProjectionRunner;
+  readonly commands: CommandDependencies;
+  readonly clock: () => Date;
+  createApi(): Koa<AppState>;
+  close(): Promise<void>;
+}
+
+export interface SystemOverrides {
+  /** An already-open database (tests hand in a throw-away one); closed with the system. */
+  readonly database?: Database;
+  readonly clock?: () => Date;
+  readonly routers?: readonly Router<AppState>[];
+}
+
+export async function openSystem(config: Config, logger: Logger, overrides: SystemOverrides = {}): Promise<System> {
+  const db = overrides.database ?? (await openDatabase(config.database));
+  const closers: Array<() => Promise<void>> = [() => db.close()];
+  try {
+    await migrateToLatest(db.knex);
+    const store = openEventStore(config, db);
+    closers.unshift(() => store.close());
+    const projections = new ProjectionRunner({ db, store, projections: allProjections, logger: logger.child({ component: 'projections' }) });
+    await projections.prepare();
+    const clock = overrides.clock ?? (() => new Date());
+    const commands: CommandDependencies = { store, newId: randomUUID };
+    return {
+      config,
+      logger,
+      db,
+      store,
+      projections,
+      commands,
+      clock,
+      createApi: () =>
+        createApp({
+          logger,
+          bodyLimitBytes: config.http.bodyLimitBytes,
+          routers: [healthRouter(readinessChecks(db, store, projections, config)), ...(overrides.routers ?? [])],
+        }),
+      async close() {
+        await projections.stop();
+        for (const close of closers) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw error;
+  }
+}
+
+function openEventStore(config: Config, db: Database): EventStore {
+  switch (config.eventStore.kind) {
+    case 'postgres':
+      return new PostgresEventStore(db);
+    case 'esdb':
+      return EsdbEventStore.connect(config.eventStore.url);
+  }
+}
+
+function readinessChecks(db: Database, store: EventStore, projections: ProjectionRunner, config: Config): ReadinessCheck[] {
+  return [
+    {
+      name: 'database',
+      async check() {
+        await db.pool.query('SELECT 1');
+        return { ok: true, detail: db.kind };
+      },
+    },
+    {
+      name: 'eventStore',
+      async check() {
+        const head = await store.headPosition();
+        return { ok: true, detail: { adapter: store.name, head: `${head.commit}/${head.prepare}` } };
+      },
+    },
+    {
+      name: 'projections',
+      async check() {
+        const lag = await projections.lag();
+        const ok = lag.every((projection) => projection.secondsBehind <= config.readyMaxProjectionLagSeconds);
+        return { ok, detail: lag };
+      },
+    },
+  ];
+}

@@ -1,0 +1,105 @@
+import Router from '@koa/router';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { AppState } from '../../src/api/context.js';
+import type { RunningApi } from '../support/api.js';
+import { call, startApi } from '../support/api.js';
+
+const test = suite<{ api?: RunningApi }>('api skeleton', {});
+
+// A route that fails the way a bug would, with SQL in the message, to prove none of it leaks.
+const failing = new Router<AppState>();
+failing.get('/api/v1/test-failure', () => {
+  throw new Error('relation "secret_table" does not exist: SELECT * FROM secret_table');
+});
+failing.post('/api/v1/test-echo', (ctx) => {
+  ctx.body = { received: ctx.state.body ?? null };
+});
+
+test.before(async (context) => {
+  context.api = await startApi({ environment: { BODY_LIMIT_BYTES: '2048' }, routers: [failing] });
+});
+test.after(async (context) => {
+  await context.api?.close();
+});
+
+test('healthz says the process is alive', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/healthz');
+  assert.is(response.status, 200);
+  assert.equal(response.body, { status: 'ok' });
+});
+
+test('readyz reports the database, the event store and projection lag', async ({ api }) => {
+  const response = await call<{ status: string; checks: Record<string, { ok: boolean }> }>(api!.baseUrl, '/readyz');
+  assert.is(response.status, 200);
+  assert.is(response.body.status, 'ready');
+  assert.equal(Object.keys(response.body.checks).sort(), ['database', 'eventStore', 'projections']);
+  assert.ok(Object.values(response.body.checks).every((check) => check.ok));
+});
+
+test('an unknown path is a 404 problem', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/api/v1/nothing-here');
+  assert.is(response.status, 404);
+  assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+  assert.is(response.body.status, 404);
+  assert.type(response.body.type, 'string');
+});
+
+test('a known path with the wrong method is a 405 problem', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/healthz', { method: 'DELETE' });
+  assert.is(response.status, 405);
+  assert.is(response.body.status, 405);
+});
+
+test('accepts JSON and hands it to the handler', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', json: { a: 1 } });
+  assert.is(response.status, 200);
+  assert.equal(response.body, { received: { a: 1 } });
+});
+
+test('a body that is not JSON is a 415 problem', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.is(response.status, 415);
+  assert.is(response.body.type, 'urn:itsm:problem:unsupported-media-type');
+});
+
+test('broken JSON is a 400 problem', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: '{"a":', headers: { 'Content-Type': 'application/json' } });
+  assert.is(response.status, 400);
+  assert.is(response.body.type, 'urn:itsm:problem:malformed-json');
+});
+
+test('a body over the limit is a 413 problem, announced or streamed', async ({ api }) => {
+  const big = JSON.stringify({ text: 'x'.repeat(4096) });
+  const announced = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: big, headers: { 'Content-Type': 'application/json' } });
+  assert.is(announced.status, 413);
+  const streamed = await call(api!.baseUrl, '/api/v1/test-echo', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    }),
+    duplex: 'half',
+  });
+  assert.is(streamed.status, 413);
+});
+
+test('a failure of ours is a 500 problem with no stack trace or SQL', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/api/v1/test-failure');
+  assert.is(response.status, 500);
+  const text = JSON.stringify(response.body);
+  assert.not.match(text, /secret_table|SELECT|at .*\.ts/);
+  assert.is(response.body.requestId, response.headers.get('x-request-id'));
+});
+
+test('keeps a caller-supplied request id and makes one up otherwise', async ({ api }) => {
+  const given = await call(api!.baseUrl, '/healthz', { headers: { 'X-Request-Id': 'abc-123' } });
+  assert.is(given.headers.get('x-request-id'), 'abc-123');
+  const made = await call(api!.baseUrl, '/healthz', { headers: { 'X-Request-Id': 'bad id with spaces' } });
+  assert.match(made.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+});
+
+test.run();

@@ -1,0 +1,52 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type Router from '@koa/router';
+import type { AppState } from '../../src/api/context.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { System } from '../../src/system.js';
+import { openSystem } from '../../src/system.js';
+import { createTestDatabase } from './database.js';
+import { silentLogger } from './logger.js';
+
+export interface RunningApi {
+  readonly baseUrl: string;
+  readonly system: System;
+  close(): Promise<void>;
+}
+
+/** The real system on a throw-away database, listening on a random port, with projections running. */
+export async function startApi(options: { environment?: Record<string, string>; routers?: readonly Router<AppState>[] } = {}): Promise<RunningApi> {
+  const database = await createTestDatabase();
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...(database.url ? { DATABASE_URL: database.url } : {}), ...options.environment });
+  const system = await openSystem(config, silentLogger, { database: database.db, ...(options.routers ? { routers: options.routers } : {}) });
+  system.projections.start();
+  const server: Server = await new Promise((resolve) => {
+    const listening = system.createApi().listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    system,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await system.close();
+      await database.drop();
+    },
+  };
+}
+
+export interface JsonResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+}
+
+export async function call<T = Record<string, unknown>>(baseUrl: string, path: string, init: RequestInit & { json?: unknown } = {}): Promise<JsonResponse<T>> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) headers.set('Content-Type', 'application/json');
+  const response = await fetch(`${baseUrl}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+}

@@ -1,0 +1,308 @@
+import { randomUUID } from 'node:crypto';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Clock, VolatileState } from '../../src/volatile/index.js';
+import { caught } from '../support/events.js';
+
+export interface VolatileStateUnderTest {
+  readonly state: VolatileState;
+  close(): Promise<void>;
+}
+
+export type OpenVolatileState = (clock: Clock) => Promise<VolatileStateUnderTest>;
+
+/** A clock that moves only when told to. It starts at the real time so server-side expiries stay in the future. */
+export interface ManualClock {
+  readonly now: Clock;
+  advance(ms: number): void;
+}
+
+export function manualClock(start = Date.now()): ManualClock {
+  let current = start;
+  return {
+    now: () => current,
+    advance(ms) {
+      current += ms;
+    },
+  };
+}
+
+interface Context {
+  clock: ManualClock;
+  sut?: VolatileStateUnderTest;
+}
+
+/** Opens a fresh state per suite, on a clock the tests move, and closes it afterwards. */
+function contractSuite(name: string, open: OpenVolatileState) {
+  const test = suite<Context>(name, { clock: manualClock() });
+  test.before(async (context) => {
+    context.clock = manualClock();
+    context.sut = await open(context.clock.now);
+  });
+  test.after(async (context) => {
+    await context.sut?.close();
+  });
+  return test;
+}
+
+const state = (context: Context): VolatileState => context.sut!.state;
+const key = (): string => randomUUID();
+
+/** The suites every volatile-state adapter must pass. */
+export function volatileStateContract(label: string, open: OpenVolatileState): void {
+  rateLimiterContract(label, open);
+  denyListContract(label, open);
+  cacheContract(label, open);
+}
+
+function rateLimiterContract(label: string, open: OpenVolatileState): void {
+  const test = contractSuite(`rate limiter on ${label}`, open);
+
+  test('allows exactly the limit under 50 concurrent requests', async (context) => {
+    const rule = { limit: 10, windowMs: 60_000 };
+    const k = key();
+    const decisions = await Promise.all(Array.from({ length: 50 }, () => state(context).rateLimiter.consume(k, rule)));
+    const allowed = decisions.filter((d) => d.allowed);
+    assert.is(allowed.length, 10);
+    assert.equal(allowed.map((d) => d.remaining).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const refused of decisions.filter((d) => !d.allowed)) {
+      assert.equal(refused, { allowed: false, remaining: 0, retryAfterMs: 60_000, resetMs: 60_000 });
+    }
+  });
+
+  test('counts down what remains and refuses the request past the limit', async (context) => {
+    const rule = { limit: 3, windowMs: 1_000 };
+    const k = key();
+    const decisions = [];
+    for (let i = 0; i < 4; i += 1) decisions.push(await state(context).rateLimiter.consume(k, rule));
+    assert.equal(decisions.map((d) => [d.allowed, d.remaining]), [[true, 2], [true, 1], [true, 0], [false, 0]]);
+    assert.is(decisions[0]?.retryAfterMs, 0);
+  });
+
+  test('tells a refused caller exactly how long to wait for the next slot and for the whole limit', async (context) => {
+    const rule = { limit: 3, windowMs: 1_000 };
+    const k = key();
+    for (let i = 0; i < 3; i += 1) {
+      assert.ok((await state(context).rateLimiter.consume(k, rule)).allowed);
+      context.clock.advance(100);
+    }
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: false, remaining: 0, retryAfterMs: 700, resetMs: 900 });
+    context.clock.advance(699);
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: false, remaining: 0, retryAfterMs: 1, resetMs: 201 });
+    context.clock.advance(1);
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: true, remaining: 0, retryAfterMs: 0, resetMs: 1_000 });
+  });
+
+  test('gives the whole limit back once the window has passed', async (context) => {
+    const rule = { limit: 5, windowMs: 10_000 };
+    const k = key();
+    for (let i = 0; i < 5; i += 1) await state(context).rateLimiter.consume(k, rule);
+    assert.not.ok((await state(context).rateLimiter.consume(k, rule)).allowed);
+    context.clock.advance(10_000);
+    const decisions = [];
+    for (let i = 0; i < 6; i += 1) decisions.push(await state(context).rateLimiter.consume(k, rule));
+    assert.equal(decisions.map((d) => d.allowed), [true, true, true, true, true, false]);
+    assert.is(decisions[0]?.remaining, 4);
+  });
+
+  test('does not count refused requests against the caller', async (context) => {
+    const rule = { limit: 2, windowMs: 1_000 };
+    const k = key();
+    await state(context).rateLimiter.consume(k, rule);
+    await state(context).rateLimiter.consume(k, rule);
+    context.clock.advance(500);
+    for (let i = 0; i < 20; i += 1) assert.not.ok((await state(context).rateLimiter.consume(k, rule)).allowed);
+    context.clock.advance(500);
+    const decisions = [];
+    for (let i = 0; i < 3; i += 1) decisions.push(await state(context).rateLimiter.consume(k, rule));
+    assert.equal(decisions.map((d) => d.allowed), [true, true, false]);
+  });
+
+  test('keeps the windows of different keys apart', async (context) => {
+    const rule = { limit: 1, windowMs: 60_000 };
+    const [a, b] = [key(), key()];
+    assert.ok((await state(context).rateLimiter.consume(a, rule)).allowed);
+    assert.not.ok((await state(context).rateLimiter.consume(a, rule)).allowed);
+    assert.ok((await state(context).rateLimiter.consume(b, rule)).allowed);
+  });
+
+  test('rejects a limit or window that is not a positive integer', async (context) => {
+    for (const rule of [{ limit: 0, windowMs: 1_000 }, { limit: 1.5, windowMs: 1_000 }, { limit: 1, windowMs: 0 }, { limit: 1, windowMs: Number.NaN }]) {
+      assert.instance(await caught(() => state(context).rateLimiter.consume(key(), rule)), RangeError);
+    }
+  });
+
+  test.run();
+}
+
+function denyListContract(label: string, open: OpenVolatileState): void {
+  const test = contractSuite(`token deny-list on ${label}`, open);
+  const at = (context: Context, offsetMs: number): Date => new Date(context.clock.now() + offsetMs);
+
+  test('denies a token until its expiry and forgets it at that moment', async (context) => {
+    const token = key();
+    await state(context).denyList.deny(token, at(context, 1_000));
+    assert.ok(await state(context).denyList.isDenied(token));
+    context.clock.advance(999);
+    assert.ok(await state(context).denyList.isDenied(token));
+    context.clock.advance(1);
+    assert.not.ok(await state(context).denyList.isDenied(token));
+  });
+
+  test('denies no token nobody denied', async (context) => {
+    assert.not.ok(await state(context).denyList.isDenied(key()));
+  });
+
+  test('ignores a denial whose expiry has already passed', async (context) => {
+    const token = key();
+    await state(context).denyList.deny(token, at(context, -1));
+    assert.not.ok(await state(context).denyList.isDenied(token));
+  });
+
+  test('never shortens an earlier denial', async (context) => {
+    const token = key();
+    await state(context).denyList.deny(token, at(context, 2_000));
+    await state(context).denyList.deny(token, at(context, 500));
+    context.clock.advance(1_000);
+    assert.ok(await state(context).denyList.isDenied(token));
+  });
+
+  test('revokes every token of a subject issued before a moment in one write', async (context) => {
+    const [subject, other] = [key(), key()];
+    const now = at(context, 0);
+    await state(context).denyList.denyAllBefore(subject, now, at(context, 3_600_000));
+    assert.equal(await state(context).denyList.deniedBefore(subject), now);
+    assert.is(await state(context).denyList.deniedBefore(other), null);
+  });
+
+  test('moves a subject\'s moment only forwards, and keeps the later expiry', async (context) => {
+    const subject = key();
+    const later = at(context, 0);
+    await state(context).denyList.denyAllBefore(subject, later, at(context, 10_000));
+    await state(context).denyList.denyAllBefore(subject, at(context, -60_000), at(context, 1_000));
+    assert.equal(await state(context).denyList.deniedBefore(subject), later);
+    context.clock.advance(5_000);
+    assert.equal(await state(context).denyList.deniedBefore(subject), later);
+    const latest = at(context, 0);
+    await state(context).denyList.denyAllBefore(subject, latest, at(context, 1_000));
+    assert.equal(await state(context).denyList.deniedBefore(subject), latest);
+    context.clock.advance(4_999);
+    assert.equal(await state(context).denyList.deniedBefore(subject), latest, 'the longer expiry of the first call still holds');
+  });
+
+  test('forgets a subject\'s moment once its expiry has passed', async (context) => {
+    const subject = key();
+    await state(context).denyList.denyAllBefore(subject, at(context, 0), at(context, 1_000));
+    context.clock.advance(1_000);
+    assert.is(await state(context).denyList.deniedBefore(subject), null);
+  });
+
+  test('rejects a date that is not a date', async (context) => {
+    const invalid = new Date(Number.NaN);
+    assert.instance(await caught(() => state(context).denyList.deny(key(), invalid)), RangeError);
+    assert.instance(await caught(() => state(context).denyList.denyAllBefore(key(), invalid, at(context, 1_000))), RangeError);
+  });
+
+  test.run();
+}
+
+function cacheContract(label: string, open: OpenVolatileState): void {
+  const test = contractSuite(`cache on ${label}`, open);
+
+  test('returns what was set, as a copy the reader may change', async (context) => {
+    const k = key();
+    const value = { title: 'printer "jam" ✓', count: 3, tags: ['a', 'b'], nested: { ok: true, none: null } };
+    await state(context).cache.set(k, value, 60_000);
+    const read = await state(context).cache.get<{ tags: string[] }>(k);
+    assert.equal(read, value);
+    read?.tags.push('mutated');
+    assert.equal(await state(context).cache.get(k), value);
+  });
+
+  test('misses an unknown key with undefined and keeps a stored null', async (context) => {
+    const k = key();
+    assert.is(await state(context).cache.get(k), undefined);
+    await state(context).cache.set(k, null, 60_000);
+    assert.is(await state(context).cache.get(k), null);
+  });
+
+  test('expires a value exactly when its ttl has passed', async (context) => {
+    const k = key();
+    await state(context).cache.set(k, 'v', 1_000);
+    context.clock.advance(999);
+    assert.is(await state(context).cache.get(k), 'v');
+    context.clock.advance(1);
+    assert.is(await state(context).cache.get(k), undefined);
+  });
+
+  test('overwrites a value together with its ttl', async (context) => {
+    const k = key();
+    await state(context).cache.set(k, 1, 1_000);
+    await state(context).cache.set(k, 2, 5_000);
+    context.clock.advance(2_000);
+    assert.is(await state(context).cache.get(k), 2);
+  });
+
+  test('deletes a value, and deleting a missing key is fine', async (context) => {
+    const k = key();
+    await state(context).cache.set(k, 'v', 60_000);
+    await state(context).cache.delete(k);
+    assert.is(await state(context).cache.get(k), undefined);
+    await state(context).cache.delete(key());
+  });
+
+  test('getOrLoad loads once for 20 concurrent callers and serves the cache afterwards', async (context) => {
+    const k = key();
+    let loads = 0;
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const load = async () => {
+      loads += 1;
+      await gate;
+      return { loaded: loads };
+    };
+    const callers = Promise.all(Array.from({ length: 20 }, () => state(context).cache.getOrLoad(k, 60_000, load)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release();
+    const results = await callers;
+    assert.is(loads, 1);
+    for (const result of results) assert.equal(result, { loaded: 1 });
+    assert.equal(await state(context).cache.getOrLoad(k, 60_000, load), { loaded: 1 });
+    assert.is(loads, 1);
+  });
+
+  test('getOrLoad caches nothing when the load fails, and the next call loads again', async (context) => {
+    const k = key();
+    let loads = 0;
+    const failing = async () => {
+      loads += 1;
+      await Promise.resolve();
+      throw new Error('source down');
+    };
+    const outcomes = await Promise.allSettled([1, 2, 3].map(() => state(context).cache.getOrLoad(k, 60_000, failing)));
+    assert.equal(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+    assert.is(loads, 1);
+    assert.is(await state(context).cache.get(k), undefined);
+    assert.is(await state(context).cache.getOrLoad(k, 60_000, () => Promise.resolve('fresh')), 'fresh');
+  });
+
+  test('getOrLoad loads again once the ttl has passed', async (context) => {
+    const k = key();
+    let loads = 0;
+    const load = () => Promise.resolve((loads += 1));
+    assert.is(await state(context).cache.getOrLoad(k, 1_000, load), 1);
+    context.clock.advance(999);
+    assert.is(await state(context).cache.getOrLoad(k, 1_000, load), 1);
+    context.clock.advance(1);
+    assert.is(await state(context).cache.getOrLoad(k, 1_000, load), 2);
+  });
+
+  test('rejects a ttl that is not a positive integer', async (context) => {
+    assert.instance(await caught(() => state(context).cache.set(key(), 'v', 0)), RangeError);
+    assert.instance(await caught(() => state(context).cache.getOrLoad(key(), -5, () => Promise.resolve('v'))), RangeError);
+  });
+
+  test.run();
+}
