@@ -15,6 +15,8 @@ import { PostgresEventStore } from './eventstore/postgres/store.js';
 import type { EventStore } from './eventstore/types.js';
 import { migrateToLatest } from './migrations/index.js';
 import { ProjectionRunner } from './projections/runner.js';
+import { openVolatileState } from './volatile/index.js';
+import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
 
 /** Everything the process runs on, built once from config. */
@@ -24,6 +26,7 @@ export interface System {
   readonly db: Database;
   readonly store: EventStore;
   readonly projections: ProjectionRunner;
+  readonly volatile: VolatileState;
   readonly commands: CommandDependencies;
   readonly clock: () => Date;
   createApi(): Koa<AppState>;
@@ -44,6 +47,8 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     await migrateToLatest(db.knex);
     const store = openEventStore(config, db);
     closers.unshift(() => store.close());
+    const volatile = await openVolatileState(config.volatile, { onError: (error) => logger.warn({ err: error }, 'volatile state store error') });
+    closers.unshift(() => volatile.close());
     const projections = new ProjectionRunner({ db, store, projections: allProjections, logger: logger.child({ component: 'projections' }) });
     await projections.prepare();
     const clock = overrides.clock ?? (() => new Date());
@@ -54,13 +59,16 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       db,
       store,
       projections,
+      volatile,
       commands,
       clock,
       createApi: () =>
         createApp({
           logger,
           bodyLimitBytes: config.http.bodyLimitBytes,
-          routers: [healthRouter(readinessChecks(db, store, projections, config)), ...(overrides.routers ?? [])],
+          rateLimiter: volatile.rateLimiter,
+          rateLimitPerMinute: config.rateLimitPerMinute,
+          routers: [healthRouter(readinessChecks(db, store, projections, volatile, config)), ...(overrides.routers ?? [])],
         }),
       async close() {
         await projections.stop();
@@ -82,8 +90,15 @@ function openEventStore(config: Config, db: Database): EventStore {
   }
 }
 
-function readinessChecks(db: Database, store: EventStore, projections: ProjectionRunner, config: Config): ReadinessCheck[] {
+function readinessChecks(db: Database, store: EventStore, projections: ProjectionRunner, volatile: VolatileState, config: Config): ReadinessCheck[] {
   return [
+    {
+      name: 'volatileState',
+      async check() {
+        await volatile.ping();
+        return { ok: true, detail: config.volatile.kind };
+      },
+    },
     {
       name: 'database',
       async check() {

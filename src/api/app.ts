@@ -4,13 +4,19 @@ import type { Logger } from 'pino';
 import type { AppState } from './context.js';
 import { jsonBody } from './middleware/json-body.js';
 import { problems } from './middleware/problems.js';
+import { rateLimit } from './middleware/rate-limit.js';
+import type { RateLimiter } from '../volatile/index.js';
 import { requestContext } from './middleware/request-context.js';
 
 export interface AppOptions {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
   readonly routers: readonly Router<AppState>[];
+  readonly rateLimiter: RateLimiter;
+  readonly rateLimitPerMinute: number;
 }
+
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function createApp(options: AppOptions): Koa<AppState> {
   const app = new Koa<AppState>({ proxy: false });
@@ -18,6 +24,7 @@ export function createApp(options: AppOptions): Koa<AppState> {
   app.silent = true;
   app.use(requestContext(options.logger));
   app.use(problems());
+  app.use(rateLimit({ limiter: options.rateLimiter, perMinute: options.rateLimitPerMinute, exempt: (path) => PROBES.has(path) }));
   app.use(jsonBody({ limitBytes: options.bodyLimitBytes }));
   for (const router of options.routers) {
     app.use(router.routes());

@@ -32,6 +32,8 @@ const environmentSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: integer(10, 1, 200),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
+  REDIS_KEY_PREFIX: z.string().trim().min(1).max(64).default('itsm:'),
+  RATE_LIMIT_PER_MINUTE: integer(1_200, 1, 1_000_000),
   EVENTSTORE_URL: optionalUrl(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kdb', 'kdb+discover']),
   MEILI_URL: optionalUrl(['http', 'https']),
   MEILI_KEY: z.string().optional(),
@@ -47,7 +49,9 @@ export interface Config {
   readonly dataDir: string;
   readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number } | { readonly kind: 'pglite'; readonly dataDir: string };
   readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'esdb'; readonly url: string };
-  readonly volatile: { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string };
+  readonly volatile: { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string; readonly keyPrefix: string };
+  /** Requests per minute one client address may make to the API. */
+  readonly rateLimitPerMinute: number;
   readonly search: { readonly kind: 'postgres' } | { readonly kind: 'meilisearch'; readonly url: string; readonly key: string | undefined };
   readonly logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   readonly readYourWritesTimeoutMs: number;
@@ -77,7 +81,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
     eventStore: env.EVENTSTORE_URL ? { kind: 'esdb', url: env.EVENTSTORE_URL } : { kind: 'postgres' },
-    volatile: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
+    volatile: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : { kind: 'memory' },
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     search: env.MEILI_URL ? { kind: 'meilisearch', url: env.MEILI_URL, key: env.MEILI_KEY } : { kind: 'postgres' },
     logLevel: env.LOG_LEVEL,
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,

@@ -33,7 +33,7 @@ test('readyz reports the database, the event store and projection lag', async ({
   const response = await call<{ status: string; checks: Record<string, { ok: boolean }> }>(api!.baseUrl, '/readyz');
   assert.is(response.status, 200);
   assert.is(response.body.status, 'ready');
-  assert.equal(Object.keys(response.body.checks).sort(), ['database', 'eventStore', 'projections']);
+  assert.equal(Object.keys(response.body.checks).sort(), ['database', 'eventStore', 'projections', 'volatileState']);
   assert.ok(Object.values(response.body.checks).every((check) => check.ok));
 });
 
@@ -93,6 +93,21 @@ test('a failure of ours is a 500 problem with no stack trace or SQL', async ({ a
   const text = JSON.stringify(response.body);
   assert.not.match(text, /secret_table|SELECT|at .*\.ts/);
   assert.is(response.body.requestId, response.headers.get('x-request-id'));
+});
+
+test('refuses a client over its rate limit with 429 and Retry-After, but never the probes', async () => {
+  const limited = await startApi({ environment: { RATE_LIMIT_PER_MINUTE: '3' } });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await call(limited.baseUrl, '/api/v1/anything')).status);
+    assert.equal(statuses, [404, 404, 404, 429, 429]);
+    const refused = await call(limited.baseUrl, '/api/v1/anything');
+    assert.is(refused.body.type, 'urn:itsm:problem:rate-limited');
+    assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+    assert.is((await call(limited.baseUrl, '/healthz')).status, 200);
+  } finally {
+    await limited.close();
+  }
 });
 
 test('keeps a caller-supplied request id and makes one up otherwise', async ({ api }) => {

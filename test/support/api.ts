@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type Router from '@koa/router';
@@ -17,7 +18,13 @@ export interface RunningApi {
 /** The real system on a throw-away database, listening on a random port, with projections running. */
 export async function startApi(options: { environment?: Record<string, string>; routers?: readonly Router<AppState>[] } = {}): Promise<RunningApi> {
   const database = await createTestDatabase();
-  const config = loadConfig({ LOG_LEVEL: 'silent', ...(database.url ? { DATABASE_URL: database.url } : {}), ...options.environment });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
+    // The second CI pass shares the machine's Redis: a prefix per test run keeps runs apart.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `itsm-test-${randomBytes(4).toString('hex')}:` } : {}),
+    ...options.environment,
+  });
   const system = await openSystem(config, silentLogger, { database: database.db, ...(options.routers ? { routers: options.routers } : {}) });
   system.projections.start();
   const server: Server = await new Promise((resolve) => {
