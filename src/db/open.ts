@@ -10,12 +10,12 @@ import type { Database, SqlPool } from './types.js';
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
   /** `dataDir: null` keeps everything in memory (tests). */
-  | { readonly kind: 'pglite'; readonly dataDir: string | null };
+  | { readonly kind: 'pglite'; readonly dataDir: string | null; readonly template?: Blob };
 
 const INT8 = 20;
 
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize) : openPglite(target.dataDir);
+  return target.kind === 'postgres' ? openPostgres(target.url, target.poolSize) : openPglite(target.dataDir, target.template);
 }
 
 function openPostgres(url: string, poolSize: number): Database {
@@ -55,10 +55,12 @@ function openPostgres(url: string, poolSize: number): Database {
   };
 }
 
-async function openPglite(dataDir: string | null): Promise<Database> {
+/** `template` is a dumped data directory to start from instead of running initdb (tests: 4x faster). */
+async function openPglite(dataDir: string | null, template?: Blob): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    ...(template ? { loadDataDir: template } : {}),
     extensions: { pg_trgm },
     // Match node-postgres: 64-bit integers arrive as strings, never as lossy numbers.
     parsers: { [INT8]: (value: string) => value },
@@ -69,6 +71,7 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     kind: 'pglite',
     pool,
     knex,
+    dumpDataDir: () => pglite.dumpDataDir('none'),
     transaction: (work) => inTransaction(pool, work),
     async listen(channel, onNotify) {
       return pglite.listen(channel, () => onNotify());

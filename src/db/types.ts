@@ -28,6 +28,8 @@ export interface Database {
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** Calls `onNotify` for each NOTIFY on the channel until the returned function is called. */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** PGlite only: the whole data directory as a tarball (to clone a prepared database). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 

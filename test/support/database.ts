@@ -20,8 +20,7 @@ export const serverUrl: string | null = process.env.DATABASE_URL ?? null;
  */
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   if (!serverUrl) {
-    const db = await openDatabase({ kind: 'pglite', dataDir: null });
-    await migrateToLatest(db.knex);
+    const db = await openDatabase({ kind: 'pglite', dataDir: null, template: await migratedPgliteTemplate() });
     return { db, url: null, drop: () => db.close() };
   }
   const name = `itsm_test_${randomBytes(6).toString('hex')}`;
@@ -37,6 +36,22 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
       await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
+}
+
+let template: Promise<Blob> | null = null;
+
+/** initdb and migrations run once per test process; every test database starts as a copy. */
+function migratedPgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const db = await openDatabase({ kind: 'pglite', dataDir: null });
+    try {
+      await migrateToLatest(db.knex);
+      return await db.dumpDataDir!();
+    } finally {
+      await db.close();
+    }
+  })();
+  return template;
 }
 
 async function adminQuery(sql: string): Promise<void> {
