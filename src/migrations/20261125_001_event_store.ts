@@ -35,17 +35,9 @@ export async function up(knex: Knex): Promise<void> {
     );
     CREATE UNIQUE INDEX es_events_log_order ON es_events (txid, seq);
 
-    -- Wakes followers (LISTEN es_appended) at commit; one notification per appending statement.
-    CREATE FUNCTION es_notify_appended() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      PERFORM pg_notify('es_appended', '');
-      RETURN NULL;
-    END $$;
-    CREATE TRIGGER es_events_appended AFTER INSERT ON es_events
-      FOR EACH STATEMENT EXECUTE FUNCTION es_notify_appended();
   `);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('DROP TABLE IF EXISTS es_events; DROP TABLE IF EXISTS es_streams; DROP FUNCTION IF EXISTS es_notify_appended();');
+  await knex.raw('DROP TABLE IF EXISTS es_events; DROP TABLE IF EXISTS es_streams;');
 }

@@ -46,6 +46,11 @@ export class AppendSignal {
     return this.listening;
   }
 
+  /** An append in this process: wake local followers without a round trip. */
+  poke(): void {
+    this.notify();
+  }
+
   private notify(): void {
     this.generation += 1;
     for (const wake of this.waiters) wake();

@@ -18,6 +18,7 @@ import type {
   SubscriptionItem,
 } from '../types.js';
 import { comparePositions, LOG_START, streamCategory } from '../types.js';
+import { AppendAnnouncer } from './append-announcer.js';
 import { AppendSignal } from './append-signal.js';
 
 const APPEND_CHANNEL = 'es_appended';
@@ -48,35 +49,52 @@ interface EventRow {
 export class PostgresEventStore implements EventStore {
   readonly name: string;
   private readonly signal: AppendSignal;
+  private readonly announcer: AppendAnnouncer | null;
 
   constructor(private readonly db: Database) {
     this.name = db.kind === 'pglite' ? 'postgres (PGlite)' : 'postgres';
     this.signal = new AppendSignal((onNotify) => db.listen(APPEND_CHANNEL, onNotify));
+    // PGlite lives in this one process, where poking the local signal reaches every follower.
+    this.announcer = db.kind === 'pglite' ? null : new AppendAnnouncer(async () => {
+      await db.pool.query(`SELECT pg_notify('${APPEND_CHANNEL}', '')`);
+    });
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
-    return this.db.transaction(async (tx) => {
-      if (expected === 'any') {
-        const repeat = await findRepeat(tx, streamId, events, null);
-        if (repeat) return repeat;
-      }
-      const head = await claimRevisions(tx, streamId, events.length, expected);
-      if (head === null) {
-        const repeat = await findRepeat(tx, streamId, events, firstRevisionExpected(expected));
-        if (repeat) return repeat;
-        throw await explainRefusal(tx, streamId, expected);
-      }
-      const first = head - events.length + 1;
-      const inserted = await tx.query<{ txid: string; seq: string }>(
-        `INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata)
-         SELECT $1, $2::bigint + e.ord - 1, (e.value->>'id')::uuid, e.value->>'type', $3, e.value->'data', e.value->'metadata'
-         FROM jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
-         RETURNING txid::text AS txid, seq::text AS seq`,
-        [streamId, first, streamCategory(streamId), JSON.stringify(events)],
-      );
+    const result = await this.append(streamId, events, expected);
+    this.signal.poke();
+    this.announcer?.announce();
+    return result;
+  }
+
+  /**
+   * One statement, so one round trip in autocommit: the CTE moves the stream head only if it
+   * matches the expectation, and the events are inserted only if it moved. Nothing inserted means
+   * refused; the refusal is then explained (or recognised as a repeat) with read-only queries.
+   */
+  private async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const pool = this.db.pool;
+    if (expected === 'any') {
+      const repeat = await findRepeat(pool, streamId, events, null);
+      if (repeat) return repeat;
+    }
+    const claim = claimHead(expected);
+    const inserted = await pool.query<{ txid: string; seq: string; revision: string }>(
+      `WITH head AS (${claim.sql})
+       INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata)
+       SELECT $1, head.revision - $3::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', $2, e.value->'data', e.value->'metadata'
+       FROM head, jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
+       RETURNING txid::text AS txid, seq::text AS seq, revision::text AS revision`,
+      [streamId, streamCategory(streamId), events.length, JSON.stringify(events), ...claim.values],
+    );
+    if (inserted.rows.length > 0) {
+      const head = Math.max(...inserted.rows.map((row) => Number(row.revision)));
       return { nextExpectedRevision: head, position: lastPosition(inserted.rows) };
-    });
+    }
+    const repeat = await findRepeat(pool, streamId, events, firstRevisionExpected(expected));
+    if (repeat) return repeat;
+    throw await explainRefusal(pool, streamId, expected);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -145,7 +163,7 @@ export class PostgresEventStore implements EventStore {
 
   async softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const info = await lockStream(tx, streamId);
+      const info = await readStreamRow(tx, streamId, true);
       if (!info) {
         if (expected === 'any' || expected === 'no_stream') return;
         throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
@@ -171,46 +189,44 @@ export class PostgresEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    await this.announcer?.close();
     await this.signal.close();
   }
 }
 
-/** Moves the stream's head by `count` if it matches the expectation; returns the new head or null. */
-async function claimRevisions(tx: SqlSession, streamId: string, count: number, expected: ExpectedRevision): Promise<number | null> {
-  let result;
+/**
+ * The statement that moves the stream's head by $3 events if it matches the expectation, returning
+ * the new head. Parameters: $1 stream id, $2 category, $3 count, $5 expected revision.
+ */
+function claimHead(expected: ExpectedRevision): { sql: string; values: unknown[] } {
   switch (expected) {
     case 'no_stream':
-      result = await tx.query<{ revision: string }>(
-        `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
-         ON CONFLICT (stream_id) DO NOTHING RETURNING revision::text AS revision`,
-        [streamId, streamCategory(streamId), count],
-      );
-      break;
+      return {
+        sql: `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
+              ON CONFLICT (stream_id) DO NOTHING RETURNING revision`,
+        values: [],
+      };
     case 'any':
-      result = await tx.query<{ revision: string }>(
-        `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $3::bigint, updated_at = now()
-           WHERE es_streams.deleted_at IS NULL
-         RETURNING revision::text AS revision`,
-        [streamId, streamCategory(streamId), count],
-      );
-      break;
+      return {
+        sql: `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
+              ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $3::bigint, updated_at = now()
+                WHERE es_streams.deleted_at IS NULL
+              RETURNING revision`,
+        values: [],
+      };
     case 'stream_exists':
-      result = await tx.query<{ revision: string }>(
-        `UPDATE es_streams SET revision = revision + $2::bigint, updated_at = now()
-         WHERE stream_id = $1 AND deleted_at IS NULL RETURNING revision::text AS revision`,
-        [streamId, count],
-      );
-      break;
+      return {
+        sql: `UPDATE es_streams SET revision = revision + $3::bigint, updated_at = now()
+              WHERE stream_id = $1 AND category = $2 AND deleted_at IS NULL RETURNING revision`,
+        values: [],
+      };
     default:
-      result = await tx.query<{ revision: string }>(
-        `UPDATE es_streams SET revision = $2::bigint + $3::bigint, updated_at = now()
-         WHERE stream_id = $1 AND revision = $2::bigint AND deleted_at IS NULL RETURNING revision::text AS revision`,
-        [streamId, expected, count],
-      );
+      return {
+        sql: `UPDATE es_streams SET revision = $5::bigint + $3::bigint, updated_at = now()
+              WHERE stream_id = $1 AND category = $2 AND revision = $5::bigint AND deleted_at IS NULL RETURNING revision`,
+        values: [expected],
+      };
   }
-  const row = result.rows[0];
-  return row ? Number(row.revision) : null;
 }
 
 function firstRevisionExpected(expected: ExpectedRevision): number | null {
@@ -224,12 +240,12 @@ function firstRevisionExpected(expected: ExpectedRevision): number | null {
  * them (or anywhere in the stream, for `any`), make the append a successful no-op.
  */
 async function findRepeat(
-  tx: SqlSession,
+  session: SqlSession,
   streamId: string,
   events: readonly NewEvent[],
   firstRevision: number | null,
 ): Promise<AppendResult | null> {
-  const found = await tx.query<{ event_id: string; revision: string; txid: string; seq: string }>(
+  const found = await session.query<{ event_id: string; revision: string; txid: string; seq: string }>(
     `SELECT event_id::text AS event_id, revision::text AS revision, txid::text AS txid, seq::text AS seq
      FROM es_events WHERE stream_id = $1 AND event_id = ANY($2::uuid[]) ORDER BY es_events.revision`,
     [streamId, events.map((event) => event.id)],
@@ -247,15 +263,15 @@ async function findRepeat(
   return { nextExpectedRevision: Number(last.revision), position: positionOf(last) };
 }
 
-async function explainRefusal(tx: SqlSession, streamId: string, expected: ExpectedRevision): Promise<Error> {
-  const info = await lockStream(tx, streamId);
+async function explainRefusal(session: SqlSession, streamId: string, expected: ExpectedRevision): Promise<Error> {
+  const info = await readStreamRow(session, streamId, false);
   if (info?.deleted) return new StreamDeletedError(streamId);
   return new WrongExpectedRevisionError(streamId, expected, info ? info.revision : 'no_stream');
 }
 
-async function lockStream(tx: SqlSession, streamId: string): Promise<StreamInfo | null> {
-  const result = await tx.query<{ revision: string; deleted: boolean }>(
-    'SELECT revision::text AS revision, deleted_at IS NOT NULL AS deleted FROM es_streams WHERE stream_id = $1 FOR UPDATE',
+async function readStreamRow(session: SqlSession, streamId: string, forUpdate: boolean): Promise<StreamInfo | null> {
+  const result = await session.query<{ revision: string; deleted: boolean }>(
+    `SELECT revision::text AS revision, deleted_at IS NOT NULL AS deleted FROM es_streams WHERE stream_id = $1${forUpdate ? ' FOR UPDATE' : ''}`,
     [streamId],
   );
   const row = result.rows[0];

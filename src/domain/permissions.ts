@@ -1,0 +1,52 @@
+/**
+ * Who may do what inside a tenant: the one table both commands and queries consult.
+ * Tenant boundaries are not decided here: every query and command is scoped to the caller's
+ * tenant before this table is asked.
+ */
+export const ROLES = ['admin', 'manager', 'technician', 'user'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ACTIONS = [
+  'tenant.read',
+  'tenant.update',
+  'user.create',
+  'user.list',
+  'user.read',
+  'user.update',
+  'user.changeRole',
+  'user.deactivate',
+  'team.create',
+  'team.list',
+  'team.read',
+  'team.update',
+  'team.manageMembers',
+  'department.create',
+  'department.list',
+  'department.read',
+  'department.update',
+  'department.manageMembers',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const AGENT_DIRECTORY: readonly Action[] = ['tenant.read', 'user.list', 'user.read', 'team.list', 'team.read', 'department.list', 'department.read'];
+
+const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
+  admin: new Set(ACTIONS),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers']),
+  technician: new Set<Action>(AGENT_DIRECTORY),
+  // Requesters see themselves through /me and their own records; nobody else's.
+  user: new Set<Action>(['tenant.read']),
+};
+
+export function can(role: Role, action: Action): boolean {
+  return GRANTS[role].has(action);
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+/** Agents work tickets; requesters raise them. */
+export function isAgent(role: Role): boolean {
+  return role !== 'user';
+}
