@@ -16,6 +16,16 @@ import type { EventStore } from './eventstore/types.js';
 import { migrateToLatest } from './migrations/index.js';
 import { ProjectionRunner } from './projections/runner.js';
 import { openVolatileState } from './volatile/index.js';
+import { resolve } from 'node:path';
+import { AccessTokens } from './auth/access-tokens.js';
+import { argon2idHasher } from './auth/passwords.js';
+import { loadOrCreateKeyFile, parseSigningKeys } from './auth/signing-keys.js';
+import type { IdentityDependencies } from './commands/identity/dependencies.js';
+import { authenticate } from './api/identity/actor.js';
+import { authRouter } from './api/identity/auth-router.js';
+import { groupsRouter } from './api/identity/groups-router.js';
+import { usersRouter } from './api/identity/users-router.js';
+import type { LogPosition } from './eventstore/types.js';
 import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
 
@@ -28,6 +38,7 @@ export interface System {
   readonly projections: ProjectionRunner;
   readonly volatile: VolatileState;
   readonly commands: CommandDependencies;
+  readonly identity: IdentityDependencies;
   readonly clock: () => Date;
   createApi(): Koa<AppState>;
   close(): Promise<void>;
@@ -47,12 +58,32 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     await migrateToLatest(db.knex);
     const store = openEventStore(config, db);
     closers.unshift(() => store.close());
+    const clock = overrides.clock ?? (() => new Date());
     const volatile = await openVolatileState(config.volatile, { onError: (error) => logger.warn({ err: error }, 'volatile state store error') });
     closers.unshift(() => volatile.close());
     const projections = new ProjectionRunner({ db, store, projections: allProjections, logger: logger.child({ component: 'projections' }) });
     await projections.prepare();
-    const clock = overrides.clock ?? (() => new Date());
     const commands: CommandDependencies = { store, newId: randomUUID };
+    const fallback = await openVolatileState({ kind: 'memory' });
+    closers.unshift(() => fallback.close());
+    const signingKeys = config.auth.signingKeys ? parseSigningKeys(config.auth.signingKeys) : await loadOrCreateKeyFile(resolve(config.dataDir, 'auth-keys.json'));
+    const identity: IdentityDependencies = {
+      commands,
+      knex: db.knex,
+      hasher: argon2idHasher(),
+      accessTokens: new AccessTokens({ keys: signingKeys, issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: config.auth.accessTokenTtlSeconds, clock, newId: randomUUID }),
+      accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+      refreshTokenTtlDays: config.auth.refreshTokenTtlDays,
+      denyList: volatile.denyList,
+      cache: volatile.cache,
+      limiter: volatile.rateLimiter,
+      fallbackLimiter: fallback.rateLimiter,
+      loginLimits: config.auth.loginLimits,
+      issuer: config.auth.issuer,
+      clock,
+    };
+    const signedIn = authenticate(identity.accessTokens, volatile.denyList);
+    const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
     return {
       config,
       logger,
@@ -61,6 +92,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       projections,
       volatile,
       commands,
+      identity,
       clock,
       createApi: () =>
         createApp({
@@ -68,7 +100,14 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           bodyLimitBytes: config.http.bodyLimitBytes,
           rateLimiter: volatile.rateLimiter,
           rateLimitPerMinute: config.rateLimitPerMinute,
-          routers: [healthRouter(readinessChecks(db, store, projections, volatile, config)), ...(overrides.routers ?? [])],
+          routers: [
+            healthRouter(readinessChecks(db, store, projections, volatile, config)),
+            authRouter(identity, signedIn),
+            usersRouter(identity, signedIn, waitFor),
+            groupsRouter('team', identity, signedIn, waitFor),
+            groupsRouter('department', identity, signedIn, waitFor),
+            ...(overrides.routers ?? []),
+          ],
         }),
       async close() {
         await projections.stop();

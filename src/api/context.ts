@@ -1,5 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
+import type { Actor } from '../commands/identity/actor.js';
 
 /** What every request carries through the middleware chain. */
 export interface AppState {
@@ -8,6 +9,8 @@ export interface AppState {
   logger: Logger;
   /** The parsed JSON body, when the request had one. */
   body: unknown;
+  /** Set by the authenticate middleware on routes that need a signed-in caller. */
+  actor?: Actor;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -42,6 +42,13 @@ const environmentSchema = z.object({
   READ_YOUR_WRITES_TIMEOUT_MS: integer(2_000, 0, 60_000),
   READY_MAX_PROJECTION_LAG_SECONDS: integer(30, 1, 86_400),
   SEED_DEMO: flag(true),
+  AUTH_SIGNING_KEYS: z.string().trim().optional(),
+  AUTH_ISSUER: z.string().trim().min(1).max(200).default('itsm'),
+  ACCESS_TOKEN_TTL_SECONDS: integer(900, 60, 900),
+  REFRESH_TOKEN_TTL_DAYS: integer(30, 1, 365),
+  LOGIN_LIMIT_PER_ACCOUNT: integer(10, 1, 10_000),
+  LOGIN_LIMIT_PER_ADDRESS: integer(100, 1, 100_000),
+  LOGIN_LIMIT_WINDOW_SECONDS: integer(900, 1, 86_400),
 });
 
 export interface Config {
@@ -57,6 +64,15 @@ export interface Config {
   readonly readYourWritesTimeoutMs: number;
   readonly readyMaxProjectionLagSeconds: number;
   readonly seedDemo: boolean;
+  readonly auth: {
+    /** `kid:base64secret,…`; absent: a key file under the data directory, made on first start. */
+    readonly signingKeys: string | undefined;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlDays: number;
+    readonly loginLimits: { readonly perAccount: number; readonly perAddress: number; readonly windowMs: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -88,6 +104,14 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
     readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
     seedDemo: env.SEED_DEMO,
+    auth: {
+      signingKeys: env.AUTH_SIGNING_KEYS === '' ? undefined : env.AUTH_SIGNING_KEYS,
+      issuer: env.AUTH_ISSUER,
+      audience: 'itsm-api',
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      loginLimits: { perAccount: env.LOGIN_LIMIT_PER_ACCOUNT, perAddress: env.LOGIN_LIMIT_PER_ADDRESS, windowMs: env.LOGIN_LIMIT_WINDOW_SECONDS * 1000 },
+    },
   } satisfies Config);
 }
 

@@ -1,5 +1,8 @@
+import { departmentsProjection, teamsProjection } from './groups/index.js';
+import { sessionsProjection } from './sessions/index.js';
 import { tenantsProjection } from './tenants/index.js';
 import type { Projection } from './types.js';
+import { usersProjection } from './users/index.js';
 
 /** Every read model the product serves queries from. */
-export const allProjections: readonly Projection[] = [tenantsProjection];
+export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection];

@@ -20,6 +20,7 @@ export async function startApi(options: { environment?: Record<string, string>; 
   const database = await createTestDatabase();
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    AUTH_SIGNING_KEYS: `test:${randomBytes(32).toString('base64')}`,
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     // The second CI pass shares the machine's Redis: a prefix per test run keeps runs apart.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `itsm-test-${randomBytes(4).toString('hex')}:` } : {}),

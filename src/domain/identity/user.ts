@@ -1,0 +1,214 @@
+import type { DomainEvent } from '../decider.js';
+import { ForbiddenError, IllegalStateError, UnauthorizedError, ValidationError } from '../errors.js';
+import type { Role } from '../permissions.js';
+import { matchRecoveryCode } from '../../auth/recovery-codes.js';
+import { matchTotp } from '../../auth/totp.js';
+
+export type UserRegistered = DomainEvent<'UserRegistered', { userId: string; tenantId: string; email: string; name: string; role: Role; passwordHash: string; registeredAt: string }>;
+export type UserProfileUpdated = DomainEvent<'UserProfileUpdated', { name: string; email: string; updatedAt: string }>;
+export type UserRoleChanged = DomainEvent<'UserRoleChanged', { role: Role; previousRole: Role; changedAt: string }>;
+export type UserPasswordChanged = DomainEvent<'UserPasswordChanged', { passwordHash: string; changedAt: string }>;
+export type UserDeactivated = DomainEvent<'UserDeactivated', { at: string }>;
+export type UserReactivated = DomainEvent<'UserReactivated', { at: string }>;
+export type MfaSetupStarted = DomainEvent<'MfaSetupStarted', { secret: string; at: string }>;
+export type MfaEnabled = DomainEvent<'MfaEnabled', { recoveryCodeHashes: string[]; step: number; at: string }>;
+export type MfaDisabled = DomainEvent<'MfaDisabled', { at: string }>;
+export type MfaCodeAccepted = DomainEvent<'MfaCodeAccepted', { step: number; at: string }>;
+export type MfaRecoveryCodeUsed = DomainEvent<'MfaRecoveryCodeUsed', { index: number; at: string }>;
+
+export type UserEvent =
+  | UserRegistered
+  | UserProfileUpdated
+  | UserRoleChanged
+  | UserPasswordChanged
+  | UserDeactivated
+  | UserReactivated
+  | MfaSetupStarted
+  | MfaEnabled
+  | MfaDisabled
+  | MfaCodeAccepted
+  | MfaRecoveryCodeUsed;
+
+export type Mfa =
+  | { readonly state: 'off' }
+  | { readonly state: 'pending'; readonly secret: string }
+  | { readonly state: 'on'; readonly secret: string; readonly recoveryCodeHashes: readonly (string | null)[]; readonly lastUsedStep: number };
+
+export type User =
+  | { readonly status: 'unregistered' }
+  | {
+      readonly status: 'active' | 'deactivated';
+      readonly id: string;
+      readonly tenantId: string;
+      readonly email: string;
+      readonly name: string;
+      readonly role: Role;
+      readonly passwordHash: string;
+      readonly mfa: Mfa;
+    };
+export type RegisteredUser = Exclude<User, { status: 'unregistered' }>;
+
+export type RegisterUser = { type: 'RegisterUser'; userId: string; tenantId: string; email: string; name: string; role: Role; passwordHash: string; now: Date };
+export type UpdateUserProfile = { type: 'UpdateUserProfile'; name?: string; email?: string; now: Date };
+export type ChangeUserRole = { type: 'ChangeUserRole'; role: Role; now: Date };
+/** `currentPasswordVerified`: the caller checked the current password against the stored hash. */
+export type ChangePassword = { type: 'ChangePassword'; passwordHash: string; currentPasswordVerified: boolean; now: Date };
+export type DeactivateUser = { type: 'DeactivateUser'; now: Date };
+export type ReactivateUser = { type: 'ReactivateUser'; now: Date };
+export type StartMfaSetup = { type: 'StartMfaSetup'; secret: string; now: Date };
+export type EnableMfa = { type: 'EnableMfa'; code: string; recoveryCodeHashes: string[]; now: Date };
+export type DisableMfa = { type: 'DisableMfa'; code: string; now: Date };
+/** A second factor at sign-in: a TOTP code or a recovery code. */
+export type VerifyMfaCode = { type: 'VerifyMfaCode'; code: string; now: Date };
+
+export type UserCommand =
+  | RegisterUser
+  | UpdateUserProfile
+  | ChangeUserRole
+  | ChangePassword
+  | DeactivateUser
+  | ReactivateUser
+  | StartMfaSetup
+  | EnableMfa
+  | DisableMfa
+  | VerifyMfaCode;
+
+export const userStream = (userId: string): string => `user-${userId}`;
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
+
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+export function initialState(): User {
+  return { status: 'unregistered' };
+}
+
+export function evolve(state: User, event: UserEvent): User {
+  if (event.type === 'UserRegistered') {
+    const d = event.data;
+    return { status: 'active', id: d.userId, tenantId: d.tenantId, email: d.email, name: d.name, role: d.role, passwordHash: d.passwordHash, mfa: { state: 'off' } };
+  }
+  if (state.status === 'unregistered') return state;
+  switch (event.type) {
+    case 'UserProfileUpdated':
+      return { ...state, name: event.data.name, email: event.data.email };
+    case 'UserRoleChanged':
+      return { ...state, role: event.data.role };
+    case 'UserPasswordChanged':
+      return { ...state, passwordHash: event.data.passwordHash };
+    case 'UserDeactivated':
+      return { ...state, status: 'deactivated' };
+    case 'UserReactivated':
+      return { ...state, status: 'active' };
+    case 'MfaSetupStarted':
+      return { ...state, mfa: { state: 'pending', secret: event.data.secret } };
+    case 'MfaEnabled':
+      return state.mfa.state === 'pending'
+        ? { ...state, mfa: { state: 'on', secret: state.mfa.secret, recoveryCodeHashes: event.data.recoveryCodeHashes, lastUsedStep: event.data.step } }
+        : state;
+    case 'MfaDisabled':
+      return { ...state, mfa: { state: 'off' } };
+    case 'MfaCodeAccepted':
+      return state.mfa.state === 'on' ? { ...state, mfa: { ...state.mfa, lastUsedStep: event.data.step } } : state;
+    case 'MfaRecoveryCodeUsed':
+      return state.mfa.state === 'on'
+        ? { ...state, mfa: { ...state.mfa, recoveryCodeHashes: state.mfa.recoveryCodeHashes.map((hash, index) => (index === event.data.index ? null : hash)) } }
+        : state;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+export function decide(command: UserCommand, state: User): UserEvent[] {
+  if (command.type === 'RegisterUser') return register(command, state);
+  if (state.status === 'unregistered') throw new IllegalStateError('the user does not exist');
+  const at = command.now.toISOString();
+  switch (command.type) {
+    case 'UpdateUserProfile': {
+      const name = command.name === undefined ? state.name : requireName(command.name);
+      const email = command.email === undefined ? state.email : requireEmail(command.email);
+      if (name === state.name && email === state.email) return [];
+      return [{ type: 'UserProfileUpdated', data: { name, email, updatedAt: at } }];
+    }
+    case 'ChangeUserRole':
+      if (command.role === state.role) return [];
+      return [{ type: 'UserRoleChanged', data: { role: command.role, previousRole: state.role, changedAt: at } }];
+    case 'ChangePassword':
+      if (!command.currentPasswordVerified) throw new ForbiddenError('the current password is wrong');
+      return [{ type: 'UserPasswordChanged', data: { passwordHash: command.passwordHash, changedAt: at } }];
+    case 'DeactivateUser':
+      return state.status === 'deactivated' ? [] : [{ type: 'UserDeactivated', data: { at } }];
+    case 'ReactivateUser':
+      return state.status === 'active' ? [] : [{ type: 'UserReactivated', data: { at } }];
+    case 'StartMfaSetup':
+      if (state.mfa.state === 'on') throw new IllegalStateError('two-factor authentication is already on; disable it first');
+      return [{ type: 'MfaSetupStarted', data: { secret: command.secret, at } }];
+    case 'EnableMfa': {
+      if (state.mfa.state !== 'pending') throw new IllegalStateError('start two-factor setup first');
+      const match = matchTotp(state.mfa.secret, command.code, command.now);
+      if (!match) throw new ValidationError('the code does not match', [{ path: '/code', message: 'not the current code of the authenticator app' }]);
+      return [{ type: 'MfaEnabled', data: { recoveryCodeHashes: command.recoveryCodeHashes, step: match.step, at } }];
+    }
+    case 'DisableMfa': {
+      if (state.mfa.state !== 'on') throw new IllegalStateError('two-factor authentication is not on');
+      const proof = secondFactor(state.mfa, command.code, command.now, at);
+      if (!proof) throw new ForbiddenError('the code does not match');
+      return [proof, { type: 'MfaDisabled', data: { at } }];
+    }
+    case 'VerifyMfaCode': {
+      if (state.status !== 'active') throw new UnauthorizedError('invalid credentials');
+      if (state.mfa.state !== 'on') throw new IllegalStateError('two-factor authentication is not on');
+      const proof = secondFactor(state.mfa, command.code, command.now, at);
+      if (!proof) throw new UnauthorizedError('invalid code');
+      return [proof];
+    }
+    default: {
+      const _exhaustive: never = command;
+      return _exhaustive;
+    }
+  }
+}
+
+/** A TOTP code newer than the last one used (no replay), or an unused recovery code. */
+function secondFactor(mfa: Extract<Mfa, { state: 'on' }>, code: string, now: Date, at: string): MfaCodeAccepted | MfaRecoveryCodeUsed | null {
+  const totp = matchTotp(mfa.secret, code, now);
+  if (totp) return totp.step > mfa.lastUsedStep ? { type: 'MfaCodeAccepted', data: { step: totp.step, at } } : null;
+  const index = matchRecoveryCode(code, mfa.recoveryCodeHashes);
+  return index === null ? null : { type: 'MfaRecoveryCodeUsed', data: { index, at } };
+}
+
+function register(command: RegisterUser, state: User): UserEvent[] {
+  if (state.status !== 'unregistered') throw new IllegalStateError('the user already exists');
+  return [
+    {
+      type: 'UserRegistered',
+      data: {
+        userId: command.userId,
+        tenantId: command.tenantId,
+        email: requireEmail(command.email),
+        name: requireName(command.name),
+        role: command.role,
+        passwordHash: command.passwordHash,
+        registeredAt: command.now.toISOString(),
+      },
+    },
+  ];
+}
+
+export function requireEmail(raw: string): string {
+  const email = normalizeEmail(raw);
+  if (!EMAIL.test(email)) throw new ValidationError('invalid email address', [{ path: '/email', message: 'not an email address' }]);
+  return email;
+}
+
+function requireName(raw: string): string {
+  const name = raw.trim();
+  if (name.length === 0 || name.length > 200) throw new ValidationError('invalid name', [{ path: '/name', message: 'between 1 and 200 characters' }]);
+  return name;
+}
+
+export const userDecider = { initialState, evolve, decide };

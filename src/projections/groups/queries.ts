@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import type { Page } from '../pagination.js';
+import { decodeCursor, encodeCursor } from '../pagination.js';
+
+export type GroupTable = 'teams' | 'departments';
+
+export interface GroupView {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly members: Array<{ readonly userId: string; readonly name: string; readonly email: string }>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+interface GroupRow {
+  id: string;
+  name: string;
+  description: string;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+const membersOf = (table: GroupTable) => (table === 'teams' ? 'team_members' : 'department_members');
+
+export async function getGroup(knex: Knex, table: GroupTable, tenantId: string, id: string): Promise<GroupView | null> {
+  const row = (await knex(table).select('id', 'name', 'description', 'created_at', 'updated_at', 'version').where({ tenant_id: tenantId, id }).first()) as GroupRow | undefined;
+  if (!row) return null;
+  const members = (await knex(`${membersOf(table)} as m`)
+    .join('users as u', 'u.id', 'm.user_id')
+    .select('u.id as userId', 'u.name as name', 'u.email as email')
+    .where('m.group_id', id)
+    .orderBy('u.name')) as Array<{ userId: string; name: string; email: string }>;
+  return { ...viewOf(row), members };
+}
+
+export async function listGroups(knex: Knex, table: GroupTable, tenantId: string, filter: { limit: number; cursor?: string }): Promise<Page<Omit<GroupView, 'members'>>> {
+  const query = knex(table).select('id', 'name', 'description', 'created_at', 'updated_at', 'version').where({ tenant_id: tenantId });
+  const after = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
+  if (after) query.andWhereRaw('(name, id) > (?, ?::uuid)', after);
+  const rows = (await query.orderBy([{ column: 'name' }, { column: 'id' }]).limit(filter.limit + 1)) as GroupRow[];
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  return { data: page.map(viewOf), nextCursor: rows.length > filter.limit && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+function viewOf(row: GroupRow): Omit<GroupView, 'members'> {
+  return { id: row.id, name: row.name, description: row.description, createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(), version: row.version };
+}
