@@ -41,6 +41,8 @@ export interface System {
   readonly identity: IdentityDependencies;
   readonly clock: () => Date;
   createApi(): Koa<AppState>;
+  /** Every route the API serves (method and path template), read from the routers themselves. */
+  routeTable(): Array<{ readonly method: string; readonly path: string }>;
   close(): Promise<void>;
 }
 
@@ -81,9 +83,18 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       loginLimits: config.auth.loginLimits,
       issuer: config.auth.issuer,
       clock,
+      readModelsCaughtUp: async () => projections.waitFor(await store.headPosition(), config.readYourWritesTimeoutMs),
     };
     const signedIn = authenticate(identity.accessTokens, volatile.denyList);
     const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
+    const routers = [
+      healthRouter(readinessChecks(db, store, projections, volatile, config)),
+      authRouter(identity, signedIn),
+      usersRouter(identity, signedIn, waitFor),
+      groupsRouter('team', identity, signedIn, waitFor),
+      groupsRouter('department', identity, signedIn, waitFor),
+      ...(overrides.routers ?? []),
+    ];
     return {
       config,
       logger,
@@ -94,21 +105,12 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       commands,
       identity,
       clock,
-      createApi: () =>
-        createApp({
-          logger,
-          bodyLimitBytes: config.http.bodyLimitBytes,
-          rateLimiter: volatile.rateLimiter,
-          rateLimitPerMinute: config.rateLimitPerMinute,
-          routers: [
-            healthRouter(readinessChecks(db, store, projections, volatile, config)),
-            authRouter(identity, signedIn),
-            usersRouter(identity, signedIn, waitFor),
-            groupsRouter('team', identity, signedIn, waitFor),
-            groupsRouter('department', identity, signedIn, waitFor),
-            ...(overrides.routers ?? []),
-          ],
-        }),
+      createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers }),
+      routeTable: () =>
+        routers.flatMap((router) =>
+          router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),
+        ),
+
       async close() {
         await projections.stop();
         for (const close of closers) await close();

@@ -28,4 +28,9 @@ export interface IdentityDependencies {
   readonly loginLimits: LoginLimits;
   readonly issuer: string;
   readonly clock: () => Date;
+  /**
+   * Resolves once the read models have applied everything appended so far (bounded wait). Used
+   * before a decision that reads them, such as "which sessions does this user still have".
+   */
+  readonly readModelsCaughtUp: () => Promise<boolean>;
 }

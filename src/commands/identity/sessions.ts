@@ -50,6 +50,7 @@ export async function endSessions(deps: IdentityDependencies, sessionIds: readon
 }
 
 export async function endUserSessions(deps: IdentityDependencies, userId: string, reason: SessionEndReason, context: CommandContext, keep?: string): Promise<void> {
+  await deps.readModelsCaughtUp();
   const open = (await openSessionIds(deps.knex, userId)).filter((id) => id !== keep);
   await endSessions(deps, open, reason, context);
 }

@@ -36,6 +36,8 @@ export async function signup(
   await registerUser(deps, tenantId, { userId, email, name: input.name, role: 'admin', passwordHash }, commandContext);
   const name = input.name.trim();
   const tokens = await startSession(deps, { id: userId, tenantId, role: 'admin' }, 'signup', commandContext);
+  // Read-your-writes: the new tenant can sign in and list itself as soon as this answers.
+  await deps.readModelsCaughtUp();
   return { tenant: { id: tenantId, slug, name: organization }, user: { id: userId, email, name, role: 'admin' }, tokens };
 }
 
