@@ -274,6 +274,28 @@ test('forged, expired, misaddressed and wrong-kind tokens are all 401', async ({
   assert.is((await call(api!.baseUrl, '/api/v1/me', { headers: { Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } })).status, 401);
 });
 
+test('lists users a page at a time with a keyset cursor', async ({ api }) => {
+  const signed = await signupTenant(api!);
+  for (const role of ['manager', 'technician', 'user']) await addUser(api!, signed.accessToken, role);
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const path: string = `/api/v1/users?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+    const page = await call<{ data: Array<{ id: string; name: string }>; nextCursor: string | null }>(api!.baseUrl, path, { headers: bearer(signed.accessToken) });
+    assert.is(page.status, 200);
+    seen.push(...page.body.data.map((user) => user.name));
+    cursor = page.body.nextCursor;
+    pages += 1;
+  } while (cursor && pages < 5);
+  assert.is(pages, 2);
+  assert.equal(seen, [...seen].sort());
+  assert.is(new Set(seen).size, 4);
+  assert.is((await call(api!.baseUrl, '/api/v1/users?cursor=garbage', { headers: bearer(signed.accessToken) })).status, 400);
+  assert.is((await call(api!.baseUrl, '/api/v1/users?limit=1000', { headers: bearer(signed.accessToken) })).status, 400);
+  assert.is((await call(api!.baseUrl, '/api/v1/users?sneaky=1', { headers: bearer(signed.accessToken) })).status, 400);
+});
+
 test('ids of another tenant answer 404, never the record', async ({ api }) => {
   const a = await signupTenant(api!);
   const b = await signupTenant(api!);

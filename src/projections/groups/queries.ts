@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Page } from '../pagination.js';
-import { decodeCursor, encodeCursor } from '../pagination.js';
+import { pageByName } from '../pagination.js';
 
 export type GroupTable = 'teams' | 'departments';
 
@@ -38,12 +38,7 @@ export async function getGroup(knex: Knex, table: GroupTable, tenantId: string, 
 
 export async function listGroups(knex: Knex, table: GroupTable, tenantId: string, filter: { limit: number; cursor?: string }): Promise<Page<Omit<GroupView, 'members'>>> {
   const query = knex(table).select('id', 'name', 'description', 'created_at', 'updated_at', 'version').where({ tenant_id: tenantId });
-  const after = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
-  if (after) query.andWhereRaw('(name, id) > (?, ?::uuid)', after);
-  const rows = (await query.orderBy([{ column: 'name' }, { column: 'id' }]).limit(filter.limit + 1)) as GroupRow[];
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  return { data: page.map(viewOf), nextCursor: rows.length > filter.limit && last ? encodeCursor([last.name, last.id]) : null };
+  return pageByName(query, filter, viewOf);
 }
 
 function viewOf(row: GroupRow): Omit<GroupView, 'members'> {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Page } from '../pagination.js';
-import { decodeCursor, encodeCursor } from '../pagination.js';
+import { pageByName } from '../pagination.js';
 
 export interface UserView {
   readonly id: string;
@@ -59,10 +59,5 @@ export async function listUsers(knex: Knex, tenantId: string, filter: UserFilter
   const query = knex('users').select(COLUMNS).where({ tenant_id: tenantId });
   if (filter.role) query.andWhere({ role: filter.role });
   if (filter.status) query.andWhere({ status: filter.status });
-  const after = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
-  if (after) query.andWhereRaw('(name, id) > (?, ?::uuid)', after);
-  const rows = (await query.orderBy([{ column: 'name' }, { column: 'id' }]).limit(filter.limit + 1)) as UserRow[];
-  const page = rows.slice(0, filter.limit);
-  const last = page.at(-1);
-  return { data: page.map(toView), nextCursor: rows.length > filter.limit && last ? encodeCursor([last.name, last.id]) : null };
+  return pageByName(query, filter, toView);
 }
