@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.js';
+import { VolatileStateUnavailableError } from '../volatile/index.js';
 import type { FieldError } from '../domain/errors.js';
 
 /** An RFC 9457 problem document. */
@@ -41,6 +42,10 @@ export function renderProblem(error: unknown): RenderedProblem {
     return { problem: { type: problemType(error.slug), title: error.title, status: error.status, detail: error.message }, headers: error.headers, ours: false };
   }
   if (error instanceof DomainError) return renderDomainError(error);
+  if (error instanceof VolatileStateUnavailableError) {
+    // A dependency of ours is down: say so (and when to retry), and log it as our fault.
+    return { problem: { type: problemType('unavailable'), title: 'Service Unavailable', status: 503, detail: 'a backing service is unavailable; try again shortly' }, headers: { 'Retry-After': '5' }, ours: true };
+  }
   const status = httpErrorStatus(error);
   if (status !== null && status >= 400 && status < 500) {
     // Koa and its routers throw http-errors for 404/405 and the like; their messages are safe.
