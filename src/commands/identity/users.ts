@@ -81,6 +81,8 @@ export async function updateUser(
   if (input.role !== undefined) {
     const role = await handleCommand(deps.commands, userDecider, userStream(userId), { type: 'ChangeUserRole', role: input.role, now: context.now }, context, { mustExist: true });
     position = role.position ?? position;
+    // Access tokens carry the role: those already issued must not keep the old one for their lifetime.
+    if (role.events.length > 0) await revokeIssuedAccessTokens(deps, userId, context.now);
   }
   return { userId, position };
 }
@@ -93,12 +95,19 @@ export async function setUserActive(deps: IdentityDependencies, actor: Actor, us
   const result = await handleCommand(deps.commands, userDecider, userStream(userId), active ? { type: 'ReactivateUser', now: context.now } : { type: 'DeactivateUser', now: context.now }, context, { mustExist: true });
   if (!active) {
     await endUserSessions(deps, userId, 'user_deactivated', context);
-    // Access tokens already handed out die now, not when they expire.
-    await deps.denyList.denyAllBefore(`user:${userId}`, context.now, new Date(context.now.getTime() + (deps.accessTokenTtlSeconds + 60) * 1000));
+    await revokeIssuedAccessTokens(deps, userId, context.now);
   }
   return { userId, position: result.position };
 }
 
 export function mayReadUser(actor: Actor, userId: string): boolean {
   return userId === actor.userId || can(actor.role, 'user.read');
+}
+
+/**
+ * Access tokens already handed out die now, not when they expire. Token times are whole seconds,
+ * so one issued later in this same second is refused too: the safe side.
+ */
+async function revokeIssuedAccessTokens(deps: IdentityDependencies, userId: string, now: Date): Promise<void> {
+  await deps.denyList.denyAllBefore(`user:${userId}`, now, new Date(now.getTime() + (deps.accessTokenTtlSeconds + 60) * 1000));
 }
