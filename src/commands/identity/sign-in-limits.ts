@@ -7,7 +7,7 @@ import type { IdentityDependencies } from './dependencies.js';
  * code is checked, so a flood evaluates no more than the limit. If the shared store is down the
  * in-process limiter counts instead: never no limit.
  */
-export async function countSignInAttempt(deps: IdentityDependencies, keys: readonly string[]): Promise<void> {
+export async function countSignInAttempt(deps: Pick<IdentityDependencies, 'limiter' | 'fallbackLimiter' | 'loginLimits'>, keys: readonly string[]): Promise<void> {
   const { perAccount, perAddress, windowMs } = deps.loginLimits;
   for (const key of keys) {
     const limit = key.startsWith('address:') ? perAddress : perAccount;
@@ -18,7 +18,7 @@ export async function countSignInAttempt(deps: IdentityDependencies, keys: reado
   }
 }
 
-async function consume(deps: IdentityDependencies, key: string, rule: { limit: number; windowMs: number }): Promise<RateLimitDecision> {
+async function consume(deps: Pick<IdentityDependencies, 'limiter' | 'fallbackLimiter'>, key: string, rule: { limit: number; windowMs: number }): Promise<RateLimitDecision> {
   try {
     return await deps.limiter.consume(key, rule);
   } catch {
