@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import * as eventStore from './20261125_001_event_store.js';
 import * as projectionCheckpoints from './20261125_002_projection_checkpoints.js';
+import * as idempotencyKeys from './20261125_003_idempotency_keys.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -11,6 +12,7 @@ interface Migration {
 const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261125_001_event_store', eventStore],
   ['20261125_002_projection_checkpoints', projectionCheckpoints],
+  ['20261125_003_idempotency_keys', idempotencyKeys],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {
