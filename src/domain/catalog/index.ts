@@ -1,0 +1,4 @@
+export type { Category, CategoryCommand, CategoryEvent, CategoryMove, ExistingCategory, ParentCategory } from './category.js';
+export { categoryDecider, categoryStream } from './category.js';
+export type { Criticality, ExistingService, OwnerTeam, Service, ServiceCommand, ServiceEvent } from './service.js';
+export { CRITICALITIES, serviceDecider, serviceStream } from './service.js';

@@ -1,0 +1,2 @@
+export { categoriesProjection } from './categories.js';
+export { servicesProjection } from './services.js';

@@ -1,0 +1,122 @@
+import type { Knex } from 'knex';
+import type { Page } from '../pagination.js';
+import { pageByName } from '../pagination.js';
+
+export interface CatalogVisibility {
+  /** False for requesters: retired entries do not exist for them. */
+  readonly includeInactive: boolean;
+}
+
+export interface CatalogFilter {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+  readonly active?: boolean | undefined;
+}
+
+export interface CategoryView {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly parentId: string | null;
+  readonly active: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+interface CategoryRow {
+  id: string;
+  name: string;
+  description: string;
+  parent_id: string | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+export interface ServiceView {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly ownerTeamId: string | null;
+  readonly criticality: string;
+  readonly active: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+interface ServiceRow {
+  id: string;
+  name: string;
+  description: string;
+  owner_team_id: string | null;
+  criticality: string;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+const CATEGORY_COLUMNS = ['id', 'name', 'description', 'parent_id', 'active', 'created_at', 'updated_at', 'version'];
+const SERVICE_COLUMNS = ['id', 'name', 'description', 'owner_team_id', 'criticality', 'active', 'created_at', 'updated_at', 'version'];
+
+export async function getCategory(knex: Knex, tenantId: string, id: string, visibility: CatalogVisibility): Promise<CategoryView | null> {
+  const row = (await visible(knex('categories').select(CATEGORY_COLUMNS).where({ tenant_id: tenantId, id }), visibility).first()) as CategoryRow | undefined;
+  return row ? categoryView(row) : null;
+}
+
+/** `parentId: null` lists the top-level categories. */
+export async function listCategories(knex: Knex, tenantId: string, filter: CatalogFilter & { readonly parentId?: string | null | undefined }, visibility: CatalogVisibility): Promise<Page<CategoryView>> {
+  const query = filtered(knex('categories').select(CATEGORY_COLUMNS).where({ tenant_id: tenantId }), filter, visibility);
+  if (filter.parentId === null) query.whereNull('parent_id');
+  else if (filter.parentId !== undefined) query.andWhere({ parent_id: filter.parentId });
+  return pageByName(query, filter, categoryView);
+}
+
+export async function getService(knex: Knex, tenantId: string, id: string, visibility: CatalogVisibility): Promise<ServiceView | null> {
+  const row = (await visible(knex('services').select(SERVICE_COLUMNS).where({ tenant_id: tenantId, id }), visibility).first()) as ServiceRow | undefined;
+  return row ? serviceView(row) : null;
+}
+
+export async function listServices(knex: Knex, tenantId: string, filter: CatalogFilter, visibility: CatalogVisibility): Promise<Page<ServiceView>> {
+  return pageByName(filtered(knex('services').select(SERVICE_COLUMNS).where({ tenant_id: tenantId }), filter, visibility), filter, serviceView);
+}
+
+function visible(query: Knex.QueryBuilder, visibility: CatalogVisibility): Knex.QueryBuilder {
+  return visibility.includeInactive ? query : query.andWhere({ active: true });
+}
+
+/** A requester asking for retired entries gets none, rather than a hint that some exist. */
+function filtered(query: Knex.QueryBuilder, filter: CatalogFilter, visibility: CatalogVisibility): Knex.QueryBuilder {
+  const scoped = visible(query, visibility);
+  return filter.active === undefined ? scoped : scoped.andWhere({ active: filter.active });
+}
+
+function categoryView(row: CategoryRow): CategoryView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    parentId: row.parent_id,
+    active: row.active,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    version: row.version,
+  };
+}
+
+function serviceView(row: ServiceRow): ServiceView {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    ownerTeamId: row.owner_team_id,
+    criticality: row.criticality,
+    active: row.active,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    version: row.version,
+  };
+}
