@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type Router from '@koa/router';
 import type Koa from 'koa';
+import type { Middleware } from 'koa';
+import { idempotent } from './api/middleware/idempotency.js';
 import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { AppState } from './api/context.js';
@@ -25,9 +27,15 @@ import { authenticate } from './api/identity/actor.js';
 import { authRouter } from './api/identity/auth-router.js';
 import { groupsRouter } from './api/identity/groups-router.js';
 import { usersRouter } from './api/identity/users-router.js';
+import { categoriesRouter } from './api/catalog/categories-router.js';
+import { servicesRouter } from './api/catalog/services-router.js';
 import type { LogPosition } from './eventstore/types.js';
+import type { TicketDependencies } from './commands/tickets/dependencies.js';
+import { ticketsRouter } from './api/tickets/router.js';
 import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
+import type { IdempotencyStore } from './idempotency/index.js';
+import { KnexIdempotencyStore } from './idempotency/index.js';
 
 /** Everything the process runs on, built once from config. */
 export interface System {
@@ -39,6 +47,8 @@ export interface System {
   readonly volatile: VolatileState;
   readonly commands: CommandDependencies;
   readonly identity: IdentityDependencies;
+  /** Idempotency keys of command requests; routers mount `idempotent(system.idempotency)`. */
+  readonly idempotency: IdempotencyStore;
   readonly clock: () => Date;
   createApi(): Koa<AppState>;
   /** Every route the API serves (method and path template), read from the routers themselves. */
@@ -85,14 +95,27 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       clock,
       readModelsCaughtUp: async () => projections.waitFor(await store.headPosition(), config.readYourWritesTimeoutMs),
     };
+    const idempotency = new KnexIdempotencyStore(db.knex, { clock, onError: (error) => logger.warn({ err: error }, 'idempotency keys: purge of expired keys failed') });
     const signedIn = authenticate(identity.accessTokens, volatile.denyList);
     const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
+    const tickets: TicketDependencies = { commands, knex: db.knex, clock, policy: config.tickets };
+    // Every signed-in command route honours Idempotency-Key (after authentication: keys are per caller).
+    const keyed = idempotent(idempotency);
+    const signedInCommands: Middleware<AppState> = async (ctx, next) => {
+      await signedIn(ctx, async () => {
+        await keyed(ctx, next);
+      });
+    };
     const routers = [
       healthRouter(readinessChecks(db, store, projections, volatile, config)),
       authRouter(identity, signedIn),
-      usersRouter(identity, signedIn, waitFor),
-      groupsRouter('team', identity, signedIn, waitFor),
-      groupsRouter('department', identity, signedIn, waitFor),
+      usersRouter(identity, signedInCommands, waitFor),
+      groupsRouter('team', identity, signedInCommands, waitFor),
+      groupsRouter('department', identity, signedInCommands, waitFor),
+      // The catalog needs a subset of what identity is built with: the store, read models, clock.
+      categoriesRouter(identity, signedInCommands, waitFor),
+      servicesRouter(identity, signedInCommands, waitFor),
+      ticketsRouter(tickets, signedInCommands, waitFor),
       ...(overrides.routers ?? []),
     ];
     return {
@@ -104,6 +127,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       volatile,
       commands,
       identity,
+      idempotency,
       clock,
       createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers }),
       routeTable: () =>

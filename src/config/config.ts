@@ -49,6 +49,8 @@ const environmentSchema = z.object({
   LOGIN_LIMIT_PER_ACCOUNT: integer(10, 1, 10_000),
   LOGIN_LIMIT_PER_ADDRESS: integer(100, 1, 100_000),
   LOGIN_LIMIT_WINDOW_SECONDS: integer(900, 1, 86_400),
+  TICKET_REOPEN_WINDOW_DAYS: integer(14, 0, 3650),
+  COMMENT_EDIT_WINDOW_MINUTES: integer(15, 0, 100_000),
 });
 
 export interface Config {
@@ -64,6 +66,12 @@ export interface Config {
   readonly readYourWritesTimeoutMs: number;
   readonly readyMaxProjectionLagSeconds: number;
   readonly seedDemo: boolean;
+  readonly tickets: {
+    /** How long after resolution a ticket may be reopened. */
+    readonly reopenWindowMs: number;
+    /** How long an author may edit their comment. */
+    readonly commentEditWindowMs: number;
+  };
   readonly auth: {
     /** `kid:base64secret,…`; absent: a key file under the data directory, made on first start. */
     readonly signingKeys: string | undefined;
@@ -104,6 +112,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
     readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
     seedDemo: env.SEED_DEMO,
+    tickets: { reopenWindowMs: env.TICKET_REOPEN_WINDOW_DAYS * 86_400_000, commentEditWindowMs: env.COMMENT_EDIT_WINDOW_MINUTES * 60_000 },
     auth: {
       signingKeys: env.AUTH_SIGNING_KEYS === '' ? undefined : env.AUTH_SIGNING_KEYS,
       issuer: env.AUTH_ISSUER,

@@ -25,17 +25,40 @@ export const ACTIONS = [
   'department.read',
   'department.update',
   'department.manageMembers',
+  'catalog.read',
+  'catalog.manage',
+  'ticket.create',
+  'ticket.readAll',
+  'ticket.onBehalf',
+  'ticket.work',
+  'ticket.commentInternal',
+  'ticket.assign',
+  'ticket.assignSelf',
+  'ticket.overridePriority',
+  'ticket.requestApproval',
+  'ticket.delete',
+  'ticket.bulk',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const AGENT_DIRECTORY: readonly Action[] = ['tenant.read', 'user.list', 'user.read', 'team.list', 'team.read', 'department.list', 'department.read'];
 
+/** Requesters pick a category and a service when they raise a ticket, so everyone reads the catalog. */
+const EVERYONE: readonly Action[] = ['catalog.read'];
+
+/**
+ * Agents see every ticket of the tenant and work them; technicians may take a ticket themselves,
+ * managers assign anyone. A requester raises tickets and sees only their own (checked per ticket).
+ */
+const TICKET_WORK: readonly Action[] = ['ticket.create', 'ticket.readAll', 'ticket.onBehalf', 'ticket.work', 'ticket.commentInternal', 'ticket.assignSelf', 'ticket.requestApproval'];
+const TICKET_MANAGEMENT: readonly Action[] = [...TICKET_WORK, 'ticket.assign', 'ticket.overridePriority', 'ticket.delete', 'ticket.bulk'];
+
 const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers']),
-  technician: new Set<Action>(AGENT_DIRECTORY),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT]),
+  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK]),
   // Requesters see themselves through /me and their own records; nobody else's.
-  user: new Set<Action>(['tenant.read']),
+  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create']),
 };
 
 export function can(role: Role, action: Action): boolean {

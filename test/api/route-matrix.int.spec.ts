@@ -6,6 +6,8 @@ import type { Role } from '../../src/domain/permissions.js';
 import { ROLES } from '../../src/domain/permissions.js';
 import type { JsonResponse, RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
+import type { CatalogCollection } from '../support/catalog-fixtures.js';
+import { catalogBody, createCatalogEntry, createRetiredEntry } from '../support/catalog-fixtures.js';
 import type { Account, GroupCollection, Session, TenantFixture } from '../support/identity-fixtures.js';
 import { addMember, bearer, createUser, expectStatus, login, removeMember, setUpTenant, strongPassword, uniqueSuffix } from '../support/identity-fixtures.js';
 
@@ -118,6 +120,183 @@ function groupRoutes(collection: GroupCollection, statuses: { create: Statuses; 
   };
 }
 
+/** Entries the catalog cases share, made once per world: an active and a retired one in tenant A, one in tenant B. */
+interface CatalogTargets {
+  readonly active: string;
+  readonly retired: string;
+}
+const catalogTargets = new Map<string, Promise<CatalogTargets>>();
+
+function sharedCatalogTargets(world: World, collection: CatalogCollection): Promise<CatalogTargets> {
+  const key = `${world.a.id} ${collection}`;
+  let targets = catalogTargets.get(key);
+  if (!targets) {
+    targets = (async () => {
+      const [active, retired, foreign] = await Promise.all([
+        createCatalogEntry(world.baseUrl, world.a.sessions.admin.accessToken, collection),
+        createRetiredEntry(world.baseUrl, world.a.sessions.admin.accessToken, collection),
+        // So the other tenant's admin lists rows of their own, whatever ran before.
+        createCatalogEntry(world.baseUrl, world.b.sessions.admin.accessToken, collection),
+      ]);
+      world.a.ids.add(active.id).add(retired.id);
+      world.b.ids.add(foreign.id);
+      return { active: active.id, retired: retired.id };
+    })();
+    catalogTargets.set(key, targets);
+  }
+  return targets;
+}
+
+/** A fresh entry of tenant A, so a case that retires or revives it disturbs nobody else. */
+async function freshCatalogEntry(world: World, collection: CatalogCollection, retired: boolean): Promise<string> {
+  const token = world.a.sessions.admin.accessToken;
+  const entry = retired ? await createRetiredEntry(world.baseUrl, token, collection) : await createCatalogEntry(world.baseUrl, token, collection);
+  world.a.ids.add(entry.id);
+  return entry.id;
+}
+
+/** Admins keep the catalog; everyone in the tenant reads what is offered, and agents what was retired too. */
+function catalogRoutes(collection: CatalogCollection): Record<string, RouteCase> {
+  const base = `/api/v1/${collection}`;
+  const manage = signedIn(200, 403, 403, 403, 404);
+  return {
+    [`POST ${base}`]: { expect: signedIn(201, 403, 403, 403, 201), prepare: () => Promise.resolve({ body: catalogBody(collection) }) },
+    [`GET ${base}`]: {
+      expect: signedIn(200, 200, 200, 200, 200),
+      list: true,
+      prepare: async (world) => {
+        await sharedCatalogTargets(world, collection);
+        return {};
+      },
+    },
+    [`GET ${base}/:id`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedCatalogTargets(world, collection)).active } }) },
+    // A requester only picks from what is offered: a retired entry does not exist for them.
+    [`GET ${base}/:id #retired`]: { expect: signedIn(200, 200, 200, 404, 404), prepare: async (world) => ({ params: { id: (await sharedCatalogTargets(world, collection)).retired } }) },
+    [`PATCH ${base}/:id`]: {
+      expect: manage,
+      prepare: async (world) => ({ params: { id: (await sharedCatalogTargets(world, collection)).active }, body: { name: `${collection} renamed ${uniqueSuffix()}` } }),
+    },
+    [`POST ${base}/:id/deactivate`]: { expect: manage, prepare: async (world) => ({ params: { id: await freshCatalogEntry(world, collection, false) } }) },
+    [`POST ${base}/:id/reactivate`]: {
+      // A requester asking to revive what they cannot see learns nothing, not even that it exists.
+      expect: signedIn(200, 403, 403, 404, 404),
+      prepare: async (world) => ({ params: { id: await freshCatalogEntry(world, collection, true) } }),
+    },
+  };
+}
+
+type TicketStage = 'new' | 'in_progress' | 'pending' | 'resolved' | 'deleted';
+
+/** A ticket of tenant A raised for its subject (a requester who never calls), brought to `stage` by the admin. */
+async function freshTicket(world: World, stage: TicketStage = 'new', type = 'incident'): Promise<string> {
+  const created = expectStatus(
+    await adminCall(world, 'POST', '/api/v1/tickets', { type, title: `Matrix ticket ${uniqueSuffix()}`, impact: 'low', urgency: 'medium', requesterId: world.a.subject.id }),
+    201,
+    'raising a ticket',
+  );
+  const id = String(json(created).id);
+  world.a.ids.add(id);
+  const steps: Record<TicketStage, Array<[string, unknown]>> = {
+    new: [],
+    in_progress: [['start', undefined]],
+    pending: [['start', undefined], ['pend', { reason: 'waiting for parts' }]],
+    resolved: [['start', undefined], ['resolve', { code: 'fixed', notes: 'done' }]],
+    deleted: [],
+  };
+  for (const [action, body] of steps[stage]) expectStatus(await adminCall(world, 'POST', `/api/v1/tickets/${id}/${action}`, body), 200, `${action} on the ticket`);
+  if (stage === 'deleted') expectStatus(await adminCall(world, 'DELETE', `/api/v1/tickets/${id}`), 204, 'deleting the ticket');
+  return id;
+}
+
+/** Tenant B needs a ticket of its own, so its admin's list is not empty. */
+async function foreignTicket(world: World): Promise<void> {
+  const created = await call(world.baseUrl, '/api/v1/tickets', { method: 'POST', headers: bearer(world.b.sessions.admin.accessToken), json: { type: 'incident', title: 'B ticket', impact: 'low', urgency: 'low' } });
+  world.b.ids.add(String(json(created).id));
+}
+
+/**
+ * Agents work every ticket; a requester sees only their own (the target is someone else's, so it
+ * does not exist for them). Assignment, priority override and deletion are the managers'.
+ */
+function ticketRoutes(): Record<string, RouteCase> {
+  const base = '/api/v1/tickets';
+  const work = signedIn(200, 200, 200, 404, 404);
+  const workOnly = signedIn(200, 200, 200, 403, 404);
+  const managers = signedIn(200, 200, 403, 403, 404);
+  const at = (stage: TicketStage, body?: unknown, type?: string) => async (world: World) => ({ params: { id: await freshTicket(world, stage, type) }, ...(body !== undefined ? { body } : {}) });
+  return {
+    [`POST ${base}`]: { expect: signedIn(201, 201, 201, 201, 201), prepare: () => Promise.resolve({ body: { type: 'incident', title: `Raised ${uniqueSuffix()}`, impact: 'low', urgency: 'low' } }) },
+    [`GET ${base}`]: {
+      expect: signedIn(200, 200, 200, 200, 200),
+      list: true,
+      prepare: async (world) => {
+        await foreignTicket(world);
+        return {};
+      },
+    },
+    [`GET ${base}/:id`]: { expect: work, prepare: at('new') },
+    [`PATCH ${base}/:id`]: { expect: work, prepare: at('new', { title: `Reworded ${uniqueSuffix()}` }) },
+    [`POST ${base}/:id/priority`]: { expect: managers, prepare: at('new', { priority: 'P1', reason: 'VIP' }) },
+    [`POST ${base}/:id/assign`]: { expect: managers, prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { assigneeId: world.a.sessions.manager.id } }) },
+    [`POST ${base}/:id/start`]: { expect: work, prepare: at('new') },
+    [`POST ${base}/:id/pend`]: { expect: work, prepare: at('in_progress', { reason: 'waiting' }) },
+    [`POST ${base}/:id/resume`]: { expect: work, prepare: at('pending') },
+    [`POST ${base}/:id/resolve`]: { expect: work, prepare: at('in_progress', { code: 'fixed', notes: 'done' }) },
+    [`POST ${base}/:id/close`]: { expect: work, prepare: at('resolved') },
+    [`POST ${base}/:id/reopen`]: { expect: work, prepare: at('resolved', { reason: 'again' }) },
+    [`POST ${base}/:id/cancel`]: { expect: work, prepare: at('new', { reason: 'raised twice' }) },
+    [`GET ${base}/:id/comments`]: { expect: work, prepare: at('new') },
+    [`POST ${base}/:id/comments`]: { expect: signedIn(201, 201, 201, 404, 404), prepare: at('new', { body: 'looking into it' }) },
+    [`PATCH ${base}/:id/comments/:commentId`]: {
+      expect: work,
+      // Only the author edits: an agent caller edits a comment of their own.
+      prepare: async (world, caller, session) => {
+        const id = await freshTicket(world);
+        const author = session && caller !== 'user' && caller !== 'otherTenant' ? session.accessToken : world.a.sessions.admin.accessToken;
+        const comment = expectStatus(await call(world.baseUrl, `${base}/${id}/comments`, { method: 'POST', headers: bearer(author), json: { body: 'first words' } }), 201, 'commenting');
+        return { params: { id, commentId: String(json(comment).id) }, body: { body: 'better words' } };
+      },
+    },
+    [`POST ${base}/:id/links`]: { expect: signedIn(201, 201, 201, 403, 404), prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { targetId: await freshTicket(world), kind: 'relates_to' } }) },
+    [`DELETE ${base}/:id/links/:linkId`]: {
+      expect: workOnly,
+      prepare: async (world) => {
+        const id = await freshTicket(world);
+        const linked = expectStatus(await adminCall(world, 'POST', `${base}/${id}/links`, { targetId: await freshTicket(world), kind: 'relates_to' }), 201, 'linking');
+        const links = json(linked).links as Array<{ id: string }>;
+        return { params: { id, linkId: links[0]!.id } };
+      },
+    },
+    [`POST ${base}/:id/watchers`]: { expect: workOnly, prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { userId: world.a.member.id } }) },
+    [`DELETE ${base}/:id/watchers/:userId`]: {
+      expect: workOnly,
+      prepare: async (world) => {
+        const id = await freshTicket(world);
+        expectStatus(await adminCall(world, 'POST', `${base}/${id}/watchers`, { userId: world.a.member.id }), 200, 'adding a watcher');
+        return { params: { id, userId: world.a.member.id } };
+      },
+    },
+    [`POST ${base}/:id/approvals`]: { expect: workOnly, prepare: async (world) => ({ params: { id: await freshTicket(world, 'new', 'change') }, body: { approverIds: [world.a.sessions.manager.id] } }) },
+    ...Object.fromEntries(
+      (['approve', 'reject'] as const).map((decision) => [
+        `POST ${base}/:id/${decision}`,
+        {
+          // The caller is the named approver when they may be one; a technician never is.
+          expect: signedIn(200, 200, 403, 404, 404),
+          prepare: async (world: World, caller: Caller, session: Session | null) => {
+            const id = await freshTicket(world, 'new', 'change');
+            const approver = session && (caller === 'admin' || caller === 'manager') ? session.id : world.a.sessions.manager.id;
+            expectStatus(await adminCall(world, 'POST', `${base}/${id}/approvals`, { approverIds: [approver] }), 200, 'requesting approval');
+            return { params: { id }, body: { comment: 'considered' } };
+          },
+        } satisfies RouteCase,
+      ]),
+    ),
+    [`DELETE ${base}/:id`]: { expect: signedIn(204, 204, 403, 403, 404), prepare: at('new') },
+    [`POST ${base}/:id/restore`]: { expect: managers, prepare: at('deleted') },
+  };
+}
+
 /**
  * `"METHOD /path/template"` → the status each caller must get. A key may carry a variant after
  * ` #` (another body on the same route); every route needs its plain key.
@@ -215,6 +394,12 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
   // Managers run teams; departments are the admin's, though managers staff them.
   ...groupRoutes('teams', { create: signedIn(201, 201, 403, 403, 201), update: signedIn(200, 200, 403, 403, 404), members: signedIn(200, 200, 403, 403, 404) }),
   ...groupRoutes('departments', { create: signedIn(201, 403, 403, 403, 201), update: signedIn(200, 403, 403, 403, 404), members: signedIn(200, 200, 403, 403, 404) }),
+
+  // The service catalog tickets point at.
+  ...catalogRoutes('categories'),
+  ...catalogRoutes('services'),
+
+  ...ticketRoutes(),
 };
 
 const routeOf = (key: string): string => key.split(' #')[0]!;

@@ -1,0 +1,200 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { Actor } from '../../commands/identity/actor.js';
+import type { TicketDependencies } from '../../commands/tickets/dependencies.js';
+import { openTicket } from '../../commands/tickets/open.js';
+import type { TicketWritten } from '../../commands/tickets/open.js';
+import type { LifecycleStep } from '../../commands/tickets/work.js';
+import {
+  assignTicket,
+  commentOnTicket,
+  decideApproval,
+  deleteTicket,
+  editComment,
+  linkTicket,
+  moveTicket,
+  overridePriority,
+  requestApproval,
+  restoreTicket,
+  unlinkTicket,
+  updateTicket,
+  watchTicket,
+} from '../../commands/tickets/work.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { can } from '../../domain/permissions.js';
+import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/index.js';
+import type { LogPosition } from '../../eventstore/types.js';
+import type { TicketScope } from '../../projections/tickets/queries.js';
+import { getTicket, listComments, listTickets, ticketIdByNumber } from '../../projections/tickets/queries.js';
+import type { AppContext, AppState } from '../context.js';
+import { commandContext, expectedVersion, idParam, respondAfterWrite, setVersion } from '../http.js';
+import { actorOf } from '../identity/actor.js';
+import { parseInput } from '../validation.js';
+import * as schema from './schemas.js';
+
+const scopeOf = (actor: Actor): TicketScope => ({ tenantId: actor.tenantId, requesterId: can(actor.role, 'ticket.readAll') ? null : actor.userId });
+
+export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware<AppState>, waitFor: (position: LogPosition) => Promise<boolean>): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/v1/tickets' });
+  router.use(authenticate);
+
+  /** The path's ticket: a UUID, or a human number such as INC-000042. */
+  async function ticketParam(ctx: AppContext): Promise<string> {
+    const raw = (ctx.params as Record<string, string | undefined>).id ?? '';
+    if (TICKET_NUMBER_PATTERN.test(raw)) {
+      const id = await ticketIdByNumber(deps.knex, scopeOf(actorOf(ctx)), raw);
+      if (!id) throw new NotFoundError('ticket not found');
+      return id;
+    }
+    return idParam(ctx, 'id');
+  }
+
+  /** Answers a command with the ticket as projected after it (read-your-writes). */
+  async function respond(ctx: AppContext, written: TicketWritten, status = 200): Promise<void> {
+    const scope = scopeOf(actorOf(ctx));
+    await respondAfterWrite(ctx, {
+      position: written.position,
+      waitFor,
+      read: () => getTicket(deps.knex, scope, written.ticketId),
+      status,
+      ...(status === 201 ? { location: `/api/v1/tickets/${written.ticketId}` } : {}),
+    });
+  }
+
+  const context = (ctx: AppContext) => commandContext(ctx, actorOf(ctx), deps.clock());
+
+  router.post('/', async (ctx) => {
+    const input = parseInput(schema.openBody, ctx.state.body);
+    await respond(ctx, await openTicket(deps, actorOf(ctx), input, context(ctx)), 201);
+  });
+
+  router.get('/', async (ctx) => {
+    const query = parseInput(schema.listQuery, ctx.query, 'query');
+    ctx.body = await listTickets(deps.knex, scopeOf(actorOf(ctx)), query);
+  });
+
+  router.get('/:id', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const ticket = await getTicket(deps.knex, scopeOf(actorOf(ctx)), id);
+    if (!ticket) throw new NotFoundError('ticket not found');
+    setVersion(ctx, ticket.version);
+    ctx.body = ticket;
+  });
+
+  router.patch('/:id', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const changes = parseInput(schema.patchBody, ctx.state.body);
+    await respond(ctx, await updateTicket(deps, actorOf(ctx), id, changes, context(ctx), expectedVersion(ctx)));
+  });
+
+  router.post('/:id/priority', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.priorityBody, ctx.state.body);
+    await respond(ctx, await overridePriority(deps, actorOf(ctx), id, input, context(ctx), expectedVersion(ctx)));
+  });
+
+  router.post('/:id/assign', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.assignBody, ctx.state.body);
+    await respond(ctx, await assignTicket(deps, actorOf(ctx), id, input, context(ctx), expectedVersion(ctx)));
+  });
+
+  const steps: Array<[string, (body: unknown) => LifecycleStep]> = [
+    ['start', (body) => (parseInput(schema.emptyBody, body), { action: 'start' })],
+    ['pend', (body) => ({ action: 'pend', ...parseInput(schema.reasonBody, body) })],
+    ['resume', (body) => (parseInput(schema.emptyBody, body), { action: 'resume' })],
+    ['resolve', (body) => ({ action: 'resolve', ...parseInput(schema.resolveBody, body) })],
+    ['close', (body) => (parseInput(schema.emptyBody, body), { action: 'close' })],
+    ['reopen', (body) => ({ action: 'reopen', ...parseInput(schema.reasonBody, body) })],
+    ['cancel', (body) => ({ action: 'cancel', ...parseInput(schema.reasonBody, body) })],
+  ];
+  for (const [name, readStep] of steps) {
+    router.post(`/:id/${name}`, async (ctx) => {
+      const id = await ticketParam(ctx);
+      const step = readStep(ctx.state.body);
+      await respond(ctx, await moveTicket(deps, actorOf(ctx), id, step, context(ctx), expectedVersion(ctx)));
+    });
+  }
+
+  router.get('/:id/comments', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const actor = actorOf(ctx);
+    if (!(await getTicket(deps.knex, scopeOf(actor), id))) throw new NotFoundError('ticket not found');
+    ctx.body = { data: await listComments(deps.knex, id, can(actor.role, 'ticket.commentInternal')) };
+  });
+
+  router.post('/:id/comments', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.commentBody, ctx.state.body);
+    const written = await commentOnTicket(deps, actorOf(ctx), id, input, context(ctx));
+    if (written.position && !(await waitFor(written.position))) {
+      ctx.status = 202;
+      ctx.body = { status: 'accepted', commentId: written.commentId };
+      return;
+    }
+    const comment = (await listComments(deps.knex, id, true)).find((candidate) => candidate.id === written.commentId);
+    ctx.status = 201;
+    ctx.set('Location', `/api/v1/tickets/${id}/comments/${written.commentId}`);
+    ctx.body = comment;
+  });
+
+  router.patch('/:id/comments/:commentId', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const commentId = idParam(ctx, 'commentId');
+    const input = parseInput(schema.editCommentBody, ctx.state.body);
+    const written = await editComment(deps, actorOf(ctx), id, commentId, input.body, context(ctx));
+    if (written.position) await waitFor(written.position);
+    ctx.body = (await listComments(deps.knex, id, true)).find((candidate) => candidate.id === commentId);
+  });
+
+  router.post('/:id/links', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.linkBody, ctx.state.body);
+    await respond(ctx, await linkTicket(deps, actorOf(ctx), id, input, context(ctx)), 201);
+  });
+
+  router.delete('/:id/links/:linkId', async (ctx) => {
+    const id = await ticketParam(ctx);
+    await respond(ctx, await unlinkTicket(deps, actorOf(ctx), id, idParam(ctx, 'linkId'), context(ctx)));
+  });
+
+  router.post('/:id/watchers', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.watcherBody, ctx.state.body);
+    await respond(ctx, await watchTicket(deps, actorOf(ctx), id, input.userId, true, context(ctx)));
+  });
+
+  router.delete('/:id/watchers/:userId', async (ctx) => {
+    const id = await ticketParam(ctx);
+    await respond(ctx, await watchTicket(deps, actorOf(ctx), id, idParam(ctx, 'userId'), false, context(ctx)));
+  });
+
+  router.post('/:id/approvals', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.approvalsBody, ctx.state.body);
+    await respond(ctx, await requestApproval(deps, actorOf(ctx), id, input.approverIds, context(ctx)));
+  });
+
+  for (const [name, decision] of [['approve', 'approved'], ['reject', 'rejected']] as const) {
+    router.post(`/:id/${name}`, async (ctx) => {
+      const id = await ticketParam(ctx);
+      const input = parseInput(schema.decisionBody, ctx.state.body);
+      await respond(ctx, await decideApproval(deps, actorOf(ctx), id, decision, input.comment, context(ctx)));
+    });
+  }
+
+  router.delete('/:id', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const written = await deleteTicket(deps, actorOf(ctx), id, context(ctx), expectedVersion(ctx));
+    if (written.position) await waitFor(written.position);
+    ctx.status = 204;
+  });
+
+  router.post('/:id/restore', async (ctx) => {
+    const id = idParam(ctx, 'id');
+    parseInput(schema.emptyBody, ctx.state.body);
+    await respond(ctx, await restoreTicket(deps, actorOf(ctx), id, context(ctx)));
+  });
+
+  return router;
+}

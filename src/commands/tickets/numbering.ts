@@ -1,0 +1,32 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ConflictError } from '../../domain/errors.js';
+import type { TicketType } from '../../domain/ticket/index.js';
+import { formatTicketNumber, numberStream } from '../../domain/ticket/index.js';
+import { WrongExpectedRevisionError } from '../../eventstore/errors.js';
+import type { EventStore } from '../../eventstore/types.js';
+import type { CommandContext } from '../metadata.js';
+import { metadataFor } from '../metadata.js';
+
+const ATTEMPTS = 200;
+
+/**
+ * Takes the next number of the tenant's counter for this type. Only the counter's last event is
+ * read (not the whole stream), and the append expects exactly that revision, so concurrent
+ * creators never share a number and never skip one; losers retry with a little jitter.
+ */
+export async function reserveTicketNumber(store: EventStore, type: TicketType, ticketId: string, newId: () => string, context: CommandContext): Promise<string> {
+  const stream = numberStream(context.tenantId, type);
+  for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
+    const [last] = await store.readStream(stream, { direction: 'backwards', maxCount: 1 });
+    const sequence = (typeof last?.data.sequence === 'number' ? last.data.sequence : 0) + 1;
+    const number = formatTicketNumber(type, sequence);
+    try {
+      await store.appendToStream(stream, [{ id: newId(), type: 'TicketNumberReserved', data: { sequence, number, ticketId }, metadata: metadataFor(context) }], last ? last.revision : 'no_stream');
+      return number;
+    } catch (error) {
+      if (!(error instanceof WrongExpectedRevisionError)) throw error;
+      await sleep(Math.floor(Math.random() * Math.min(50, 2 + attempt * 2)));
+    }
+  }
+  throw new ConflictError('too many tickets are being created at once; try again');
+}

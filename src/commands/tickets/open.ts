@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from '../../domain/errors.js';
+import type { Level, Risk, TicketType } from '../../domain/ticket/index.js';
+import { ticketDecider, ticketStream } from '../../domain/ticket/index.js';
+import type { LogPosition } from '../../eventstore/types.js';
+import { handleCommand } from '../handle.js';
+import type { CommandContext } from '../metadata.js';
+import type { Actor } from '../identity/actor.js';
+import { authorize } from '../identity/actor.js';
+import type { TicketDependencies } from './dependencies.js';
+import { isActiveUser, teamExists } from './facts.js';
+import { reserveTicketNumber } from './numbering.js';
+
+export interface OpenTicketInput {
+  readonly type: TicketType;
+  readonly title: string;
+  readonly description: string;
+  readonly impact: Level;
+  readonly urgency: Level;
+  readonly categoryId?: string | undefined;
+  readonly serviceId?: string | undefined;
+  readonly teamId?: string | undefined;
+  readonly assetIds?: string[] | undefined;
+  readonly tags?: string[] | undefined;
+  readonly requesterId?: string | undefined;
+  readonly risk?: Risk | undefined;
+  readonly plannedStart?: string | undefined;
+  readonly plannedEnd?: string | undefined;
+}
+
+export interface TicketWritten {
+  readonly ticketId: string;
+  readonly position: LogPosition | null;
+}
+
+/**
+ * Validates the ticket before taking a number (so a refused ticket leaves no gap), then takes the
+ * next number of its type and opens the ticket with it.
+ */
+export async function openTicket(deps: TicketDependencies, actor: Actor, input: OpenTicketInput, context: CommandContext): Promise<TicketWritten & { number: string }> {
+  authorize(actor, 'ticket.create');
+  const requesterId = input.requesterId ?? actor.userId;
+  if (requesterId !== actor.userId) {
+    authorize(actor, 'ticket.onBehalf');
+    if (!(await isActiveUser(deps.knex, actor.tenantId, requesterId))) throw new ValidationError('no such requester', [{ path: '/requesterId', message: 'not an active user of this tenant' }]);
+  }
+  if (input.teamId !== undefined) {
+    authorize(actor, 'ticket.work');
+    if (!(await teamExists(deps.knex, actor.tenantId, input.teamId))) throw new ValidationError('no such team', [{ path: '/teamId', message: 'not a team of this tenant' }]);
+  }
+  // Planning fields belong to the agents who run a change.
+  if (input.risk !== undefined || input.plannedStart !== undefined || input.plannedEnd !== undefined) authorize(actor, 'ticket.work');
+  const ticketId = randomUUID();
+  const command = (number: string) => ({
+    type: 'OpenTicket' as const,
+    ticketId,
+    tenantId: actor.tenantId,
+    number,
+    ticketType: input.type,
+    title: input.title,
+    description: input.description,
+    impact: input.impact,
+    urgency: input.urgency,
+    requesterId,
+    teamId: input.teamId ?? null,
+    categoryId: input.categoryId ?? null,
+    serviceId: input.serviceId ?? null,
+    tags: input.tags ?? [],
+    assetIds: input.assetIds ?? [],
+    risk: input.risk ?? null,
+    plannedStart: input.plannedStart ?? null,
+    plannedEnd: input.plannedEnd ?? null,
+    actorId: actor.userId,
+    now: context.now,
+  });
+  ticketDecider.decide(command('XXX-000000'), ticketDecider.initialState());
+  const number = await reserveTicketNumber(deps.commands.store, input.type, ticketId, deps.commands.newId, context);
+  const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command(number), context);
+  return { ticketId, number, position: result.position };
+}

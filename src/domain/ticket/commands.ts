@@ -1,0 +1,71 @@
+import type { Level, Priority } from './priority.js';
+import type { LinkKind, Risk, TicketDetails, TicketType } from './types.js';
+
+export type OpenTicket = {
+  type: 'OpenTicket';
+  ticketId: string;
+  tenantId: string;
+  number: string;
+  ticketType: TicketType;
+  title: string;
+  description: string;
+  impact: Level;
+  urgency: Level;
+  requesterId: string;
+  teamId: string | null;
+  categoryId: string | null;
+  serviceId: string | null;
+  tags: string[];
+  assetIds: string[];
+  risk: Risk | null;
+  plannedStart: string | null;
+  plannedEnd: string | null;
+  actorId: string;
+  now: Date;
+};
+export type UpdateTicket = { type: 'UpdateTicket'; changes: TicketDetails; now: Date };
+export type OverridePriority = { type: 'OverridePriority'; priority: Priority; reason: string; now: Date };
+/** `assigneeEligible`/`assigneeInTeam`: looked up by the caller (an active agent of the tenant; a member of the team). */
+export type AssignTicket = { type: 'AssignTicket'; assigneeId: string | null; teamId: string | null; assigneeEligible: boolean; assigneeInTeam: boolean; now: Date };
+export type StartWork = { type: 'StartWork'; actorId: string; now: Date };
+export type PendTicket = { type: 'PendTicket'; reason: string; now: Date };
+export type ResumeTicket = { type: 'ResumeTicket'; now: Date };
+export type ResolveTicket = { type: 'ResolveTicket'; code: string; notes: string; actorId: string; now: Date };
+export type CloseTicket = { type: 'CloseTicket'; actorId: string | null; now: Date };
+export type ReopenTicket = { type: 'ReopenTicket'; reason: string; actorId: string; reopenWindowMs: number; now: Date };
+export type CancelTicket = { type: 'CancelTicket'; reason: string; actorId: string; now: Date };
+export type AddComment = { type: 'AddComment'; commentId: string; authorId: string; body: string; internal: boolean; now: Date };
+export type EditComment = { type: 'EditComment'; commentId: string; editorId: string; body: string; editWindowMs: number; now: Date };
+export type AddWatcher = { type: 'AddWatcher'; userId: string; now: Date };
+export type RemoveWatcher = { type: 'RemoveWatcher'; userId: string; now: Date };
+/** `approversEligible`: every named approver is an active manager or admin of the tenant. */
+export type RequestApproval = { type: 'RequestApproval'; approverIds: string[]; approversEligible: boolean; actorId: string; now: Date };
+export type DecideApproval = { type: 'DecideApproval'; approverId: string; decision: 'approved' | 'rejected'; comment: string; now: Date };
+/** `targetExists`: the target is a ticket of the same tenant. */
+export type LinkTicket = { type: 'LinkTicket'; linkId: string; kind: LinkKind; targetId: string; targetExists: boolean; now: Date };
+export type UnlinkTicket = { type: 'UnlinkTicket'; linkId: string; now: Date };
+export type DeleteTicket = { type: 'DeleteTicket'; actorId: string; now: Date };
+export type RestoreTicket = { type: 'RestoreTicket'; actorId: string; now: Date };
+
+export type TicketCommand =
+  | OpenTicket
+  | UpdateTicket
+  | OverridePriority
+  | AssignTicket
+  | StartWork
+  | PendTicket
+  | ResumeTicket
+  | ResolveTicket
+  | CloseTicket
+  | ReopenTicket
+  | CancelTicket
+  | AddComment
+  | EditComment
+  | AddWatcher
+  | RemoveWatcher
+  | RequestApproval
+  | DecideApproval
+  | LinkTicket
+  | UnlinkTicket
+  | DeleteTicket
+  | RestoreTicket;

@@ -1,0 +1,113 @@
+import type { OpenTicketState, Ticket, TicketDetails, TicketEvent } from './types.js';
+
+export function initialState(): Ticket {
+  return { exists: false };
+}
+
+export function evolve(state: Ticket, event: TicketEvent): Ticket {
+  if (event.type === 'TicketOpened') {
+    const d = event.data;
+    return {
+      exists: true,
+      id: d.ticketId,
+      tenantId: d.tenantId,
+      number: d.number,
+      type: d.type,
+      title: d.title,
+      description: d.description,
+      impact: d.impact,
+      urgency: d.urgency,
+      priority: d.priority,
+      priorityOverridden: false,
+      requesterId: d.requesterId,
+      assigneeId: null,
+      teamId: d.teamId,
+      categoryId: d.categoryId,
+      serviceId: d.serviceId,
+      tags: d.tags,
+      assetIds: d.assetIds,
+      watchers: [],
+      status: 'new',
+      resolvedAt: null,
+      risk: d.risk,
+      plannedStart: d.plannedStart,
+      plannedEnd: d.plannedEnd,
+      approvals: null,
+      links: [],
+      comments: [],
+      deleted: false,
+    };
+  }
+  if (!state.exists) return state;
+  return evolveOpen(state, event);
+}
+
+function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 'TicketOpened' }>): OpenTicketState {
+  switch (event.type) {
+    case 'TicketUpdated':
+      return applyDetails(state, event.data.changes);
+    case 'TicketPriorityChanged':
+      return { ...state, priority: event.data.priority, priorityOverridden: event.data.overridden };
+    case 'TicketAssigned': {
+      const status = event.data.assigneeId === null && state.status === 'assigned' ? 'new' : event.data.assigneeId !== null && state.status === 'new' ? 'assigned' : state.status;
+      return { ...state, assigneeId: event.data.assigneeId, teamId: event.data.teamId, status };
+    }
+    case 'TicketWorkStarted':
+      return { ...state, status: 'in_progress' };
+    case 'TicketPended':
+      return { ...state, status: 'pending' };
+    case 'TicketResumed':
+      return { ...state, status: 'in_progress' };
+    case 'TicketResolved':
+      return { ...state, status: 'resolved', resolvedAt: event.data.at };
+    case 'TicketClosed':
+      return { ...state, status: 'closed' };
+    case 'TicketReopened':
+      return { ...state, status: event.data.status, resolvedAt: null };
+    case 'TicketCancelled':
+      return { ...state, status: 'cancelled' };
+    case 'TicketCommented':
+      return { ...state, comments: [...state.comments, { id: event.data.commentId, authorId: event.data.authorId, body: event.data.body, internal: event.data.internal, at: event.data.at }] };
+    case 'TicketCommentEdited':
+      return { ...state, comments: state.comments.map((comment) => (comment.id === event.data.commentId ? { ...comment, body: event.data.body } : comment)) };
+    case 'TicketWatcherAdded':
+      return { ...state, watchers: [...state.watchers, event.data.userId] };
+    case 'TicketWatcherRemoved':
+      return { ...state, watchers: state.watchers.filter((watcher) => watcher !== event.data.userId) };
+    case 'TicketApprovalRequested':
+      return { ...state, approvals: { approverIds: event.data.approverIds, decisions: {} } };
+    case 'TicketApproved':
+    case 'TicketRejected':
+      return state.approvals
+        ? { ...state, approvals: { ...state.approvals, decisions: { ...state.approvals.decisions, [event.data.approverId]: event.type === 'TicketApproved' ? 'approved' : 'rejected' } } }
+        : state;
+    case 'TicketLinked':
+      return { ...state, links: [...state.links, { id: event.data.linkId, kind: event.data.kind, targetId: event.data.targetId }] };
+    case 'TicketUnlinked':
+      return { ...state, links: state.links.filter((link) => link.id !== event.data.linkId) };
+    case 'TicketDeleted':
+      return { ...state, deleted: true };
+    case 'TicketRestored':
+      return { ...state, deleted: false };
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+function applyDetails(state: OpenTicketState, changes: TicketDetails): OpenTicketState {
+  const next: { -readonly [K in keyof OpenTicketState]: OpenTicketState[K] } = { ...state };
+  if (changes.title !== undefined) next.title = changes.title;
+  if (changes.description !== undefined) next.description = changes.description;
+  if (changes.impact !== undefined) next.impact = changes.impact;
+  if (changes.urgency !== undefined) next.urgency = changes.urgency;
+  if (changes.categoryId !== undefined) next.categoryId = changes.categoryId;
+  if (changes.serviceId !== undefined) next.serviceId = changes.serviceId;
+  if (changes.tags !== undefined) next.tags = changes.tags;
+  if (changes.assetIds !== undefined) next.assetIds = changes.assetIds;
+  if (changes.risk !== undefined) next.risk = changes.risk;
+  if (changes.plannedStart !== undefined) next.plannedStart = changes.plannedStart;
+  if (changes.plannedEnd !== undefined) next.plannedEnd = changes.plannedEnd;
+  return next;
+}

@@ -1,0 +1,12 @@
+import { decide } from './decide.js';
+import { evolve, initialState } from './evolve.js';
+
+export * from './types.js';
+export * from './commands.js';
+export * from './priority.js';
+export * from './lifecycle.js';
+export * from './numbering.js';
+export { decide, evolve, initialState };
+
+export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;
+export const ticketDecider = { initialState, evolve, decide };

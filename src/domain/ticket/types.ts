@@ -1,0 +1,155 @@
+import type { DomainEvent } from '../decider.js';
+import type { Level, Priority } from './priority.js';
+
+export const TICKET_TYPES = ['incident', 'service_request', 'problem', 'change'] as const;
+export type TicketType = (typeof TICKET_TYPES)[number];
+
+export const NUMBER_PREFIX: Readonly<Record<TicketType, string>> = { incident: 'INC', service_request: 'REQ', problem: 'PRB', change: 'CHG' };
+
+export const STATUSES = ['new', 'assigned', 'in_progress', 'pending', 'resolved', 'closed', 'cancelled'] as const;
+export type TicketStatus = (typeof STATUSES)[number];
+
+export const LINK_KINDS = ['relates_to', 'duplicate_of', 'parent_of', 'child_of', 'caused_by'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
+export const RISKS = ['low', 'medium', 'high'] as const;
+export type Risk = (typeof RISKS)[number];
+
+/** Fields a ticket's owner can edit after opening it; each absent field is left alone. */
+export type TicketDetails = {
+  title?: string;
+  description?: string;
+  impact?: Level;
+  urgency?: Level;
+  categoryId?: string | null;
+  serviceId?: string | null;
+  tags?: string[];
+  assetIds?: string[];
+  risk?: Risk | null;
+  plannedStart?: string | null;
+  plannedEnd?: string | null;
+};
+
+export type TicketOpened = DomainEvent<
+  'TicketOpened',
+  {
+    ticketId: string;
+    tenantId: string;
+    number: string;
+    type: TicketType;
+    title: string;
+    description: string;
+    impact: Level;
+    urgency: Level;
+    priority: Priority;
+    requesterId: string;
+    teamId: string | null;
+    categoryId: string | null;
+    serviceId: string | null;
+    tags: string[];
+    assetIds: string[];
+    risk: Risk | null;
+    plannedStart: string | null;
+    plannedEnd: string | null;
+    openedBy: string;
+    at: string;
+  }
+>;
+export type TicketUpdated = DomainEvent<'TicketUpdated', { changes: TicketDetails; at: string }>;
+export type TicketPriorityChanged = DomainEvent<'TicketPriorityChanged', { priority: Priority; previous: Priority; reason: string | null; overridden: boolean; at: string }>;
+export type TicketAssigned = DomainEvent<'TicketAssigned', { assigneeId: string | null; teamId: string | null; previousAssigneeId: string | null; at: string }>;
+export type TicketWorkStarted = DomainEvent<'TicketWorkStarted', { by: string; at: string }>;
+export type TicketPended = DomainEvent<'TicketPended', { reason: string; at: string }>;
+export type TicketResumed = DomainEvent<'TicketResumed', { at: string }>;
+export type TicketResolved = DomainEvent<'TicketResolved', { code: string; notes: string; by: string; at: string }>;
+export type TicketClosed = DomainEvent<'TicketClosed', { by: string | null; at: string }>;
+export type TicketReopened = DomainEvent<'TicketReopened', { reason: string; by: string; status: TicketStatus; at: string }>;
+export type TicketCancelled = DomainEvent<'TicketCancelled', { reason: string; by: string; at: string }>;
+export type TicketCommented = DomainEvent<'TicketCommented', { commentId: string; authorId: string; body: string; internal: boolean; at: string; carriedFrom: string | null }>;
+export type TicketCommentEdited = DomainEvent<'TicketCommentEdited', { commentId: string; body: string; previousBody: string; by: string; at: string }>;
+export type TicketWatcherAdded = DomainEvent<'TicketWatcherAdded', { userId: string; at: string }>;
+export type TicketWatcherRemoved = DomainEvent<'TicketWatcherRemoved', { userId: string; at: string }>;
+export type TicketApprovalRequested = DomainEvent<'TicketApprovalRequested', { approverIds: string[]; by: string; at: string }>;
+export type TicketApproved = DomainEvent<'TicketApproved', { approverId: string; comment: string; at: string }>;
+export type TicketRejected = DomainEvent<'TicketRejected', { approverId: string; comment: string; at: string }>;
+export type TicketLinked = DomainEvent<'TicketLinked', { linkId: string; kind: LinkKind; targetId: string; at: string }>;
+export type TicketUnlinked = DomainEvent<'TicketUnlinked', { linkId: string; at: string }>;
+export type TicketDeleted = DomainEvent<'TicketDeleted', { by: string; at: string }>;
+export type TicketRestored = DomainEvent<'TicketRestored', { by: string; at: string }>;
+
+export type TicketEvent =
+  | TicketOpened
+  | TicketUpdated
+  | TicketPriorityChanged
+  | TicketAssigned
+  | TicketWorkStarted
+  | TicketPended
+  | TicketResumed
+  | TicketResolved
+  | TicketClosed
+  | TicketReopened
+  | TicketCancelled
+  | TicketCommented
+  | TicketCommentEdited
+  | TicketWatcherAdded
+  | TicketWatcherRemoved
+  | TicketApprovalRequested
+  | TicketApproved
+  | TicketRejected
+  | TicketLinked
+  | TicketUnlinked
+  | TicketDeleted
+  | TicketRestored;
+
+export interface Comment {
+  readonly id: string;
+  readonly authorId: string;
+  readonly body: string;
+  readonly internal: boolean;
+  readonly at: string;
+}
+
+export interface Link {
+  readonly id: string;
+  readonly kind: LinkKind;
+  readonly targetId: string;
+}
+
+export interface Approvals {
+  readonly approverIds: readonly string[];
+  /** approverId → their decision; absent means not decided yet. */
+  readonly decisions: Readonly<Record<string, 'approved' | 'rejected'>>;
+}
+
+export interface OpenTicketState {
+  readonly exists: true;
+  readonly id: string;
+  readonly tenantId: string;
+  readonly number: string;
+  readonly type: TicketType;
+  readonly title: string;
+  readonly description: string;
+  readonly impact: Level;
+  readonly urgency: Level;
+  readonly priority: Priority;
+  readonly priorityOverridden: boolean;
+  readonly requesterId: string;
+  readonly assigneeId: string | null;
+  readonly teamId: string | null;
+  readonly categoryId: string | null;
+  readonly serviceId: string | null;
+  readonly tags: readonly string[];
+  readonly assetIds: readonly string[];
+  readonly watchers: readonly string[];
+  readonly status: TicketStatus;
+  readonly resolvedAt: string | null;
+  readonly risk: Risk | null;
+  readonly plannedStart: string | null;
+  readonly plannedEnd: string | null;
+  readonly approvals: Approvals | null;
+  readonly links: readonly Link[];
+  readonly comments: readonly Comment[];
+  readonly deleted: boolean;
+}
+
+export type Ticket = { readonly exists: false } | OpenTicketState;

@@ -1,0 +1,232 @@
+import type { Knex } from 'knex';
+import type { Page } from '../pagination.js';
+import { decodeCursor, encodeCursor } from '../pagination.js';
+import { APPROVALS, COMMENTS, LINKS, TICKETS } from './tables.js';
+
+export interface TicketView {
+  readonly id: string;
+  readonly number: string;
+  readonly type: string;
+  readonly title: string;
+  readonly description: string;
+  readonly status: string;
+  readonly impact: string;
+  readonly urgency: string;
+  readonly priority: string;
+  readonly priorityOverridden: boolean;
+  readonly requesterId: string;
+  readonly assigneeId: string | null;
+  readonly teamId: string | null;
+  readonly categoryId: string | null;
+  readonly serviceId: string | null;
+  readonly tags: string[];
+  readonly assetIds: string[];
+  readonly watcherIds: string[];
+  readonly risk: string | null;
+  readonly plannedStart: string | null;
+  readonly plannedEnd: string | null;
+  readonly pendingReason: string | null;
+  readonly resolution: { readonly code: string; readonly notes: string } | null;
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  readonly reopenCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export interface TicketDetailView extends TicketView {
+  readonly links: Array<{ id: string; kind: string; targetId: string; createdAt: string }>;
+  readonly approvals: Array<{ approverId: string; decision: string | null; comment: string | null; decidedAt: string | null }>;
+}
+
+interface TicketRow {
+  id: string;
+  number: string;
+  type: string;
+  title: string;
+  description: string;
+  status: string;
+  impact: string;
+  urgency: string;
+  priority: string;
+  priority_overridden: boolean;
+  requester_id: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  category_id: string | null;
+  service_id: string | null;
+  tags: string[];
+  asset_ids: string[];
+  watcher_ids: string[];
+  risk: string | null;
+  planned_start: Date | null;
+  planned_end: Date | null;
+  pending_reason: string | null;
+  resolution_code: string | null;
+  resolution_notes: string | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  reopen_count: number;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+const iso = (value: Date | null): string | null => (value ? new Date(value).toISOString() : null);
+
+function toView(row: TicketRow): TicketView {
+  return {
+    id: row.id,
+    number: row.number,
+    type: row.type,
+    title: row.title,
+    description: row.description,
+    status: row.status,
+    impact: row.impact,
+    urgency: row.urgency,
+    priority: row.priority,
+    priorityOverridden: row.priority_overridden,
+    requesterId: row.requester_id,
+    assigneeId: row.assignee_id,
+    teamId: row.team_id,
+    categoryId: row.category_id,
+    serviceId: row.service_id,
+    tags: row.tags,
+    assetIds: row.asset_ids,
+    watcherIds: row.watcher_ids,
+    risk: row.risk,
+    plannedStart: iso(row.planned_start),
+    plannedEnd: iso(row.planned_end),
+    pendingReason: row.pending_reason,
+    resolution: row.resolution_code ? { code: row.resolution_code, notes: row.resolution_notes ?? '' } : null,
+    resolvedAt: iso(row.resolved_at),
+    closedAt: iso(row.closed_at),
+    reopenCount: row.reopen_count,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    version: row.version,
+  };
+}
+
+/** Who is looking: a requester sees only tickets they raised. */
+export interface TicketScope {
+  readonly tenantId: string;
+  readonly requesterId: string | null;
+}
+
+function scoped(knex: Knex, scope: TicketScope): Knex.QueryBuilder {
+  const query = knex(TICKETS).select<TicketRow[]>('*').where({ tenant_id: scope.tenantId }).andWhere('deleted', false);
+  return scope.requesterId ? query.andWhere({ requester_id: scope.requesterId }) : query;
+}
+
+export async function getTicket(knex: Knex, scope: TicketScope, id: string): Promise<TicketDetailView | null> {
+  const row = (await scoped(knex, scope).andWhere({ id }).first()) as TicketRow | undefined;
+  if (!row) return null;
+  const [links, approvals] = await Promise.all([
+    knex(LINKS).select('id', 'kind', 'target_id', 'created_at').where({ ticket_id: id }).orderBy('created_at') as Promise<Array<{ id: string; kind: string; target_id: string; created_at: Date }>>,
+    knex(APPROVALS).select('approver_id', 'decision', 'comment', 'decided_at').where({ ticket_id: id }).orderBy('approver_id') as Promise<Array<{ approver_id: string; decision: string | null; comment: string | null; decided_at: Date | null }>>,
+  ]);
+  return {
+    ...toView(row),
+    links: links.map((link) => ({ id: link.id, kind: link.kind, targetId: link.target_id, createdAt: new Date(link.created_at).toISOString() })),
+    approvals: approvals.map((approval) => ({ approverId: approval.approver_id, decision: approval.decision, comment: approval.comment, decidedAt: iso(approval.decided_at) })),
+  };
+}
+
+export async function ticketIdByNumber(knex: Knex, scope: TicketScope, number: string): Promise<string | null> {
+  const row = (await scoped(knex, scope).clearSelect().select('id').andWhere({ number }).first()) as { id: string } | undefined;
+  return row?.id ?? null;
+}
+
+/** Whether a ticket (not deleted) of the tenant exists: for links. */
+export async function ticketExists(knex: Knex, tenantId: string, id: string): Promise<boolean> {
+  return (await knex(TICKETS).select('id').where({ tenant_id: tenantId, id, deleted: false }).first()) !== undefined;
+}
+
+export const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', '-priority'] as const;
+export type TicketSort = (typeof SORTS)[number];
+
+const SORT_COLUMN = { createdAt: 'created_at', updatedAt: 'updated_at', priority: 'priority' } as const;
+
+export interface TicketFilter {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+  readonly sort: TicketSort;
+  readonly count: boolean;
+  readonly status?: string[] | undefined;
+  readonly type?: string[] | undefined;
+  readonly priority?: string[] | undefined;
+  readonly assigneeId?: string | undefined;
+  readonly teamId?: string | undefined;
+  readonly requesterId?: string | undefined;
+  readonly categoryId?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly createdFrom?: string | undefined;
+  readonly createdTo?: string | undefined;
+  readonly updatedFrom?: string | undefined;
+  readonly updatedTo?: string | undefined;
+}
+
+/** The page query for a filter, before it runs: the query-plan test EXPLAINs exactly this. */
+export function ticketListQuery(knex: Knex, scope: TicketScope, filter: TicketFilter): { page: Knex.QueryBuilder; count: Knex.QueryBuilder } {
+  const query = scoped(knex, scope);
+  if (filter.status) query.whereIn('status', filter.status);
+  if (filter.type) query.whereIn('type', filter.type);
+  if (filter.priority) query.whereIn('priority', filter.priority);
+  if (filter.assigneeId) query.andWhere({ assignee_id: filter.assigneeId });
+  if (filter.teamId) query.andWhere({ team_id: filter.teamId });
+  if (filter.requesterId) query.andWhere({ requester_id: filter.requesterId });
+  if (filter.categoryId) query.andWhere({ category_id: filter.categoryId });
+  if (filter.tag) query.andWhereRaw('tags @> ARRAY[?]::text[]', [filter.tag.toLowerCase()]);
+  if (filter.createdFrom) query.andWhere('created_at', '>=', filter.createdFrom);
+  if (filter.createdTo) query.andWhere('created_at', '<', filter.createdTo);
+  if (filter.updatedFrom) query.andWhere('updated_at', '>=', filter.updatedFrom);
+  if (filter.updatedTo) query.andWhere('updated_at', '<', filter.updatedTo);
+  const count = query.clone().clearSelect().count({ count: '*' });
+  const { column, descending } = sortOf(filter.sort);
+  if (filter.cursor) {
+    const [value, id] = decodeCursor(filter.cursor, 2);
+    query.andWhereRaw(`(${column}, id) ${descending ? '<' : '>'} (?, ?::uuid)`, [value!, id!]);
+  }
+  const direction = descending ? 'desc' : 'asc';
+  return { page: query.orderBy([{ column, order: direction }, { column: 'id', order: direction }]).limit(filter.limit + 1), count };
+}
+
+function sortOf(sort: TicketSort): { key: keyof typeof SORT_COLUMN; column: string; descending: boolean } {
+  const key = sort.replace('-', '') as keyof typeof SORT_COLUMN;
+  return { key, column: SORT_COLUMN[key], descending: sort.startsWith('-') };
+}
+
+/** Keyset pages in the requested order, ties broken by id; `total` only when asked (it costs a count). */
+export async function listTickets(knex: Knex, scope: TicketScope, filter: TicketFilter): Promise<Page<TicketView> & { total?: number }> {
+  const { page: query, count } = ticketListQuery(knex, scope, filter);
+  const total = filter.count ? Number(((await count) as Array<{ count: string }>)[0]?.count ?? 0) : undefined;
+  const rows = (await query) as TicketRow[];
+  const page = rows.slice(0, filter.limit);
+  const last = page.at(-1);
+  const { key } = sortOf(filter.sort);
+  const cursorValue = (row: TicketRow): string => (key === 'priority' ? row.priority : new Date(key === 'createdAt' ? row.created_at : row.updated_at).toISOString());
+  return {
+    data: page.map(toView),
+    nextCursor: rows.length > filter.limit && last ? encodeCursor([cursorValue(last), last.id]) : null,
+    ...(total !== undefined ? { total } : {}),
+  };
+}
+
+export interface CommentView {
+  readonly id: string;
+  readonly authorId: string;
+  readonly body: string;
+  readonly internal: boolean;
+  readonly createdAt: string;
+  readonly editedAt: string | null;
+}
+
+/** Internal comments never leave here unless the caller may see them. */
+export async function listComments(knex: Knex, ticketId: string, includeInternal: boolean): Promise<CommentView[]> {
+  const query = knex(COMMENTS).select('id', 'author_id', 'body', 'internal', 'created_at', 'edited_at').where({ ticket_id: ticketId });
+  if (!includeInternal) query.andWhere('internal', false);
+  const rows = (await query.orderBy([{ column: 'created_at' }, { column: 'id' }])) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null }>;
+  return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, internal: row.internal, createdAt: new Date(row.created_at).toISOString(), editedAt: iso(row.edited_at) }));
+}

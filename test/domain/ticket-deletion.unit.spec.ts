@@ -1,0 +1,116 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { IllegalStateError, NotFoundError } from '../../src/domain/errors.js';
+import { ticketDecider } from '../../src/domain/ticket/index.js';
+import type { TicketCommand, TicketEvent } from '../../src/domain/ticket/index.js';
+import { deciderSpec } from '../support/decider-spec.js';
+import { DAY, at, commented, deleted, fold, historyTo, ids, linked, now, openTicket, opened, restored, watcherAdded } from '../support/ticket-events.js';
+
+const spec = deciderSpec(ticketDecider);
+
+type CommandType = TicketCommand['type'];
+type Hidden = Exclude<CommandType, 'OpenTicket' | 'RestoreTicket'>;
+
+/** One well-formed command of every type a deleted ticket must not answer; the compiler keeps the list complete. */
+const COMMANDS: { readonly [K in Hidden]: Extract<TicketCommand, { type: K }> } = {
+  UpdateTicket: { type: 'UpdateTicket', changes: { title: 'New title' }, now },
+  OverridePriority: { type: 'OverridePriority', priority: 'P1', reason: 'urgent', now },
+  AssignTicket: { type: 'AssignTicket', assigneeId: ids.otherAgent, teamId: ids.team, assigneeEligible: true, assigneeInTeam: true, now },
+  StartWork: { type: 'StartWork', actorId: ids.agent, now },
+  PendTicket: { type: 'PendTicket', reason: 'waiting', now },
+  ResumeTicket: { type: 'ResumeTicket', now },
+  ResolveTicket: { type: 'ResolveTicket', code: 'fixed', notes: 'done', actorId: ids.agent, now },
+  CloseTicket: { type: 'CloseTicket', actorId: ids.agent, now },
+  ReopenTicket: { type: 'ReopenTicket', reason: 'again', actorId: ids.requester, reopenWindowMs: 7 * DAY, now },
+  CancelTicket: { type: 'CancelTicket', reason: 'no longer needed', actorId: ids.requester, now },
+  AddComment: { type: 'AddComment', commentId: 'c0c0c0c0-0000-4000-8000-000000000002', authorId: ids.agent, body: 'Hello?', internal: false, now },
+  EditComment: { type: 'EditComment', commentId: ids.comment, editorId: ids.agent, body: 'Edited.', editWindowMs: 7 * DAY, now },
+  AddWatcher: { type: 'AddWatcher', userId: ids.otherManager, now },
+  RemoveWatcher: { type: 'RemoveWatcher', userId: ids.manager, now },
+  RequestApproval: { type: 'RequestApproval', approverIds: [ids.manager], approversEligible: true, actorId: ids.agent, now },
+  DecideApproval: { type: 'DecideApproval', approverId: ids.manager, decision: 'approved', comment: '', now },
+  LinkTicket: { type: 'LinkTicket', linkId: '1e1e1e1e-0000-4000-8000-000000000002', kind: 'parent_of', targetId: ids.otherTicket, targetExists: true, now },
+  UnlinkTicket: { type: 'UnlinkTicket', linkId: ids.link, now },
+  DeleteTicket: { type: 'DeleteTicket', actorId: ids.manager, now },
+};
+
+const restore: TicketCommand = { type: 'RestoreTicket', actorId: ids.manager, now };
+const live = [opened('incident'), commented(), watcherAdded(ids.manager), linked('relates_to')];
+const hidden = [...live, deleted()];
+
+// ---------------------------------------------------------------------------------------------
+
+const deletion = suite('ticket: when it is deleted');
+
+deletion('records who deleted it', () => {
+  const given = historyTo('incident', 'in_progress');
+  const gone: TicketEvent = { type: 'TicketDeleted', data: { by: ids.manager, at } };
+  spec.given(given).when({ type: 'DeleteTicket', actorId: ids.manager, now }).then([gone]);
+  assert.is(fold([...given, gone]).deleted, true);
+});
+
+for (const command of Object.values(COMMANDS)) {
+  deletion(`answers ${command.type} as if the ticket were not there`, () => {
+    spec.given(hidden).when(command).thenThrows(NotFoundError, /ticket not found/);
+  });
+}
+
+// Opening is not a command on the ticket: its id is taken, deleted or not, so a second open is refused.
+deletion('still refuses to open another ticket under the same id', () => {
+  spec.given(hidden).when(openTicket('incident')).thenThrows(IllegalStateError, /already exists/);
+});
+
+deletion.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const restoring = suite('ticket: when it is restored');
+
+restoring('records who restored it', () => {
+  spec
+    .given(hidden)
+    .when(restore)
+    .then([{ type: 'TicketRestored', data: { by: ids.manager, at } }]);
+});
+
+restoring('works again afterwards, with its comments, watchers and links intact', () => {
+  const back = [...hidden, restored()];
+  const state = fold(back);
+  assert.is(state.deleted, false);
+  assert.is(state.comments.length, 1);
+  assert.equal(state.watchers, [ids.manager]);
+  assert.is(state.links.length, 1);
+  spec
+    .given(back)
+    .when(COMMANDS.AddComment)
+    .then([{ type: 'TicketCommented', data: { commentId: 'c0c0c0c0-0000-4000-8000-000000000002', authorId: ids.agent, body: 'Hello?', internal: false, at, carriedFrom: null } }]);
+  spec
+    .given(back)
+    .when(COMMANDS.AssignTicket)
+    .then([{ type: 'TicketAssigned', data: { assigneeId: ids.otherAgent, teamId: ids.team, previousAssigneeId: null, at } }]);
+});
+
+restoring('records nothing for a ticket that is not deleted', () => {
+  spec.given(live).when(restore).then([]);
+});
+
+restoring('records nothing for a ticket already restored', () => {
+  spec
+    .given([...hidden, restored()])
+    .when(restore)
+    .then([]);
+});
+
+restoring.run();
+
+// ---------------------------------------------------------------------------------------------
+
+const missing = suite('ticket: when it was never opened');
+
+for (const command of [...Object.values(COMMANDS), restore]) {
+  missing(`answers ${command.type} with not found`, () => {
+    spec.given([]).when(command).thenThrows(NotFoundError, /ticket not found/);
+  });
+}
+
+missing.run();
