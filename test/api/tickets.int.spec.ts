@@ -34,7 +34,7 @@ const PASSWORD = 'quiet-heron-basalt-71';
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 let seq = 0;
 
-async function desk(api: RunningApi): Promise<Desk> {
+async function setUpDesk(api: RunningApi): Promise<Desk> {
   seq += 1;
   const signup = await call<{ tenant: { slug: string }; user: { id: string }; accessToken: string }>(api.baseUrl, '/api/v1/signup', {
     method: 'POST',
@@ -63,7 +63,7 @@ const test = suite<{ api?: RunningApi; desk?: Desk }>('tickets over HTTP', {});
 
 test.before(async (context) => {
   context.api = await startApi({ environment: { RATE_LIMIT_PER_MINUTE: '100000', LOGIN_LIMIT_PER_ADDRESS: '100000' } });
-  context.desk = await desk(context.api);
+  context.desk = await setUpDesk(context.api);
 });
 test.after(async (context) => {
   await context.api?.close();
@@ -241,6 +241,52 @@ test('a manager overrides the priority with a reason; a technician may not', asy
   assert.is((await act(api!, desk!.tech.token, ticket.id, 'priority', { priority: 'P1', reason: 'CEO' })).status, 403);
   const overridden = await act(api!, desk!.manager.token, ticket.id, 'priority', { priority: 'P1', reason: 'CEO printer' });
   assert.equal([overridden.body.priority, overridden.body.priorityOverridden], ['P1', true]);
+});
+
+test('bulk: each ticket gets its own result; another tenant\'s ids are 404 lines; at most 500', async ({ api, desk }) => {
+  const a = await raise(api!, desk!.alice.token);
+  const b = await raise(api!, desk!.alice.token);
+  await act(api!, desk!.manager.token, b.id, 'cancel', { reason: 'duplicate' });
+  const other = await setUpDesk(api!);
+  const foreign = await raise(api!, other.alice.token);
+  const answer = await call<{ results: Array<{ id: string; status: number; problem?: Problem }>; succeeded: number; failed: number }>(api!.baseUrl, '/api/v1/tickets/bulk', {
+    method: 'POST',
+    headers: auth(desk!.manager.token),
+    json: { ids: [a.id, b.id, foreign.id], action: 'assign', params: { assigneeId: desk!.tech.id } },
+  });
+  assert.is(answer.status, 200);
+  assert.equal(answer.body.results.map((r) => [r.id, r.status]), [[a.id, 200], [b.id, 409], [foreign.id, 404]]);
+  assert.equal([answer.body.succeeded, answer.body.failed], [1, 2]);
+  assert.is((await call<Ticket>(api!.baseUrl, `/api/v1/tickets/${a.id}`, { headers: auth(desk!.tech.token) })).body.assigneeId, desk!.tech.id);
+  const tooMany = Array.from({ length: 501 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+  assert.is((await call(api!.baseUrl, '/api/v1/tickets/bulk', { method: 'POST', headers: auth(desk!.manager.token), json: { ids: tooMany, action: 'start' } })).status, 400);
+  assert.is((await call(api!.baseUrl, '/api/v1/tickets/bulk', { method: 'POST', headers: auth(desk!.tech.token), json: { ids: [a.id], action: 'start' } })).status, 403);
+});
+
+test('resolving a problem can resolve the incidents it caused, each with its own result', async ({ api, desk }) => {
+  const problem = await raise(api!, desk!.tech.token, { type: 'problem', title: 'Bad DHCP lease time' });
+  const working = await raise(api!, desk!.alice.token, { title: 'No network in room 1' });
+  const untouched = await raise(api!, desk!.bob.token, { title: 'No network in room 2' });
+  for (const incident of [working, untouched]) await act(api!, desk!.tech.token, incident.id, 'links', { targetId: problem.id, kind: 'caused_by' });
+  await act(api!, desk!.tech.token, working.id, 'start');
+  await act(api!, desk!.tech.token, problem.id, 'start');
+  const resolved = await act(api!, desk!.tech.token, problem.id, 'resolve', { code: 'fixed', notes: 'Lease time corrected', resolveLinkedIncidents: true });
+  assert.is(resolved.status, 200);
+  const lines = resolved.body.linkedIncidents as Array<{ id: string; status: number }>;
+  assert.equal(lines.map((line) => [line.id, line.status]), [[working.id, 200], [untouched.id, 409]]);
+  const now = await call<Ticket>(api!.baseUrl, `/api/v1/tickets/${working.id}`, { headers: auth(desk!.alice.token) });
+  assert.equal([now.body.status, now.body.resolution], ['resolved', { code: 'problem_resolved', notes: `Resolved with problem ${problem.number}` }]);
+});
+
+test('refuses a category or service the tenant does not offer', async ({ api, desk }) => {
+  const bogus = '00000000-0000-4000-8000-0000000000aa';
+  const answer = await call<{ errors: Array<{ path: string }> }>(api!.baseUrl, '/api/v1/tickets', { method: 'POST', headers: auth(desk!.alice.token), json: { type: 'incident', title: 'x', impact: 'low', urgency: 'low', categoryId: bogus, serviceId: bogus } });
+  assert.is(answer.status, 400);
+  assert.equal(answer.body.errors.map((e) => e.path), ['/categoryId', '/serviceId']);
+  const category = await call<{ id: string }>(api!.baseUrl, '/api/v1/categories', { method: 'POST', headers: auth(desk!.admin.token), json: { name: 'Hardware' } });
+  assert.is(category.status, 201, JSON.stringify(category.body));
+  const ok = await raise(api!, desk!.alice.token, { categoryId: category.body.id });
+  assert.is(ok.categoryId, category.body.id);
 });
 
 test('a retried create with the same Idempotency-Key returns the first ticket and opens no second one', async ({ api, desk }) => {

@@ -3,6 +3,13 @@ import type { Middleware } from 'koa';
 import type { Actor } from '../../commands/identity/actor.js';
 import type { TicketDependencies } from '../../commands/tickets/dependencies.js';
 import { openTicket } from '../../commands/tickets/open.js';
+import type { BulkAction, BulkOutcome } from '../../commands/tickets/bulk.js';
+import { bulkTickets } from '../../commands/tickets/bulk.js';
+import { resolveLinkedIncidents } from '../../commands/tickets/linked-incidents.js';
+import type { z } from 'zod';
+import type { Problem } from '../problem.js';
+import { renderProblem } from '../problem.js';
+import { comparePositions } from '../../eventstore/types.js';
 import type { TicketWritten } from '../../commands/tickets/open.js';
 import type { LifecycleStep } from '../../commands/tickets/work.js';
 import {
@@ -33,6 +40,25 @@ import { parseInput } from '../validation.js';
 import * as schema from './schemas.js';
 
 const scopeOf = (actor: Actor): TicketScope => ({ tenantId: actor.tenantId, requesterId: can(actor.role, 'ticket.readAll') ? null : actor.userId });
+
+/** One ticket's line in a bulk answer: its status, and the problem when it was refused. */
+function outcomeView(outcome: BulkOutcome): { id: string; status: number; problem?: Problem } {
+  if (outcome.ok) return { id: outcome.id, status: 200 };
+  const { problem, ours } = renderProblem(outcome.error);
+  return { id: outcome.id, status: problem.status, problem: ours ? { ...problem, detail: 'failed on our side' } : problem };
+}
+
+function bulkAction(action: z.infer<typeof schema.bulkBody>['action'], params: z.infer<typeof schema.bulkBody>['params']): BulkAction {
+  switch (action) {
+    case 'assign':
+      return { action, params: { assigneeId: params.assigneeId ?? null, ...(params.teamId !== undefined ? { teamId: params.teamId } : {}) } };
+    case 'delete':
+    case 'restore':
+      return { action };
+    default:
+      return { action, params: Object.fromEntries(Object.entries({ reason: params.reason, code: params.code, notes: params.notes }).filter((entry): entry is [string, string] => entry[1] !== undefined)) };
+  }
+}
 
 export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware<AppState>, waitFor: (position: LogPosition) => Promise<boolean>): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/tickets' });
@@ -66,6 +92,16 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
   router.post('/', async (ctx) => {
     const input = parseInput(schema.openBody, ctx.state.body);
     await respond(ctx, await openTicket(deps, actorOf(ctx), input, context(ctx)), 201);
+  });
+
+  router.post('/bulk', async (ctx) => {
+    const input = parseInput(schema.bulkBody, ctx.state.body);
+    const outcomes = await bulkTickets(deps, actorOf(ctx), input.ids, bulkAction(input.action, input.params), context(ctx));
+    const positions = outcomes.flatMap((outcome) => (outcome.ok && outcome.written.position ? [outcome.written.position] : []));
+    const last = positions.reduce<LogPosition | null>((latest, position) => (!latest || comparePositions(position, latest) > 0 ? position : latest), null);
+    if (last) await waitFor(last);
+    const results = outcomes.map(outcomeView);
+    ctx.body = { results, succeeded: results.filter((result) => result.status < 300).length, failed: results.filter((result) => result.status >= 300).length };
   });
 
   router.get('/', async (ctx) => {
@@ -103,8 +139,6 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
     ['start', (body) => (parseInput(schema.emptyBody, body), { action: 'start' })],
     ['pend', (body) => ({ action: 'pend', ...parseInput(schema.reasonBody, body) })],
     ['resume', (body) => (parseInput(schema.emptyBody, body), { action: 'resume' })],
-    ['resolve', (body) => ({ action: 'resolve', ...parseInput(schema.resolveBody, body) })],
-    ['close', (body) => (parseInput(schema.emptyBody, body), { action: 'close' })],
     ['reopen', (body) => ({ action: 'reopen', ...parseInput(schema.reasonBody, body) })],
     ['cancel', (body) => ({ action: 'cancel', ...parseInput(schema.reasonBody, body) })],
   ];
@@ -113,6 +147,22 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
       const id = await ticketParam(ctx);
       const step = readStep(ctx.state.body);
       await respond(ctx, await moveTicket(deps, actorOf(ctx), id, step, context(ctx), expectedVersion(ctx)));
+    });
+  }
+
+  // Resolving or closing a problem may settle the incidents it caused, each with its own result.
+  for (const name of ['resolve', 'close'] as const) {
+    router.post(`/:id/${name}`, async (ctx) => {
+      const id = await ticketParam(ctx);
+      const actor = actorOf(ctx);
+      const input = name === 'resolve' ? parseInput(schema.resolveBody, ctx.state.body) : { ...parseInput(schema.closeBody, ctx.state.body), code: '', notes: '' };
+      const step: LifecycleStep = name === 'resolve' ? { action: 'resolve', code: input.code, notes: input.notes } : { action: 'close' };
+      const written = await moveTicket(deps, actor, id, step, context(ctx), expectedVersion(ctx));
+      if (!input.resolveLinkedIncidents) return respond(ctx, written);
+      const incidents = await resolveLinkedIncidents(deps, actor, id, context(ctx));
+      await respond(ctx, written);
+      for (const outcome of incidents) if (outcome.ok && outcome.written.position) await waitFor(outcome.written.position);
+      ctx.body = { ...(ctx.body as object), linkedIncidents: incidents.map(outcomeView) };
     });
   }
 

@@ -50,7 +50,25 @@ export const patchBody = z
 export const priorityBody = z.object({ priority: z.enum(PRIORITIES), reason: z.string().max(1000) }).strict();
 export const assignBody = z.object({ assigneeId: id.nullable(), teamId: id.nullable().optional() }).strict();
 export const reasonBody = z.object({ reason: z.string().max(1000) }).strict();
-export const resolveBody = z.object({ code: z.string().max(50), notes: z.string().max(10_000) }).strict();
+export const resolveBody = z.object({ code: z.string().max(50), notes: z.string().max(10_000), resolveLinkedIncidents: z.boolean().default(false) }).strict();
+export const closeBody = z.object({ resolveLinkedIncidents: z.boolean().default(false) }).strict().default({ resolveLinkedIncidents: false });
+
+export const bulkBody = z
+  .object({
+    ids: z.array(id).min(1).max(500),
+    action: z.enum(['assign', 'start', 'pend', 'resume', 'resolve', 'close', 'reopen', 'cancel', 'delete', 'restore']),
+    params: z
+      .object({
+        assigneeId: id.nullable().optional(),
+        teamId: id.nullable().optional(),
+        reason: z.string().max(1000).optional(),
+        code: z.string().max(50).optional(),
+        notes: z.string().max(10_000).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
 export const emptyBody = z.object({}).strict().optional();
 export const commentBody = z.object({ body: z.string().max(20_000), internal: z.boolean().default(false) }).strict();
 export const editCommentBody = z.object({ body: z.string().max(20_000) }).strict();

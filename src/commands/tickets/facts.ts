@@ -25,3 +25,8 @@ export async function isActiveUser(knex: Knex, tenantId: string, userId: string)
   const row = (await knex('users').select('status').where({ tenant_id: tenantId, id: userId }).first()) as { status: string } | undefined;
   return row?.status === 'active';
 }
+
+/** Tickets may point only at categories and services the tenant currently offers. */
+export async function isOfferedCatalogEntry(knex: Knex, table: 'categories' | 'services', tenantId: string, id: string): Promise<boolean> {
+  return (await knex(table).select('id').where({ tenant_id: tenantId, id, active: true }).first()) !== undefined;
+}

@@ -10,6 +10,7 @@ import { authorize } from '../identity/actor.js';
 import type { TicketDependencies } from './dependencies.js';
 import { isActiveUser, teamExists } from './facts.js';
 import { reserveTicketNumber } from './numbering.js';
+import { checkCatalogReferences } from './catalog-references.js';
 
 export interface OpenTicketInput {
   readonly type: TicketType;
@@ -50,6 +51,7 @@ export async function openTicket(deps: TicketDependencies, actor: Actor, input: 
   }
   // Planning fields belong to the agents who run a change.
   if (input.risk !== undefined || input.plannedStart !== undefined || input.plannedEnd !== undefined) authorize(actor, 'ticket.work');
+  await checkCatalogReferences(deps, actor.tenantId, input);
   const ticketId = randomUUID();
   const command = (number: string) => ({
     type: 'OpenTicket' as const,

@@ -11,6 +11,7 @@ import { loadTicketFor } from './access.js';
 import type { TicketDependencies } from './dependencies.js';
 import { areApprovers, isAssignableAgent, isTeamMember, teamExists } from './facts.js';
 import type { TicketWritten } from './open.js';
+import { checkCatalogReferences } from './catalog-references.js';
 import { ticketExists } from '../../projections/tickets/queries.js';
 
 type Build = (ticket: OpenTicketState) => TicketCommand | Promise<TicketCommand>;
@@ -33,11 +34,12 @@ const isOwnTicket = (actor: Actor, ticket: OpenTicketState): boolean => ticket.r
 
 /** Agents edit any field; a requester may reword their own ticket while nobody has picked it up. */
 export function updateTicket(deps: TicketDependencies, actor: Actor, ticketId: string, changes: TicketDetails, context: CommandContext, expectedVersion?: number) {
-  return onTicket(deps, actor, ticketId, context, (ticket) => {
+  return onTicket(deps, actor, ticketId, context, async (ticket) => {
     if (!can(actor.role, 'ticket.work')) {
       const onlyWording = Object.keys(changes).every((key) => key === 'title' || key === 'description');
       if (!isOwnTicket(actor, ticket) || !onlyWording || ticket.status !== 'new') throw new ForbiddenError('a requester may only reword their own new ticket');
     }
+    await checkCatalogReferences(deps, actor.tenantId, changes);
     return { type: 'UpdateTicket', changes, now: context.now };
   }, { expectedVersion });
 }
