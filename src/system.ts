@@ -47,6 +47,7 @@ export interface System {
   readonly volatile: VolatileState;
   readonly commands: CommandDependencies;
   readonly identity: IdentityDependencies;
+  readonly tickets: TicketDependencies;
   /** Idempotency keys of command requests; routers mount `idempotent(system.idempotency)`. */
   readonly idempotency: IdempotencyStore;
   readonly clock: () => Date;
@@ -128,6 +129,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       commands,
       identity,
       idempotency,
+      tickets,
       clock,
       createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers }),
       routeTable: () =>
