@@ -32,6 +32,9 @@ import { servicesRouter } from './api/catalog/services-router.js';
 import type { LogPosition } from './eventstore/types.js';
 import type { TicketDependencies } from './commands/tickets/dependencies.js';
 import { ticketsRouter } from './api/tickets/router.js';
+import { attachmentsRouter, isAttachmentUpload } from './api/tickets/attachments-router.js';
+import type { BlobStore } from './blobs/index.js';
+import { FilesystemBlobStore } from './blobs/index.js';
 import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
 import type { IdempotencyStore } from './idempotency/index.js';
@@ -48,6 +51,8 @@ export interface System {
   readonly commands: CommandDependencies;
   readonly identity: IdentityDependencies;
   readonly tickets: TicketDependencies;
+  /** Attachment bytes, content-addressed. */
+  readonly blobs: BlobStore;
   /** Idempotency keys of command requests; routers mount `idempotent(system.idempotency)`. */
   readonly idempotency: IdempotencyStore;
   readonly clock: () => Date;
@@ -100,6 +105,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const signedIn = authenticate(identity.accessTokens, volatile.denyList);
     const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
     const tickets: TicketDependencies = { commands, knex: db.knex, clock, policy: config.tickets };
+    const blobs = new FilesystemBlobStore(config.blobs.dir);
     // Every signed-in command route honours Idempotency-Key (after authentication: keys are per caller).
     const keyed = idempotent(idempotency);
     const signedInCommands: Middleware<AppState> = async (ctx, next) => {
@@ -117,6 +123,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       categoriesRouter(identity, signedInCommands, waitFor),
       servicesRouter(identity, signedInCommands, waitFor),
       ticketsRouter(tickets, signedInCommands, waitFor),
+      attachmentsRouter({ ...tickets, blobs, maxBytes: config.attachments.maxBytes }, signedInCommands, waitFor),
       ...(overrides.routers ?? []),
     ];
     return {
@@ -130,8 +137,9 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       identity,
       idempotency,
       tickets,
+      blobs,
       clock,
-      createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers }),
+      createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers, ownBodyPaths: isAttachmentUpload }),
       routeTable: () =>
         routers.flatMap((router) =>
           router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),

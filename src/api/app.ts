@@ -14,6 +14,8 @@ export interface AppOptions {
   readonly routers: readonly Router<AppState>[];
   readonly rateLimiter: RateLimiter;
   readonly rateLimitPerMinute: number;
+  /** Paths whose handlers read the request body themselves (uploads): the JSON body parser skips them. */
+  readonly ownBodyPaths?: (path: string) => boolean;
 }
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -25,7 +27,7 @@ export function createApp(options: AppOptions): Koa<AppState> {
   app.use(requestContext(options.logger));
   app.use(problems());
   app.use(rateLimit({ limiter: options.rateLimiter, perMinute: options.rateLimitPerMinute, exempt: (path) => PROBES.has(path) }));
-  app.use(jsonBody({ limitBytes: options.bodyLimitBytes }));
+  app.use(jsonBody({ limitBytes: options.bodyLimitBytes, ...(options.ownBodyPaths ? { skip: options.ownBodyPaths } : {}) }));
   for (const router of options.routers) {
     app.use(router.routes());
     app.use(router.allowedMethods({ throw: true }));

@@ -29,6 +29,8 @@ const environmentSchema = z.object({
   PORT: integer(3000, 0, 65_535),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  BLOB_DIR: z.string().trim().optional(),
+  ATTACHMENT_MAX_BYTES: integer(25 * 1_048_576, 1, 1_024 * 1_048_576),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: integer(10, 1, 200),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
@@ -56,6 +58,10 @@ const environmentSchema = z.object({
 export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
   readonly dataDir: string;
+  /** Content-addressed attachment bytes; never under a directory anything serves. */
+  readonly blobs: { readonly dir: string };
+  /** The largest file one upload may carry. */
+  readonly attachments: { readonly maxBytes: number };
   readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number } | { readonly kind: 'pglite'; readonly dataDir: string };
   readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'esdb'; readonly url: string };
   readonly volatile: { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string; readonly keyPrefix: string };
@@ -101,6 +107,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   return deepFreeze({
     http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
     dataDir,
+    blobs: { dir: env.BLOB_DIR ? resolve(env.BLOB_DIR) : resolve(dataDir, 'blobs') },
+    attachments: { maxBytes: env.ATTACHMENT_MAX_BYTES },
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },

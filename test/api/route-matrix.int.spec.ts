@@ -33,6 +33,8 @@ interface World {
 interface Prepared {
   readonly params?: Readonly<Record<string, string>>;
   readonly body?: unknown;
+  /** A multipart/form-data body (an upload), sent instead of a JSON one. */
+  readonly form?: FormData;
   /** Runs after the call, to keep later cases independent of this one's side effects. */
   readonly after?: (response: JsonResponse) => Promise<void>;
 }
@@ -210,6 +212,21 @@ async function freshTicket(world: World, stage: TicketStage = 'new', type = 'inc
   return id;
 }
 
+function attachmentForm(): FormData {
+  const form = new FormData();
+  form.append('file', new Blob([`matrix evidence ${uniqueSuffix()}`]), 'evidence.txt');
+  return form;
+}
+
+/** A file the admin attached to a fresh ticket of tenant A's subject. */
+async function freshAttachment(world: World): Promise<string> {
+  const ticketId = await freshTicket(world);
+  const uploaded = expectStatus(await call(world.baseUrl, `/api/v1/tickets/${ticketId}/attachments`, { method: 'POST', headers: bearer(world.a.sessions.admin.accessToken), body: attachmentForm() }), 201, 'attaching a file');
+  const id = String(json(uploaded).id);
+  world.a.ids.add(id);
+  return id;
+}
+
 /** Tenant B needs a ticket of its own, so its admin's list is not empty. */
 async function foreignTicket(world: World): Promise<void> {
   const created = await call(world.baseUrl, '/api/v1/tickets', { method: 'POST', headers: bearer(world.b.sessions.admin.accessToken), json: { type: 'incident', title: 'B ticket', impact: 'low', urgency: 'low' } });
@@ -298,6 +315,11 @@ function ticketRoutes(): Record<string, RouteCase> {
     ),
     [`DELETE ${base}/:id`]: { expect: signedIn(204, 204, 403, 403, 404), prepare: at('new') },
     [`POST ${base}/:id/restore`]: { expect: managers, prepare: at('deleted') },
+    // Whoever sees the ticket sees and adds its files; a requester sees only their own tickets.
+    [`POST ${base}/:id/attachments`]: { expect: signedIn(201, 201, 201, 404, 404), prepare: async (world) => ({ params: { id: await freshTicket(world) }, form: attachmentForm() }) },
+    [`GET ${base}/:id/attachments`]: { expect: work, prepare: at('new') },
+    'GET /api/v1/attachments/:id': { expect: work, prepare: async (world) => ({ params: { id: await freshAttachment(world) } }) },
+    'GET /api/v1/attachments/:id/content': { expect: work, prepare: async (world) => ({ params: { id: await freshAttachment(world) } }) },
   };
 }
 
@@ -484,6 +506,7 @@ test('every route answers every role as the permission table says', async ({ api
           method,
           headers: session ? bearer(session.accessToken) : {},
           ...(prepared.body !== undefined ? { json: prepared.body } : {}),
+          ...(prepared.form ? { body: prepared.form } : {}),
         });
         const created = json(response).id;
         if (response.status === 201 && typeof created === 'string') (caller === 'otherTenant' ? world!.b : world!.a).ids.add(created);

@@ -31,6 +31,7 @@ const COMMANDS: { readonly [K in Hidden]: Extract<TicketCommand, { type: K }> } 
   DecideApproval: { type: 'DecideApproval', approverId: ids.manager, decision: 'approved', comment: '', now },
   LinkTicket: { type: 'LinkTicket', linkId: '1e1e1e1e-0000-4000-8000-000000000002', kind: 'parent_of', targetId: ids.otherTicket, targetExists: true, now },
   UnlinkTicket: { type: 'UnlinkTicket', linkId: ids.link, now },
+  AddAttachment: { type: 'AddAttachment', attachmentId: 'a77ac400-0000-4000-8000-000000000001', sha256: 'ab'.repeat(32), size: 3, mediaType: 'text/plain', filename: 'notes.txt', uploadedBy: ids.agent, now },
   DeleteTicket: { type: 'DeleteTicket', actorId: ids.manager, now },
 };
 

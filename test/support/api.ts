@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type Router from '@koa/router';
@@ -18,8 +21,11 @@ export interface RunningApi {
 /** The real system on a throw-away database, listening on a random port, with projections running. */
 export async function startApi(options: { environment?: Record<string, string>; routers?: readonly Router<AppState>[] } = {}): Promise<RunningApi> {
   const database = await createTestDatabase();
+  // Uploaded files go to a directory of this run's own, removed on close.
+  const blobDir = await mkdtemp(join(tmpdir(), 'itsm-blobs-'));
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    BLOB_DIR: blobDir,
     AUTH_SIGNING_KEYS: `test:${randomBytes(32).toString('base64')}`,
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     // The second CI pass shares the machine's Redis: a prefix per test run keeps runs apart.
@@ -40,6 +46,7 @@ export async function startApi(options: { environment?: Record<string, string>; 
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await system.close();
       await database.drop();
+      await rm(blobDir, { recursive: true, force: true });
     },
   };
 }
@@ -56,5 +63,7 @@ export async function call<T = Record<string, unknown>>(baseUrl: string, path: s
   if (json !== undefined) headers.set('Content-Type', 'application/json');
   const response = await fetch(`${baseUrl}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  // A download (an attachment's bytes) is not JSON: it comes back as the text it is.
+  const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? 'application/json');
+  return { status: response.status, headers: response.headers, body: (text ? (isJson ? JSON.parse(text) : text) : undefined) as T };
 }

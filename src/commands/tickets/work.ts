@@ -20,7 +20,7 @@ type Build = (ticket: OpenTicketState) => TicketCommand | Promise<TicketCommand>
  * Loads the ticket as the actor may see it, checks what the actor may do to it, builds the command
  * (with any facts looked up) and hands it to the decider. `expectedVersion` is the client's If-Match.
  */
-async function onTicket(deps: TicketDependencies, actor: Actor, ticketId: string, context: CommandContext, build: Build, options: { expectedVersion?: number | undefined; includeDeleted?: boolean } = {}): Promise<TicketWritten> {
+export async function onTicket(deps: TicketDependencies, actor: Actor, ticketId: string, context: CommandContext, build: Build, options: { expectedVersion?: number | undefined; includeDeleted?: boolean } = {}): Promise<TicketWritten> {
   const { ticket } = await loadTicketFor(deps.commands.store, actor, ticketId, { includeDeleted: options.includeDeleted ?? false });
   const command = await build(ticket);
   const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command, context, {

@@ -44,6 +44,11 @@ export type DecideApproval = { type: 'DecideApproval'; approverId: string; decis
 /** `targetExists`: the target is a ticket of the same tenant. */
 export type LinkTicket = { type: 'LinkTicket'; linkId: string; kind: LinkKind; targetId: string; targetExists: boolean; now: Date };
 export type UnlinkTicket = { type: 'UnlinkTicket'; linkId: string; now: Date };
+/**
+ * `sha256`, `size` and `mediaType` describe bytes already in the blob store, the media type as read
+ * from the content; `filename` is the uploader's, sanitised by the decider.
+ */
+export type AddAttachment = { type: 'AddAttachment'; attachmentId: string; sha256: string; size: number; mediaType: string; filename: string; uploadedBy: string; now: Date };
 export type DeleteTicket = { type: 'DeleteTicket'; actorId: string; now: Date };
 export type RestoreTicket = { type: 'RestoreTicket'; actorId: string; now: Date };
 
@@ -67,5 +72,6 @@ export type TicketCommand =
   | DecideApproval
   | LinkTicket
   | UnlinkTicket
+  | AddAttachment
   | DeleteTicket
   | RestoreTicket;

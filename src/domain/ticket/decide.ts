@@ -1,6 +1,7 @@
 import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type {
+  AddAttachment,
   AddComment,
   AssignTicket,
   DecideApproval,
@@ -13,6 +14,7 @@ import type {
   TicketCommand,
   UpdateTicket,
 } from './commands.js';
+import { MAX_ATTACHMENTS, sanitiseFilename } from './attachments.js';
 import { isOpen, transition } from './lifecycle.js';
 import { priorityOf } from './priority.js';
 import type { OpenTicketState, Ticket, TicketDetails, TicketEvent } from './types.js';
@@ -77,6 +79,8 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
     case 'UnlinkTicket':
       if (!state.links.some((existing) => existing.id === command.linkId)) throw new NotFoundError('link not found');
       return [{ type: 'TicketUnlinked', data: { linkId: command.linkId, at } }];
+    case 'AddAttachment':
+      return attach(command, state);
     case 'DeleteTicket':
       return [{ type: 'TicketDeleted', data: { by: command.actorId, at } }];
     default: {
@@ -224,6 +228,16 @@ function link(command: LinkTicket, state: OpenTicketState): TicketEvent[] {
   }
   if (state.links.some((existing) => existing.kind === command.kind && existing.targetId === command.targetId)) return [];
   return [{ type: 'TicketLinked', data: { linkId: command.linkId, kind: command.kind, targetId: command.targetId, at: command.now.toISOString() } }];
+}
+
+/** Anyone who sees the ticket may attach, in any status: evidence often arrives after resolution. */
+function attach(command: AddAttachment, state: OpenTicketState): TicketEvent[] {
+  // The same attachment id twice is a retried request, already done.
+  if (state.attachments.some((existing) => existing.id === command.attachmentId)) return [];
+  if (state.attachments.length >= MAX_ATTACHMENTS) throw new IllegalStateError(`a ticket holds at most ${MAX_ATTACHMENTS} attachments`, { maxAttachments: MAX_ATTACHMENTS });
+  if (command.size <= 0) throw new ValidationError('the file is empty', [{ path: '/file', message: 'an attachment needs content' }]);
+  const { attachmentId, sha256, size, mediaType, uploadedBy } = command;
+  return [{ type: 'TicketAttachmentAdded', data: { attachmentId, sha256, size, mediaType, filename: sanitiseFilename(command.filename), uploadedBy, at: command.now.toISOString() } }];
 }
 
 /** A change may start only when approval was requested, nobody rejected and everybody approved. */

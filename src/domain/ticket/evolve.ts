@@ -35,6 +35,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       approvals: null,
       links: [],
       comments: [],
+      attachments: [],
       deleted: false,
     };
   }
@@ -85,6 +86,10 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
       return { ...state, links: [...state.links, { id: event.data.linkId, kind: event.data.kind, targetId: event.data.targetId }] };
     case 'TicketUnlinked':
       return { ...state, links: state.links.filter((link) => link.id !== event.data.linkId) };
+    case 'TicketAttachmentAdded': {
+      const d = event.data;
+      return { ...state, attachments: [...state.attachments, { id: d.attachmentId, sha256: d.sha256, size: d.size, mediaType: d.mediaType, filename: d.filename, uploadedBy: d.uploadedBy, at: d.at }] };
+    }
     case 'TicketDeleted':
       return { ...state, deleted: true };
     case 'TicketRestored':

@@ -6,6 +6,7 @@ export * from './commands.js';
 export * from './priority.js';
 export * from './lifecycle.js';
 export * from './numbering.js';
+export * from './attachments.js';
 export { decide, evolve, initialState };
 
 export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;

@@ -74,6 +74,10 @@ export type TicketApproved = DomainEvent<'TicketApproved', { approverId: string;
 export type TicketRejected = DomainEvent<'TicketRejected', { approverId: string; comment: string; at: string }>;
 export type TicketLinked = DomainEvent<'TicketLinked', { linkId: string; kind: LinkKind; targetId: string; at: string }>;
 export type TicketUnlinked = DomainEvent<'TicketUnlinked', { linkId: string; at: string }>;
+export type TicketAttachmentAdded = DomainEvent<
+  'TicketAttachmentAdded',
+  { attachmentId: string; sha256: string; size: number; mediaType: string; filename: string; uploadedBy: string; at: string }
+>;
 export type TicketDeleted = DomainEvent<'TicketDeleted', { by: string; at: string }>;
 export type TicketRestored = DomainEvent<'TicketRestored', { by: string; at: string }>;
 
@@ -98,6 +102,7 @@ export type TicketEvent =
   | TicketRejected
   | TicketLinked
   | TicketUnlinked
+  | TicketAttachmentAdded
   | TicketDeleted
   | TicketRestored;
 
@@ -113,6 +118,17 @@ export interface Link {
   readonly id: string;
   readonly kind: LinkKind;
   readonly targetId: string;
+}
+
+/** A file attached to the ticket: the bytes live in the blob store under `sha256`. */
+export interface Attachment {
+  readonly id: string;
+  readonly sha256: string;
+  readonly size: number;
+  readonly mediaType: string;
+  readonly filename: string;
+  readonly uploadedBy: string;
+  readonly at: string;
 }
 
 export interface Approvals {
@@ -149,6 +165,7 @@ export interface OpenTicketState {
   readonly approvals: Approvals | null;
   readonly links: readonly Link[];
   readonly comments: readonly Comment[];
+  readonly attachments: readonly Attachment[];
   readonly deleted: boolean;
 }
 

@@ -2,12 +2,13 @@ import type { Knex } from 'knex';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { Projection } from '../types.js';
-import { APPROVALS, COMMENTS, LINKS, TICKETS, createTicketTables, dropTicketTables } from './tables.js';
+import { APPROVALS, ATTACHMENTS, COMMENTS, LINKS, TICKETS, createTicketTables, dropTicketTables } from './tables.js';
 
-/** Tickets with their comments, links and approvals, for lists, detail views and filters. */
+/** Tickets with their comments, links, approvals and attachments, for lists, detail views and filters. */
 export const ticketsProjection: Projection = {
   name: 'tickets',
-  version: 1,
+  // 2: ticket_attachments.
+  version: 2,
   filter: { categories: ['ticket'] },
   createTables: createTicketTables,
   dropTables: dropTicketTables,
@@ -135,6 +136,14 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: T
     case 'TicketUnlinked':
       await trx(LINKS).where({ id: event.data.linkId }).delete();
       return;
+    case 'TicketAttachmentAdded': {
+      const d = event.data;
+      await trx(ATTACHMENTS)
+        .insert({ id: d.attachmentId, ticket_id: id, tenant_id: await tenant(), sha256: d.sha256, size: d.size, media_type: d.mediaType, filename: d.filename, uploaded_by: d.uploadedBy, created_at: d.at })
+        .onConflict('id')
+        .ignore();
+      return;
+    }
     case 'TicketDeleted':
       await row({ deleted: true });
       return;

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Page } from '../pagination.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
-import { APPROVALS, COMMENTS, LINKS, TICKETS } from './tables.js';
+import { APPROVALS, ATTACHMENTS, COMMENTS, LINKS, TICKETS } from './tables.js';
 
 export interface TicketView {
   readonly id: string;
@@ -38,6 +38,7 @@ export interface TicketView {
 export interface TicketDetailView extends TicketView {
   readonly links: Array<{ id: string; kind: string; targetId: string; createdAt: string }>;
   readonly approvals: Array<{ approverId: string; decision: string | null; comment: string | null; decidedAt: string | null }>;
+  readonly attachments: AttachmentView[];
 }
 
 interface TicketRow {
@@ -123,14 +124,16 @@ function scoped(knex: Knex, scope: TicketScope): Knex.QueryBuilder {
 export async function getTicket(knex: Knex, scope: TicketScope, id: string): Promise<TicketDetailView | null> {
   const row = (await scoped(knex, scope).andWhere({ id }).first()) as TicketRow | undefined;
   if (!row) return null;
-  const [links, approvals] = await Promise.all([
+  const [links, approvals, attachments] = await Promise.all([
     knex(LINKS).select('id', 'kind', 'target_id', 'created_at').where({ ticket_id: id }).orderBy('created_at') as Promise<Array<{ id: string; kind: string; target_id: string; created_at: Date }>>,
     knex(APPROVALS).select('approver_id', 'decision', 'comment', 'decided_at').where({ ticket_id: id }).orderBy('approver_id') as Promise<Array<{ approver_id: string; decision: string | null; comment: string | null; decided_at: Date | null }>>,
+    listAttachments(knex, id),
   ]);
   return {
     ...toView(row),
     links: links.map((link) => ({ id: link.id, kind: link.kind, targetId: link.target_id, createdAt: new Date(link.created_at).toISOString() })),
     approvals: approvals.map((approval) => ({ approverId: approval.approver_id, decision: approval.decision, comment: approval.comment, decidedAt: iso(approval.decided_at) })),
+    attachments,
   };
 }
 
@@ -229,4 +232,63 @@ export async function listComments(knex: Knex, ticketId: string, includeInternal
   if (!includeInternal) query.andWhere('internal', false);
   const rows = (await query.orderBy([{ column: 'created_at' }, { column: 'id' }])) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null }>;
   return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, internal: row.internal, createdAt: new Date(row.created_at).toISOString(), editedAt: iso(row.edited_at) }));
+}
+
+export interface AttachmentView {
+  readonly id: string;
+  readonly ticketId: string;
+  readonly filename: string;
+  /** Detected from the content when it was uploaded. */
+  readonly mediaType: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly uploadedBy: string;
+  readonly createdAt: string;
+}
+
+interface AttachmentRow {
+  id: string;
+  ticket_id: string;
+  filename: string;
+  media_type: string;
+  size: string | number;
+  sha256: string;
+  uploaded_by: string;
+  created_at: Date;
+}
+
+const ATTACHMENT_COLUMNS = ['id', 'ticket_id', 'filename', 'media_type', 'size', 'sha256', 'uploaded_by', 'created_at'].map((column) => `${ATTACHMENTS}.${column}`);
+
+function toAttachmentView(row: AttachmentRow): AttachmentView {
+  return {
+    id: row.id,
+    ticketId: row.ticket_id,
+    filename: row.filename,
+    mediaType: row.media_type,
+    // bigint columns come back as strings from node-postgres.
+    size: Number(row.size),
+    sha256: row.sha256,
+    uploadedBy: row.uploaded_by,
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+/** A ticket's attachments, oldest first; the caller has already checked that the ticket is visible. */
+export async function listAttachments(knex: Knex, ticketId: string): Promise<AttachmentView[]> {
+  const rows = (await knex(ATTACHMENTS).select(ATTACHMENT_COLUMNS).where({ ticket_id: ticketId }).orderBy([{ column: 'created_at' }, { column: 'id' }])) as AttachmentRow[];
+  return rows.map(toAttachmentView);
+}
+
+/** An attachment as the scope may see it: only through a ticket it may see (tenant, requester, not deleted). */
+export async function getAttachment(knex: Knex, scope: TicketScope, id: string): Promise<AttachmentView | null> {
+  const query = knex(ATTACHMENTS)
+    .select(ATTACHMENT_COLUMNS)
+    .join(TICKETS, `${TICKETS}.id`, `${ATTACHMENTS}.ticket_id`)
+    .where(`${ATTACHMENTS}.id`, id)
+    .andWhere(`${ATTACHMENTS}.tenant_id`, scope.tenantId)
+    .andWhere(`${TICKETS}.tenant_id`, scope.tenantId)
+    .andWhere(`${TICKETS}.deleted`, false);
+  if (scope.requesterId) query.andWhere(`${TICKETS}.requester_id`, scope.requesterId);
+  const row = (await query.first()) as AttachmentRow | undefined;
+  return row ? toAttachmentView(row) : null;
 }

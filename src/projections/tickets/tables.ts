@@ -4,6 +4,7 @@ export const TICKETS = 'tickets';
 export const COMMENTS = 'ticket_comments';
 export const LINKS = 'ticket_links';
 export const APPROVALS = 'ticket_approvals';
+export const ATTACHMENTS = 'ticket_attachments';
 
 /** Each list filter has an index led by the tenant and ending in the keyset order (created_at, id). */
 const FILTER_COLUMNS = ['status', 'type', 'priority', 'assignee_id', 'team_id', 'requester_id', 'category_id'] as const;
@@ -84,8 +85,20 @@ export async function createTicketTables(knex: Knex): Promise<void> {
     t.primary(['ticket_id', 'approver_id']);
     t.index(['tenant_id', 'approver_id', 'decision']);
   });
+  await knex.schema.createTable(ATTACHMENTS, (t) => {
+    t.uuid('id').primary();
+    t.uuid('ticket_id').notNullable();
+    t.uuid('tenant_id').notNullable();
+    t.text('sha256').notNullable();
+    t.bigInteger('size').notNullable();
+    t.text('media_type').notNullable();
+    t.text('filename').notNullable();
+    t.uuid('uploaded_by').notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable();
+    t.index(['ticket_id', 'created_at', 'id']);
+  });
 }
 
 export async function dropTicketTables(knex: Knex): Promise<void> {
-  for (const table of [APPROVALS, LINKS, COMMENTS, TICKETS]) await knex.schema.dropTableIfExists(table);
+  for (const table of [ATTACHMENTS, APPROVALS, LINKS, COMMENTS, TICKETS]) await knex.schema.dropTableIfExists(table);
 }

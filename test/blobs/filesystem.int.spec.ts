@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FilesystemBlobStore } from '../../src/blobs/index.js';
+import { caught } from '../support/events.js';
+import { blobStoreContract, chunked } from './contract.js';
+
+blobStoreContract('the filesystem', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'itsm-blob-contract-'));
+  return { store: new FilesystemBlobStore(root), close: () => rm(root, { recursive: true, force: true }) };
+});
+
+/** Every file under `root`, as paths relative to it. */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => relative(root, join(entry.parentPath, entry.name))).sort();
+}
+
+const test = suite<{ root: string }>('filesystem blob store: on disk', { root: '' });
+test.before.each(async (context) => {
+  context.root = await mkdtemp(join(tmpdir(), 'itsm-blob-fs-'));
+});
+test.after.each(async (context) => {
+  await rm(context.root, { recursive: true, force: true });
+});
+
+test('lays a blob out as <aa>/<bb>/<sha256>, once however often it is stored', async ({ root }) => {
+  const store = new FilesystemBlobStore(root);
+  const bytes = randomBytes(20_000);
+  const { sha256 } = await store.put(chunked(bytes), 1_048_576);
+  await store.put(chunked(bytes), 1_048_576);
+  await store.put(chunked(bytes, 333), 1_048_576);
+  assert.equal(await filesUnder(root), [join(sha256.slice(0, 2), sha256.slice(2, 4), sha256)]);
+  assert.is((await stat(join(root, sha256.slice(0, 2), sha256.slice(2, 4), sha256))).size, bytes.length);
+});
+
+test('leaves no temp file behind, whether the upload is taken, too large or broken', async ({ root }) => {
+  const store = new FilesystemBlobStore(root);
+  await store.put(chunked(Buffer.from('kept')), 100);
+  await caught(() => store.put(chunked(randomBytes(200)), 100));
+  await caught(() =>
+    store.put(
+      chunked(randomBytes(50)).map((chunk: Buffer) => {
+        throw new Error(`broken after ${chunk.length} bytes`);
+      }),
+      100,
+    ),
+  );
+  assert.equal(await readdir(join(root, 'tmp')), []);
+  assert.is((await filesUnder(root)).length, 1);
+});
+
+test.run();
