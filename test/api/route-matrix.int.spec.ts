@@ -313,6 +313,15 @@ function ticketRoutes(): Record<string, RouteCase> {
         } satisfies RouteCase,
       ]),
     ),
+    [`POST ${base}/:id/merge`]: { expect: workOnly, prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { masterId: await freshTicket(world) } }) },
+    [`POST ${base}/:id/split`]: {
+      expect: signedIn(201, 201, 201, 403, 404),
+      prepare: async (world) => {
+        const id = await freshTicket(world);
+        const comment = expectStatus(await adminCall(world, 'POST', `${base}/${id}/comments`, { body: 'second issue' }), 201, 'commenting');
+        return { params: { id }, body: { commentIds: [String(json(comment).id)] } };
+      },
+    },
     [`DELETE ${base}/:id`]: { expect: signedIn(204, 204, 403, 403, 404), prepare: at('new') },
     [`POST ${base}/:id/restore`]: { expect: managers, prepare: at('deleted') },
     // Whoever sees the ticket sees and adds its files; a requester sees only their own tickets.

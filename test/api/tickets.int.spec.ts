@@ -289,6 +289,44 @@ test('refuses a category or service the tenant does not offer', async ({ api, de
   assert.is(ok.categoryId, category.body.id);
 });
 
+test('merging a duplicate carries its conversation and watchers to the master and closes it with a link', async ({ api, desk }) => {
+  const master = await raise(api!, desk!.alice.token, { title: 'Email is down' });
+  const duplicate = await raise(api!, desk!.bob.token, { title: 'Cannot send email' });
+  await act(api!, desk!.bob.token, duplicate.id, 'comments', { body: 'Outlook says offline' });
+  await act(api!, desk!.tech.token, duplicate.id, 'comments', { body: 'Same root cause as the other one', internal: true });
+  const merged = await act(api!, desk!.tech.token, duplicate.id, 'merge', { masterId: master.id });
+  assert.is(merged.status, 200, JSON.stringify(merged.body));
+  assert.is(merged.body.status, 'closed');
+  assert.equal(merged.body.links.map((link) => [link.kind, link.targetId]), [['duplicate_of', master.id]]);
+  const after = await call<Ticket & { watcherIds: string[] }>(api!.baseUrl, `/api/v1/tickets/${master.id}`, { headers: auth(desk!.tech.token) });
+  assert.ok(after.body.watcherIds.includes(desk!.bob.id), 'the duplicate\'s requester now watches the master');
+  const agentView = await call<{ data: Array<{ body: string; internal: boolean }> }>(api!.baseUrl, `/api/v1/tickets/${master.id}/comments`, { headers: auth(desk!.tech.token) });
+  assert.equal(agentView.body.data.map((c) => [c.body, c.internal]), [['Outlook says offline', false], ['Same root cause as the other one', true]]);
+  const aliceView = await call<{ data: Array<{ body: string }> }>(api!.baseUrl, `/api/v1/tickets/${master.id}/comments`, { headers: auth(desk!.alice.token) });
+  assert.equal(aliceView.body.data.map((c) => c.body), ['Outlook says offline'], 'internal notes stay internal after a merge');
+  const masterEvents = await api!.system.store.readStream(`ticket-${master.id}`);
+  assert.ok(masterEvents.filter((e) => e.type === 'TicketCommented').every((e) => e.data.carriedFrom === duplicate.id));
+  assert.is((await act(api!, desk!.alice.token, master.id, 'merge', { masterId: duplicate.id })).status, 403, 'requesters do not merge');
+  assert.is((await act(api!, desk!.tech.token, master.id, 'merge', { masterId: master.id })).status, 400);
+});
+
+test('splitting moves chosen comments into a new ticket for the same requester', async ({ api, desk }) => {
+  const original = await raise(api!, desk!.alice.token, { title: 'Laptop slow and printer broken' });
+  const keep = await act(api!, desk!.alice.token, original.id, 'comments', { body: 'Laptop takes 10 minutes to boot' });
+  const move = await act(api!, desk!.alice.token, original.id, 'comments', { body: 'Also the printer on 3 is broken' });
+  const split = await act(api!, desk!.tech.token, original.id, 'split', { commentIds: [move.body.id], title: 'Printer on 3 broken' });
+  assert.is(split.status, 201, JSON.stringify(split.body));
+  assert.equal([split.body.title, split.body.requesterId], ['Printer on 3 broken', desk!.alice.id]);
+  assert.equal(split.body.links.map((link) => [link.kind, link.targetId]), [['relates_to', original.id]]);
+  const moved = await call<{ data: Array<{ body: string }> }>(api!.baseUrl, `/api/v1/tickets/${split.body.id}/comments`, { headers: auth(desk!.alice.token) });
+  assert.equal(moved.body.data.map((c) => c.body), ['Also the printer on 3 is broken']);
+  const left = await call<{ data: Array<{ id: string }> }>(api!.baseUrl, `/api/v1/tickets/${original.id}/comments`, { headers: auth(desk!.alice.token) });
+  assert.equal(left.body.data.map((c) => c.id), [keep.body.id]);
+  const history = await api!.system.store.readStream(`ticket-${original.id}`);
+  assert.ok(history.some((e) => e.type === 'TicketCommented' && e.data.body === 'Also the printer on 3 is broken'), 'the history keeps the moved comment');
+  assert.is((await act(api!, desk!.tech.token, original.id, 'split', { commentIds: ['00000000-0000-4000-8000-000000000001'] })).status, 400);
+});
+
 test('a retried create with the same Idempotency-Key returns the first ticket and opens no second one', async ({ api, desk }) => {
   const key = `create-${Date.now()}`;
   const body = { type: 'service_request', title: 'New laptop', impact: 'low', urgency: 'low' };

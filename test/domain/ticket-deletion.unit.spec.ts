@@ -32,6 +32,9 @@ const COMMANDS: { readonly [K in Hidden]: Extract<TicketCommand, { type: K }> } 
   LinkTicket: { type: 'LinkTicket', linkId: '1e1e1e1e-0000-4000-8000-000000000002', kind: 'parent_of', targetId: ids.otherTicket, targetExists: true, now },
   UnlinkTicket: { type: 'UnlinkTicket', linkId: ids.link, now },
   AddAttachment: { type: 'AddAttachment', attachmentId: 'a77ac400-0000-4000-8000-000000000001', sha256: 'ab'.repeat(32), size: 3, mediaType: 'text/plain', filename: 'notes.txt', uploadedBy: ids.agent, now },
+  AbsorbConversation: { type: 'AbsorbConversation', fromTicketId: ids.otherTicket, comments: [], watcherIds: [ids.otherManager], now },
+  MergeInto: { type: 'MergeInto', masterId: ids.otherTicket, masterExists: true, linkId: '1e1e1e1e-0000-4000-8000-000000000003', actorId: ids.manager, now },
+  SplitOffComments: { type: 'SplitOffComments', commentIds: [ids.comment], newTicketId: ids.otherTicket, linkId: '1e1e1e1e-0000-4000-8000-000000000004', actorId: ids.agent, now },
   DeleteTicket: { type: 'DeleteTicket', actorId: ids.manager, now },
 };
 

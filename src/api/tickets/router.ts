@@ -6,6 +6,7 @@ import { openTicket } from '../../commands/tickets/open.js';
 import type { BulkAction, BulkOutcome } from '../../commands/tickets/bulk.js';
 import { bulkTickets } from '../../commands/tickets/bulk.js';
 import { resolveLinkedIncidents } from '../../commands/tickets/linked-incidents.js';
+import { mergeTickets, splitTicket } from '../../commands/tickets/merge.js';
 import type { z } from 'zod';
 import type { Problem } from '../problem.js';
 import { renderProblem } from '../problem.js';
@@ -165,6 +166,22 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
       ctx.body = { ...(ctx.body as object), linkedIncidents: incidents.map(outcomeView) };
     });
   }
+
+  router.post('/:id/merge', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.mergeBody, ctx.state.body);
+    const { duplicate, master } = await mergeTickets(deps, actorOf(ctx), id, input.masterId, context(ctx));
+    if (master.position) await waitFor(master.position);
+    await respond(ctx, duplicate);
+  });
+
+  router.post('/:id/split', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.splitBody, ctx.state.body);
+    const { original, created } = await splitTicket(deps, actorOf(ctx), id, input, context(ctx));
+    if (original.position) await waitFor(original.position);
+    await respond(ctx, created, 201);
+  });
 
   router.get('/:id/comments', async (ctx) => {
     const id = await ticketParam(ctx);

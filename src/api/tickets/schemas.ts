@@ -97,3 +97,6 @@ export const listQuery = z
     updatedTo: instant.optional(),
   })
   .strict();
+
+export const mergeBody = z.object({ masterId: id }).strict();
+export const splitBody = z.object({ commentIds: z.array(id).min(1).max(200), title: z.string().max(300).optional() }).strict();

@@ -52,6 +52,13 @@ export type AddAttachment = { type: 'AddAttachment'; attachmentId: string; sha25
 export type DeleteTicket = { type: 'DeleteTicket'; actorId: string; now: Date };
 export type RestoreTicket = { type: 'RestoreTicket'; actorId: string; now: Date };
 
+/** A conversation carried over from another ticket (merge or split), kept as it was written. */
+export type CarriedComment = { commentId: string; authorId: string; body: string; internal: boolean };
+export type AbsorbConversation = { type: 'AbsorbConversation'; fromTicketId: string; comments: CarriedComment[]; watcherIds: string[]; now: Date };
+/** `masterExists`: the master is a live ticket of the same tenant. */
+export type MergeInto = { type: 'MergeInto'; masterId: string; masterExists: boolean; linkId: string; actorId: string; now: Date };
+export type SplitOffComments = { type: 'SplitOffComments'; commentIds: string[]; newTicketId: string; linkId: string; actorId: string; now: Date };
+
 export type TicketCommand =
   | OpenTicket
   | UpdateTicket
@@ -73,5 +80,8 @@ export type TicketCommand =
   | LinkTicket
   | UnlinkTicket
   | AddAttachment
+  | AbsorbConversation
+  | MergeInto
+  | SplitOffComments
   | DeleteTicket
   | RestoreTicket;

@@ -1,7 +1,10 @@
 import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type {
+  AbsorbConversation,
   AddAttachment,
+  MergeInto,
+  SplitOffComments,
   AddComment,
   AssignTicket,
   DecideApproval,
@@ -79,6 +82,12 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
     case 'UnlinkTicket':
       if (!state.links.some((existing) => existing.id === command.linkId)) throw new NotFoundError('link not found');
       return [{ type: 'TicketUnlinked', data: { linkId: command.linkId, at } }];
+    case 'AbsorbConversation':
+      return absorb(command, state);
+    case 'MergeInto':
+      return mergeInto(command, state);
+    case 'SplitOffComments':
+      return splitOff(command, state);
     case 'AddAttachment':
       return attach(command, state);
     case 'DeleteTicket':
@@ -284,4 +293,39 @@ function requireCode(raw: string): string {
   const code = raw.trim();
   if (!/^[a-z0-9_]{1,50}$/.test(code)) throw new ValidationError('a resolution code is required', [{ path: '/code', message: 'lowercase letters, digits and underscores, e.g. fixed, workaround, duplicate' }]);
   return code;
+}
+
+function absorb(command: AbsorbConversation, state: OpenTicketState): TicketEvent[] {
+  if (command.fromTicketId === state.id) throw new ValidationError('a ticket cannot absorb itself', [{ path: '/masterId', message: 'the same ticket' }]);
+  const at = command.now.toISOString();
+  const known = new Set(state.comments.map((existing) => existing.id));
+  const comments: TicketEvent[] = command.comments
+    .filter((carried) => !known.has(carried.commentId))
+    .map((carried) => ({ type: 'TicketCommented', data: { commentId: carried.commentId, authorId: carried.authorId, body: carried.body, internal: carried.internal, at, carriedFrom: command.fromTicketId } }));
+  const watchers: TicketEvent[] = [...new Set(command.watcherIds)]
+    .filter((userId) => !state.watchers.includes(userId))
+    .map((userId) => ({ type: 'TicketWatcherAdded', data: { userId, at } }));
+  return [...comments, ...watchers];
+}
+
+function mergeInto(command: MergeInto, state: OpenTicketState): TicketEvent[] {
+  if (command.masterId === state.id) throw new ValidationError('a ticket cannot be merged into itself', [{ path: '/masterId', message: 'the same ticket' }]);
+  if (!command.masterExists) throw new ValidationError('no such ticket to merge into', [{ path: '/masterId', message: 'no live ticket with this id in this tenant' }]);
+  if (!isOpen(state.status)) throw new IllegalStateError(`a ${state.status} ticket cannot be merged`, { currentStatus: state.status });
+  const at = command.now.toISOString();
+  return [
+    { type: 'TicketLinked', data: { linkId: command.linkId, kind: 'duplicate_of', targetId: command.masterId, at } },
+    { type: 'TicketMergedInto', data: { masterId: command.masterId, by: command.actorId, at } },
+  ];
+}
+
+function splitOff(command: SplitOffComments, state: OpenTicketState): TicketEvent[] {
+  const ids = [...new Set(command.commentIds)];
+  const unknown = ids.filter((id) => !state.comments.some((comment) => comment.id === id));
+  if (ids.length === 0 || unknown.length > 0) throw new ValidationError('split off comments of this ticket', [{ path: '/commentIds', message: unknown.length > 0 ? `not comments of this ticket: ${unknown.join(', ')}` : 'at least one comment' }]);
+  const at = command.now.toISOString();
+  return [
+    { type: 'TicketCommentsSplitOff', data: { commentIds: ids, newTicketId: command.newTicketId, by: command.actorId, at } },
+    { type: 'TicketLinked', data: { linkId: command.linkId, kind: 'relates_to', targetId: command.newTicketId, at } },
+  ];
 }

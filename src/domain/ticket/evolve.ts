@@ -90,6 +90,10 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
       const d = event.data;
       return { ...state, attachments: [...state.attachments, { id: d.attachmentId, sha256: d.sha256, size: d.size, mediaType: d.mediaType, filename: d.filename, uploadedBy: d.uploadedBy, at: d.at }] };
     }
+    case 'TicketMergedInto':
+      return { ...state, status: 'closed' };
+    case 'TicketCommentsSplitOff':
+      return { ...state, comments: state.comments.filter((comment) => !event.data.commentIds.includes(comment.id)) };
     case 'TicketDeleted':
       return { ...state, deleted: true };
     case 'TicketRestored':

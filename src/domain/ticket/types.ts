@@ -78,6 +78,10 @@ export type TicketAttachmentAdded = DomainEvent<
   'TicketAttachmentAdded',
   { attachmentId: string; sha256: string; size: number; mediaType: string; filename: string; uploadedBy: string; at: string }
 >;
+/** This ticket duplicated `masterId`: its conversation now lives there, and it is closed. */
+export type TicketMergedInto = DomainEvent<'TicketMergedInto', { masterId: string; by: string; at: string }>;
+/** Comments moved to a new ticket; they leave this ticket's conversation (the history keeps them). */
+export type TicketCommentsSplitOff = DomainEvent<'TicketCommentsSplitOff', { commentIds: string[]; newTicketId: string; by: string; at: string }>;
 export type TicketDeleted = DomainEvent<'TicketDeleted', { by: string; at: string }>;
 export type TicketRestored = DomainEvent<'TicketRestored', { by: string; at: string }>;
 
@@ -103,6 +107,8 @@ export type TicketEvent =
   | TicketLinked
   | TicketUnlinked
   | TicketAttachmentAdded
+  | TicketMergedInto
+  | TicketCommentsSplitOff
   | TicketDeleted
   | TicketRestored;
 

@@ -8,7 +8,7 @@ import { APPROVALS, ATTACHMENTS, COMMENTS, LINKS, TICKETS, createTicketTables, d
 export const ticketsProjection: Projection = {
   name: 'tickets',
   // 2: ticket_attachments.
-  version: 2,
+  version: 4,
   filter: { categories: ['ticket'] },
   createTables: createTicketTables,
   dropTables: dropTicketTables,
@@ -105,7 +105,7 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: T
       return;
     case 'TicketCommented':
       await trx(COMMENTS)
-        .insert({ id: event.data.commentId, ticket_id: id, tenant_id: await tenant(), author_id: event.data.authorId, body: event.data.body, internal: event.data.internal, carried_from: event.data.carriedFrom, created_at: event.data.at })
+        .insert({ id: event.data.commentId, ticket_id: id, tenant_id: await tenant(), author_id: event.data.authorId, body: event.data.body, internal: event.data.internal, carried_from: event.data.carriedFrom, created_at: event.data.at, revision: recorded.revision })
         .onConflict('id')
         .ignore();
       return;
@@ -144,6 +144,12 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: T
         .ignore();
       return;
     }
+    case 'TicketMergedInto':
+      await row({ status: 'closed', closed_at: event.data.at });
+      return;
+    case 'TicketCommentsSplitOff':
+      await trx(COMMENTS).where({ ticket_id: id }).whereIn('id', event.data.commentIds).delete();
+      return;
     case 'TicketDeleted':
       await row({ deleted: true });
       return;

@@ -230,7 +230,7 @@ export interface CommentView {
 export async function listComments(knex: Knex, ticketId: string, includeInternal: boolean): Promise<CommentView[]> {
   const query = knex(COMMENTS).select('id', 'author_id', 'body', 'internal', 'created_at', 'edited_at').where({ ticket_id: ticketId });
   if (!includeInternal) query.andWhere('internal', false);
-  const rows = (await query.orderBy([{ column: 'created_at' }, { column: 'id' }])) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null }>;
+  const rows = (await query.orderBy('revision')) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null }>;
   return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, internal: row.internal, createdAt: new Date(row.created_at).toISOString(), editedAt: iso(row.edited_at) }));
 }
 

@@ -62,7 +62,9 @@ export async function createTicketTables(knex: Knex): Promise<void> {
     t.uuid('carried_from');
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.timestamp('edited_at', { useTz: true });
-    t.index(['ticket_id', 'created_at', 'id']);
+    // The ticket stream's order: carried-over comments share a timestamp but not a revision.
+    t.integer('revision').notNullable();
+    t.index(['ticket_id', 'revision']);
   });
   await knex.schema.createTable(LINKS, (t) => {
     t.uuid('id').primary();
