@@ -1,5 +1,5 @@
 import type { Level, Priority } from './priority.js';
-import type { LinkKind, Risk, TicketDetails, TicketType } from './types.js';
+import type { LinkKind, Risk, SlaTerms, TicketDetails, TicketType } from './types.js';
 
 export type OpenTicket = {
   type: 'OpenTicket';
@@ -59,6 +59,9 @@ export type AbsorbConversation = { type: 'AbsorbConversation'; fromTicketId: str
 export type MergeInto = { type: 'MergeInto'; masterId: string; masterExists: boolean; linkId: string; actorId: string; now: Date };
 export type SplitOffComments = { type: 'SplitOffComments'; commentIds: string[]; newTicketId: string; linkId: string; actorId: string; now: Date };
 
+/** `terms`: the policy the caller selected and looked up for this ticket (null: no policy applies). */
+export type ApplySla = { type: 'ApplySla'; terms: SlaTerms | null; reason: string; now: Date };
+
 export type TicketCommand =
   | OpenTicket
   | UpdateTicket
@@ -81,6 +84,7 @@ export type TicketCommand =
   | UnlinkTicket
   | AddAttachment
   | AbsorbConversation
+  | ApplySla
   | MergeInto
   | SplitOffComments
   | DeleteTicket

@@ -84,6 +84,10 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
       return [{ type: 'TicketUnlinked', data: { linkId: command.linkId, at } }];
     case 'AbsorbConversation':
       return absorb(command, state);
+    case 'ApplySla':
+      // Recorded once per change of terms: the clocks replay against exactly these versions.
+      if (command.terms === null || JSON.stringify(command.terms) === JSON.stringify(state.sla)) return [];
+      return [{ type: 'TicketSlaApplied', data: { terms: command.terms, reason: command.reason, at: command.now.toISOString() } }];
     case 'MergeInto':
       return mergeInto(command, state);
     case 'SplitOffComments':

@@ -37,6 +37,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       comments: [],
       attachments: [],
       deleted: false,
+      sla: null,
     };
   }
   if (!state.exists) return state;
@@ -90,6 +91,8 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
       const d = event.data;
       return { ...state, attachments: [...state.attachments, { id: d.attachmentId, sha256: d.sha256, size: d.size, mediaType: d.mediaType, filename: d.filename, uploadedBy: d.uploadedBy, at: d.at }] };
     }
+    case 'TicketSlaApplied':
+      return { ...state, sla: event.data.terms };
     case 'TicketMergedInto':
       return { ...state, status: 'closed' };
     case 'TicketCommentsSplitOff':

@@ -78,6 +78,19 @@ export type TicketAttachmentAdded = DomainEvent<
   'TicketAttachmentAdded',
   { attachmentId: string; sha256: string; size: number; mediaType: string; filename: string; uploadedBy: string; at: string }
 >;
+/** The SLA a ticket runs under: which policy and calendar versions, and the targets for its priority. */
+export type SlaTerms = {
+  policyId: string;
+  policyVersion: number;
+  calendarId: string;
+  calendarVersion: number;
+  priority: Priority;
+  firstResponseMinutes: number;
+  resolutionMinutes: number;
+  warningShare: number;
+};
+export type TicketSlaApplied = DomainEvent<'TicketSlaApplied', { terms: SlaTerms; reason: string; at: string }>;
+
 /** This ticket duplicated `masterId`: its conversation now lives there, and it is closed. */
 export type TicketMergedInto = DomainEvent<'TicketMergedInto', { masterId: string; by: string; at: string }>;
 /** Comments moved to a new ticket; they leave this ticket's conversation (the history keeps them). */
@@ -108,6 +121,7 @@ export type TicketEvent =
   | TicketUnlinked
   | TicketAttachmentAdded
   | TicketMergedInto
+  | TicketSlaApplied
   | TicketCommentsSplitOff
   | TicketDeleted
   | TicketRestored;
@@ -173,6 +187,8 @@ export interface OpenTicketState {
   readonly comments: readonly Comment[];
   readonly attachments: readonly Attachment[];
   readonly deleted: boolean;
+  /** The SLA terms recorded for the ticket; a later policy edit never rewrites them. */
+  readonly sla: SlaTerms | null;
 }
 
 export type Ticket = { readonly exists: false } | OpenTicketState;

@@ -8,7 +8,7 @@ import { APPROVALS, ATTACHMENTS, COMMENTS, LINKS, TICKETS, createTicketTables, d
 export const ticketsProjection: Projection = {
   name: 'tickets',
   // 2: ticket_attachments.
-  version: 4,
+  version: 5,
   filter: { categories: ['ticket'] },
   createTables: createTicketTables,
   dropTables: dropTicketTables,
@@ -144,6 +144,9 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: T
         .ignore();
       return;
     }
+    case 'TicketSlaApplied':
+      await row({ sla_policy_id: event.data.terms.policyId, sla_terms: JSON.stringify(event.data.terms) });
+      return;
     case 'TicketMergedInto':
       await row({ status: 'closed', closed_at: event.data.at });
       return;

@@ -39,6 +39,8 @@ export async function createTicketTables(knex: Knex): Promise<void> {
     t.timestamp('resolved_at', { useTz: true });
     t.timestamp('closed_at', { useTz: true });
     t.integer('reopen_count').notNullable().defaultTo(0);
+    t.uuid('sla_policy_id');
+    t.jsonb('sla_terms');
     t.boolean('deleted').notNullable().defaultTo(false);
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.timestamp('updated_at', { useTz: true }).notNullable();
