@@ -29,6 +29,8 @@ import { groupsRouter } from './api/identity/groups-router.js';
 import { usersRouter } from './api/identity/users-router.js';
 import { categoriesRouter } from './api/catalog/categories-router.js';
 import { servicesRouter } from './api/catalog/services-router.js';
+import { businessCalendarsRouter } from './api/sla/business-calendars-router.js';
+import { slaPoliciesRouter } from './api/sla/sla-policies-router.js';
 import type { LogPosition } from './eventstore/types.js';
 import type { TicketDependencies } from './commands/tickets/dependencies.js';
 import { ticketsRouter } from './api/tickets/router.js';
@@ -122,6 +124,9 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       // The catalog needs a subset of what identity is built with: the store, read models, clock.
       categoriesRouter(identity, signedInCommands, waitFor),
       servicesRouter(identity, signedInCommands, waitFor),
+      // SLA administration needs the same subset: the store, read models, clock.
+      businessCalendarsRouter(identity, signedInCommands, waitFor),
+      slaPoliciesRouter(identity, signedInCommands, waitFor),
       ticketsRouter(tickets, signedInCommands, waitFor),
       attachmentsRouter({ ...tickets, blobs, maxBytes: config.attachments.maxBytes }, signedInCommands, waitFor),
       ...(overrides.routers ?? []),

@@ -38,6 +38,8 @@ export const ACTIONS = [
   'ticket.requestApproval',
   'ticket.delete',
   'ticket.bulk',
+  'sla.read',
+  'sla.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -53,10 +55,13 @@ const EVERYONE: readonly Action[] = ['catalog.read'];
 const TICKET_WORK: readonly Action[] = ['ticket.create', 'ticket.readAll', 'ticket.onBehalf', 'ticket.work', 'ticket.commentInternal', 'ticket.assignSelf', 'ticket.requestApproval'];
 const TICKET_MANAGEMENT: readonly Action[] = [...TICKET_WORK, 'ticket.assign', 'ticket.overridePriority', 'ticket.delete', 'ticket.bulk'];
 
+/** Agents read the SLAs their tickets run under; only admins set them. */
+const SLA_READING: readonly Action[] = ['sla.read'];
+
 const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT]),
-  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK]),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING]),
+  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING]),
   // Requesters see themselves through /me and their own records; nobody else's.
   user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create']),
 };

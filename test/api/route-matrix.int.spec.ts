@@ -10,6 +10,7 @@ import type { CatalogCollection } from '../support/catalog-fixtures.js';
 import { catalogBody, createCatalogEntry, createRetiredEntry } from '../support/catalog-fixtures.js';
 import type { Account, GroupCollection, Session, TenantFixture } from '../support/identity-fixtures.js';
 import { addMember, bearer, createUser, expectStatus, login, removeMember, setUpTenant, strongPassword, uniqueSuffix } from '../support/identity-fixtures.js';
+import { calendarBody, createCalendar, createPolicy, policyBody } from '../support/sla-fixtures.js';
 
 /**
  * Every route the API serves, called by every kind of caller: the four roles of tenant A, tenant
@@ -185,6 +186,89 @@ function catalogRoutes(collection: CatalogCollection): Record<string, RouteCase>
       // A requester asking to revive what they cannot see learns nothing, not even that it exists.
       expect: signedIn(200, 403, 403, 404, 404),
       prepare: async (world) => ({ params: { id: await freshCatalogEntry(world, collection, true) } }),
+    },
+  };
+}
+
+/** SLA entries the cases share, made once per world: a calendar and a policy in tenant A, and in tenant B. */
+interface SlaTargets {
+  readonly calendar: string;
+  readonly policy: string;
+  /** Tenant B's, for its admin to write policies against. */
+  readonly foreignCalendar: string;
+}
+const slaTargets = new Map<string, Promise<SlaTargets>>();
+
+function sharedSlaTargets(world: World): Promise<SlaTargets> {
+  let targets = slaTargets.get(world.a.id);
+  if (!targets) {
+    targets = (async () => {
+      const [calendar, foreignCalendar] = await Promise.all([createCalendar(world.baseUrl, world.a.sessions.admin.accessToken), createCalendar(world.baseUrl, world.b.sessions.admin.accessToken)]);
+      const [policy, foreignPolicy] = await Promise.all([
+        createPolicy(world.baseUrl, world.a.sessions.admin.accessToken, calendar.id),
+        // So the other tenant's admin lists rows of their own, whatever ran before.
+        createPolicy(world.baseUrl, world.b.sessions.admin.accessToken, foreignCalendar.id),
+      ]);
+      world.a.ids.add(calendar.id).add(policy.id);
+      world.b.ids.add(foreignCalendar.id).add(foreignPolicy.id);
+      return { calendar: calendar.id, policy: policy.id, foreignCalendar: foreignCalendar.id };
+    })();
+    slaTargets.set(world.a.id, targets);
+  }
+  return targets;
+}
+
+/** Admins keep calendars and policies; agents read them, since the SLAs are what their tickets run under. */
+function slaRoutes(): Record<string, RouteCase> {
+  const read = signedIn(200, 200, 200, 403, 404);
+  const manage = signedIn(200, 403, 403, 403, 404);
+  const listed: RouteCase = {
+    expect: signedIn(200, 200, 200, 403, 200),
+    list: true,
+    prepare: async (world) => {
+      await sharedSlaTargets(world);
+      return {};
+    },
+  };
+  const target = (kind: 'calendar' | 'policy', extra: Omit<Prepared, 'params'> = {}, version?: string) => async (world: World) => ({
+    params: { id: (await sharedSlaTargets(world))[kind], ...(version ? { version } : {}) },
+    ...extra,
+  });
+  const calendars = '/api/v1/business-calendars';
+  const policies = '/api/v1/sla-policies';
+  return {
+    [`POST ${calendars}`]: { expect: signedIn(201, 403, 403, 403, 201), prepare: () => Promise.resolve({ body: calendarBody() }) },
+    [`GET ${calendars}`]: listed,
+    [`GET ${calendars}/:id`]: { expect: read, prepare: target('calendar') },
+    [`GET ${calendars}/:id/versions/:version`]: { expect: read, prepare: target('calendar', {}, '1') },
+    [`PATCH ${calendars}/:id`]: { expect: manage, prepare: (world) => target('calendar', { body: { name: `Calendar renamed ${uniqueSuffix()}` } })(world) },
+    [`POST ${calendars}/:id/retire`]: {
+      expect: manage,
+      prepare: async (world) => {
+        const fresh = await createCalendar(world.baseUrl, world.a.sessions.admin.accessToken);
+        world.a.ids.add(fresh.id);
+        return { params: { id: fresh.id } };
+      },
+    },
+    // Each tenant's admin writes against a calendar of their own tenant.
+    [`POST ${policies}`]: {
+      expect: signedIn(201, 403, 403, 403, 201),
+      prepare: async (world, caller) => {
+        const targets = await sharedSlaTargets(world);
+        return { body: policyBody(caller === 'otherTenant' ? targets.foreignCalendar : targets.calendar) };
+      },
+    },
+    [`GET ${policies}`]: listed,
+    [`GET ${policies}/:id`]: { expect: read, prepare: target('policy') },
+    [`GET ${policies}/:id/versions/:version`]: { expect: read, prepare: target('policy', {}, '1') },
+    [`PATCH ${policies}/:id`]: { expect: manage, prepare: (world) => target('policy', { body: { name: `Policy renamed ${uniqueSuffix()}` } })(world) },
+    [`POST ${policies}/:id/retire`]: {
+      expect: manage,
+      prepare: async (world) => {
+        const fresh = await createPolicy(world.baseUrl, world.a.sessions.admin.accessToken, (await sharedSlaTargets(world)).calendar);
+        world.a.ids.add(fresh.id);
+        return { params: { id: fresh.id } };
+      },
     },
   };
 }
@@ -433,6 +517,9 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
   // The service catalog tickets point at.
   ...catalogRoutes('categories'),
   ...catalogRoutes('services'),
+
+  // Business calendars and SLA policies.
+  ...slaRoutes(),
 
   ...ticketRoutes(),
 };

@@ -1,0 +1,2 @@
+export { businessCalendarsProjection } from './business-calendars.js';
+export { slaPoliciesProjection } from './sla-policies.js';
