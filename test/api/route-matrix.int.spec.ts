@@ -311,6 +311,24 @@ async function freshAttachment(world: World): Promise<string> {
   return id;
 }
 
+const policies = new Map<string, Promise<string>>();
+
+/** One SLA policy in force in tenant A, for what-if questions. */
+function sharedPolicy(world: World): Promise<string> {
+  let policy = policies.get(world.a.id);
+  if (!policy) {
+    policy = (async () => {
+      const token = world.a.sessions.admin.accessToken;
+      const calendar = await createCalendar(world.baseUrl, token);
+      const created = await createPolicy(world.baseUrl, token, calendar.id);
+      world.a.ids.add(calendar.id).add(created.id);
+      return created.id;
+    })();
+    policies.set(world.a.id, policy);
+  }
+  return policy;
+}
+
 /** Tenant B needs a ticket of its own, so its admin's list is not empty. */
 async function foreignTicket(world: World): Promise<void> {
   const created = await call(world.baseUrl, '/api/v1/tickets', { method: 'POST', headers: bearer(world.b.sessions.admin.accessToken), json: { type: 'incident', title: 'B ticket', impact: 'low', urgency: 'low' } });
@@ -397,6 +415,11 @@ function ticketRoutes(): Record<string, RouteCase> {
         } satisfies RouteCase,
       ]),
     ),
+    [`GET ${base}/:id/sla`]: { expect: work, prepare: at('new') },
+    [`POST ${base}/:id/sla/what-if`]: {
+      expect: signedIn(200, 200, 200, 403, 404),
+      prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { policyId: await sharedPolicy(world) } }),
+    },
     [`POST ${base}/:id/merge`]: { expect: workOnly, prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { masterId: await freshTicket(world) } }) },
     [`POST ${base}/:id/split`]: {
       expect: signedIn(201, 201, 201, 403, 404),

@@ -19,7 +19,7 @@ export interface RunningApi {
 }
 
 /** The real system on a throw-away database, listening on a random port, with projections running. */
-export async function startApi(options: { environment?: Record<string, string>; routers?: readonly Router<AppState>[] } = {}): Promise<RunningApi> {
+export async function startApi(options: { environment?: Record<string, string>; routers?: readonly Router<AppState>[]; clock?: () => Date } = {}): Promise<RunningApi> {
   const database = await createTestDatabase();
   // Uploaded files go to a directory of this run's own, removed on close.
   const blobDir = await mkdtemp(join(tmpdir(), 'itsm-blobs-'));
@@ -32,7 +32,7 @@ export async function startApi(options: { environment?: Record<string, string>; 
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `itsm-test-${randomBytes(4).toString('hex')}:` } : {}),
     ...options.environment,
   });
-  const system = await openSystem(config, silentLogger, { database: database.db, ...(options.routers ? { routers: options.routers } : {}) });
+  const system = await openSystem(config, silentLogger, { database: database.db, ...(options.routers ? { routers: options.routers } : {}), ...(options.clock ? { clock: options.clock } : {}) });
   system.projections.start();
   const server: Server = await new Promise((resolve) => {
     const listening = system.createApi().listen(0, '127.0.0.1', () => resolve(listening));

@@ -7,6 +7,7 @@ import type { BulkAction, BulkOutcome } from '../../commands/tickets/bulk.js';
 import { bulkTickets } from '../../commands/tickets/bulk.js';
 import { resolveLinkedIncidents } from '../../commands/tickets/linked-incidents.js';
 import { mergeTickets, splitTicket } from '../../commands/tickets/merge.js';
+import { ticketSla } from '../../commands/tickets/sla.js';
 import type { z } from 'zod';
 import type { Problem } from '../problem.js';
 import { renderProblem } from '../problem.js';
@@ -166,6 +167,17 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
       ctx.body = { ...(ctx.body as object), linkedIncidents: incidents.map(outcomeView) };
     });
   }
+
+  router.get('/:id/sla', async (ctx) => {
+    const id = await ticketParam(ctx);
+    ctx.body = await ticketSla(deps, actorOf(ctx), id, deps.clock());
+  });
+
+  router.post('/:id/sla/what-if', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.whatIfBody, ctx.state.body);
+    ctx.body = await ticketSla(deps, actorOf(ctx), id, deps.clock(), input.policyId);
+  });
 
   router.post('/:id/merge', async (ctx) => {
     const id = await ticketParam(ctx);

@@ -100,3 +100,5 @@ export const listQuery = z
 
 export const mergeBody = z.object({ masterId: id }).strict();
 export const splitBody = z.object({ commentIds: z.array(id).min(1).max(200), title: z.string().max(300).optional() }).strict();
+
+export const whatIfBody = z.object({ policyId: id }).strict();

@@ -5,7 +5,7 @@ import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import type { TicketDependencies } from './dependencies.js';
 import type { TicketWritten } from './open.js';
-import { onTicket } from './work.js';
+import { onTicket } from './on-ticket.js';
 
 export interface AttachmentDependencies extends TicketDependencies {
   readonly blobs: BlobStore;

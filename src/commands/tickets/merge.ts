@@ -8,7 +8,7 @@ import { loadTicketFor } from './access.js';
 import type { TicketDependencies } from './dependencies.js';
 import type { TicketWritten } from './open.js';
 import { openTicket } from './open.js';
-import { onTicket } from './work.js';
+import { onTicket } from './on-ticket.js';
 
 /** Copies of comments for another ticket: new ids (a comment belongs to one ticket), same words, author and visibility. */
 function carried(comments: OpenTicketState['comments']): CarriedComment[] {

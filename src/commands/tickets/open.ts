@@ -11,6 +11,7 @@ import type { TicketDependencies } from './dependencies.js';
 import { isActiveUser, teamExists } from './facts.js';
 import { reserveTicketNumber } from './numbering.js';
 import { checkCatalogReferences } from './catalog-references.js';
+import { applyTicketSla } from './sla.js';
 
 export interface OpenTicketInput {
   readonly type: TicketType;
@@ -78,5 +79,6 @@ export async function openTicket(deps: TicketDependencies, actor: Actor, input: 
   ticketDecider.decide(command('XXX-000000'), ticketDecider.initialState());
   const number = await reserveTicketNumber(deps.commands.store, input.type, ticketId, deps.commands.newId, context);
   const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command(number), context);
-  return { ticketId, number, position: result.position };
+  const sla = await applyTicketSla(deps, actor, ticketId, 'opened', context);
+  return { ticketId, number, position: sla ?? result.position };
 }

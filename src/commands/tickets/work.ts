@@ -1,52 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, ValidationError } from '../../domain/errors.js';
 import type { LinkKind, OpenTicketState, Priority, TicketCommand, TicketDetails } from '../../domain/ticket/index.js';
-import { ticketDecider, ticketStream } from '../../domain/ticket/index.js';
 import { can } from '../../domain/permissions.js';
-import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
-import { loadTicketFor } from './access.js';
+import { onTicket } from './on-ticket.js';
 import type { TicketDependencies } from './dependencies.js';
 import { areApprovers, isAssignableAgent, isTeamMember, teamExists } from './facts.js';
 import type { TicketWritten } from './open.js';
 import { checkCatalogReferences } from './catalog-references.js';
+import { applyTicketSla } from './sla.js';
 import { ticketExists } from '../../projections/tickets/queries.js';
-
-type Build = (ticket: OpenTicketState) => TicketCommand | Promise<TicketCommand>;
-
-/**
- * Loads the ticket as the actor may see it, checks what the actor may do to it, builds the command
- * (with any facts looked up) and hands it to the decider. `expectedVersion` is the client's If-Match.
- */
-export async function onTicket(deps: TicketDependencies, actor: Actor, ticketId: string, context: CommandContext, build: Build, options: { expectedVersion?: number | undefined; includeDeleted?: boolean } = {}): Promise<TicketWritten> {
-  const { ticket } = await loadTicketFor(deps.commands.store, actor, ticketId, { includeDeleted: options.includeDeleted ?? false });
-  const command = await build(ticket);
-  const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command, context, {
-    mustExist: true,
-    ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
-  });
-  return { ticketId, position: result.position };
-}
 
 const isOwnTicket = (actor: Actor, ticket: OpenTicketState): boolean => ticket.requesterId === actor.userId;
 
 /** Agents edit any field; a requester may reword their own ticket while nobody has picked it up. */
+/** Priority, type scope, category and service decide the SLA: it is re-applied after every change. */
+async function withSlaReapplied(deps: TicketDependencies, actor: Actor, written: Promise<TicketWritten>, context: CommandContext): Promise<TicketWritten> {
+  const done = await written;
+  if (done.position === null) return done;
+  const sla = await applyTicketSla(deps, actor, done.ticketId, 'ticket_changed', context);
+  return { ticketId: done.ticketId, position: sla ?? done.position };
+}
+
 export function updateTicket(deps: TicketDependencies, actor: Actor, ticketId: string, changes: TicketDetails, context: CommandContext, expectedVersion?: number) {
-  return onTicket(deps, actor, ticketId, context, async (ticket) => {
+  return withSlaReapplied(deps, actor, onTicket(deps, actor, ticketId, context, async (ticket) => {
     if (!can(actor.role, 'ticket.work')) {
       const onlyWording = Object.keys(changes).every((key) => key === 'title' || key === 'description');
       if (!isOwnTicket(actor, ticket) || !onlyWording || ticket.status !== 'new') throw new ForbiddenError('a requester may only reword their own new ticket');
     }
     await checkCatalogReferences(deps, actor.tenantId, changes);
     return { type: 'UpdateTicket', changes, now: context.now };
-  }, { expectedVersion });
+  }, { expectedVersion }), context);
 }
 
 export function overridePriority(deps: TicketDependencies, actor: Actor, ticketId: string, input: { priority: Priority; reason: string }, context: CommandContext, expectedVersion?: number) {
   authorize(actor, 'ticket.overridePriority');
-  return onTicket(deps, actor, ticketId, context, () => ({ type: 'OverridePriority', ...input, now: context.now }), { expectedVersion });
+  return withSlaReapplied(deps, actor, onTicket(deps, actor, ticketId, context, () => ({ type: 'OverridePriority', ...input, now: context.now }), { expectedVersion }), context);
 }
 
 /** Managers assign anyone; a technician may only take a ticket themselves. */
