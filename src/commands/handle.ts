@@ -77,14 +77,12 @@ export async function loadAggregate<State, Command, Event extends DomainEvent>(
   store: EventStore,
   decider: Decider<State, Command, Event>,
   streamId: string,
-  until?: (event: RecordedEvent) => boolean,
 ): Promise<{ state: State; version: number }> {
   let state = decider.initialState();
   let version = -1;
   for (;;) {
     const page = await store.readStream(streamId, { fromRevision: version + 1, maxCount: PAGE });
     for (const recorded of page) {
-      if (until && !until(recorded)) return { state, version };
       state = decider.evolve(state, asDomainEvent<Event>(recorded));
       version = recorded.revision;
     }
