@@ -3,6 +3,8 @@ import type { Actor } from '../commands/identity/actor.js';
 import { openTicket } from '../commands/tickets/open.js';
 import { assignTicket, commentOnTicket, linkTicket, moveTicket, requestApproval } from '../commands/tickets/work.js';
 import type { System } from '../system.js';
+import { defineCalendar } from '../commands/sla/calendars.js';
+import { definePolicy } from '../commands/sla/policies.js';
 
 /** A desk with some history to look at: tickets in several states, a problem, a change waiting for approval. */
 export async function seedDemoTickets(system: System): Promise<void> {
@@ -10,10 +12,17 @@ export async function seedDemoTickets(system: System): Promise<void> {
     const login = DEMO_LOGINS.find((candidate) => candidate.role === role)!;
     return { userId: login.id, tenantId: DEMO_TENANT.id, role: login.role, sessionId: 'seed' };
   };
-  const [requester, technician, manager] = [actorFor('user'), actorFor('technician'), actorFor('manager')];
+  const [requester, technician, manager, admin] = [actorFor('user'), actorFor('technician'), actorFor('manager'), actorFor('admin')];
   const context = (actor: Actor) => ({ tenantId: DEMO_TENANT.id, actorId: actor.userId, correlationId: 'seed-demo-tickets', now: system.clock() });
   const deps = system.tickets;
   // Facts such as "is the assignee an active agent" come from read models: let them catch up first.
+  await system.projections.catchUp();
+
+  // Office hours and a standard policy, so the demo tickets have SLA clocks to look at.
+  const office = [{ start: '08:00', end: '18:00' }];
+  const calendar = await defineCalendar(system.identity, admin, { name: 'Office hours', calendar: { timeZone: 'Europe/Berlin', week: { mon: office, tue: office, wed: office, thu: office, fri: office, sat: [], sun: [] }, holidays: ['2026-12-24', '2026-12-25', '2026-12-26'] } }, context(admin));
+  const target = (firstResponseMinutes: number, resolutionMinutes: number) => ({ firstResponseMinutes, resolutionMinutes });
+  await definePolicy(system.identity, admin, { name: 'Standard', calendarId: calendar.id, targets: { P1: target(15, 240), P2: target(30, 480), P3: target(120, 1440), P4: target(480, 2880), P5: target(960, 4800) } }, context(admin));
   await system.projections.catchUp();
 
   const wifi = await openTicket(deps, requester, { type: 'incident', title: "Laptop won't connect to Wi-Fi", description: 'Since this morning, floor 2, meeting room B.', impact: 'medium', urgency: 'high', tags: ['wifi', 'laptop'] }, context(requester));
