@@ -11,11 +11,27 @@ export function encodeCursor(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, length: number): (string | number)[] {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a cursor's leading sort value must look like before it may reach SQL. */
+export type CursorValue = 'text' | 'instant' | RegExp;
+
+function fits(value: unknown, shape: CursorValue): boolean {
+  if (typeof value !== 'string' || value.length > 500) return false;
+  if (shape === 'text') return true;
+  if (shape === 'instant') return /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+  return shape.test(value);
+}
+
+/**
+ * Every cursor we hand out is [sort value, id]. A forged one is a 400, never a database error:
+ * the id must be a UUID and the sort value must have the shape of the list's sort key.
+ */
+export function decodeCursor(cursor: string, length: number, first: CursorValue = 'text'): (string | number)[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      return values;
+    if (Array.isArray(values) && values.length === length && length === 2 && fits(values[0], first) && typeof values[1] === 'string' && UUID.test(values[1])) {
+      return values as string[];
     }
   } catch {
     // fall through to the validation error

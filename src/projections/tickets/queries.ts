@@ -189,7 +189,7 @@ export function ticketListQuery(knex: Knex, scope: TicketScope, filter: TicketFi
   const count = query.clone().clearSelect().count({ count: '*' });
   const { column, descending } = sortOf(filter.sort);
   if (filter.cursor) {
-    const [value, id] = decodeCursor(filter.cursor, 2);
+    const [value, id] = decodeCursor(filter.cursor, 2, column === 'priority' ? /^P[1-5]$/ : 'instant');
     query.andWhereRaw(`(${column}, id) ${descending ? '<' : '>'} (?, ?::uuid)`, [value!, id!]);
   }
   const direction = descending ? 'desc' : 'asc';
