@@ -220,6 +220,7 @@ test('filters, sorts, pages and counts', async ({ api, desk }) => {
   assert.ok(statuses.body.data.every((t) => ['new', 'assigned'].includes(t.status) && t.type === 'incident'));
   assert.is((await call(api!.baseUrl, '/api/v1/tickets?status=bogus', { headers: auth(desk!.tech.token) })).status, 400);
   assert.is((await call(api!.baseUrl, '/api/v1/tickets?sort=title', { headers: auth(desk!.tech.token) })).status, 400);
+  assert.is((await call(api!.baseUrl, '/api/v1/tickets?createdFrom=0000-01-01T00:00:00Z', { headers: auth(desk!.tech.token) })).status, 400);
   // Forged cursors (right length, wrong content) are 400s, never a database error.
   const forge = (values: unknown[]) => Buffer.from(JSON.stringify(values)).toString('base64url');
   for (const [sort, values] of [['-createdAt', ['yesterday', tagged.id]], ['-createdAt', [new Date().toISOString(), 'not-a-uuid']], ['priority', ['P9', tagged.id]], ['-updatedAt', [42, tagged.id]]] as const) {

@@ -3,7 +3,8 @@ import { LEVELS, LINK_KINDS, PRIORITIES, RISKS, STATUSES, TICKET_TYPES } from '.
 import { SORTS } from '../../projections/tickets/queries.js';
 
 const id = z.uuid().transform((value) => value.toLowerCase());
-const instant = z.iso.datetime({ offset: true });
+// PostgreSQL has no year 0: such an instant would fail in SQL instead of in validation.
+const instant = z.iso.datetime({ offset: true }).refine((value) => Number(value.slice(0, 4)) >= 1, 'the year must be 0001 or later');
 /** `?status=new,assigned`: a comma-separated list of allowed values. */
 const list = <const Values extends readonly [string, ...string[]]>(values: Values) =>
   z
