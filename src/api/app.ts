@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AppState } from './context.js';
 import { jsonBody } from './middleware/json-body.js';
 import { problems } from './middleware/problems.js';
+import { queryGuard } from './middleware/query-guard.js';
 import { rateLimit } from './middleware/rate-limit.js';
 import type { RateLimiter } from '../volatile/index.js';
 import { requestContext } from './middleware/request-context.js';
@@ -26,6 +27,7 @@ export function createApp(options: AppOptions): Koa<AppState> {
   app.silent = true;
   app.use(requestContext(options.logger));
   app.use(problems());
+  app.use(queryGuard());
   app.use(rateLimit({ limiter: options.rateLimiter, perMinute: options.rateLimitPerMinute, exempt: (path) => PROBES.has(path) }));
   app.use(jsonBody({ limitBytes: options.bodyLimitBytes, ...(options.ownBodyPaths ? { skip: options.ownBodyPaths } : {}) }));
   for (const router of options.routers) {

@@ -69,6 +69,16 @@ test('broken JSON is a 400 problem', async ({ api }) => {
   assert.is(response.body.type, 'urn:itsm:problem:malformed-json');
 });
 
+test('a NUL character anywhere in a JSON body is a 400 problem, not a database error', async ({ api }) => {
+  const response = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: '{"title":"a\\u0000b"}', headers: { 'Content-Type': 'application/json' } });
+  assert.is(response.status, 400);
+  assert.is(response.body.type, 'urn:itsm:problem:invalid-characters');
+  const inKey = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: '{"a\\u0000":1}', headers: { 'Content-Type': 'application/json' } });
+  assert.is(inKey.status, 400);
+  const inQuery = await call(api!.baseUrl, '/api/v1/tickets?tag=a%00b');
+  assert.equal([inQuery.status, inQuery.body.type], [400, 'urn:itsm:problem:invalid-characters']);
+});
+
 test('a body over the limit is a 413 problem, announced or streamed', async ({ api }) => {
   const big = JSON.stringify({ text: 'x'.repeat(4096) });
   const announced = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: big, headers: { 'Content-Type': 'application/json' } });

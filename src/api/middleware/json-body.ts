@@ -34,15 +34,26 @@ export function jsonBody(options: { limitBytes: number; skip?: (path: string) =>
       if (type === 'entity.too.large') throw tooLarge(options.limitBytes);
       throw new HttpProblem(400, 'unreadable-body', 'Bad Request', 'the request body could not be read');
     }
+    let body: unknown;
     try {
-      ctx.state.body = text.length === 0 ? undefined : (JSON.parse(text) as unknown);
+      body = text.length === 0 ? undefined : (JSON.parse(text) as unknown);
     } catch {
       throw new HttpProblem(400, 'malformed-json', 'Bad Request', 'the request body is not valid JSON');
     }
+    // PostgreSQL text and jsonb cannot hold U+0000: refuse it here rather than fail in SQL.
+    if (holdsNul(body)) throw new HttpProblem(400, 'invalid-characters', 'Bad Request', 'the request body contains a NUL character (\\u0000)');
+    ctx.state.body = body;
     await next();
   };
 }
 
 function tooLarge(limitBytes: number): HttpProblem {
   return new HttpProblem(413, 'body-too-large', 'Content Too Large', `the request body is larger than ${limitBytes} bytes`);
+}
+
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
+  return false;
 }
