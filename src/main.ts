@@ -2,9 +2,11 @@
 /**
  * The composition root and the `itsm` command: the only place that reads process.env.
  *
- *   itsm all               API + projections in one process (what `npm start` runs)
+ *   itsm all               API + projections + scheduler in one process (what `npm start` runs)
  *   itsm serve             API only (projections run elsewhere)
  *   itsm project           projection runners only
+ *   itsm schedule          the scheduler only: fires due SLA and auto-close timers (`npm run scheduler`),
+ *                          and sends the mail outbox when SMTP_URL is set
  *   itsm migrate           apply database migrations and exit
  *   itsm rebuild <name|all> drop and rebuild read models from the log
  *   itsm seed              create the demo tenant if it is missing
@@ -16,8 +18,8 @@ import { seedDemoData } from './seed/demo.js';
 import type { System } from './system.js';
 import { openSystem } from './system.js';
 
-type Mode = 'all' | 'serve' | 'project' | 'migrate' | 'rebuild' | 'seed';
-const MODES: readonly Mode[] = ['all', 'serve', 'project', 'migrate', 'rebuild', 'seed'];
+type Mode = 'all' | 'serve' | 'project' | 'schedule' | 'migrate' | 'rebuild' | 'seed';
+const MODES: readonly Mode[] = ['all', 'serve', 'project', 'schedule', 'migrate', 'rebuild', 'seed'];
 
 async function main(argv: readonly string[]): Promise<void> {
   const mode = (argv[0] ?? 'all') as Mode;
@@ -51,9 +53,18 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'project':
       system.projections.start();
       return runUntilSignalled(system, null);
+    case 'schedule':
+      // Its timers come from the `timers` projection, which a `project` or `all` process feeds.
+      system.scheduler.start();
+      system.notifications?.start();
+      return runUntilSignalled(system, null);
     case 'serve':
     case 'all': {
-      if (mode === 'all') system.projections.start();
+      if (mode === 'all') {
+        system.projections.start();
+        system.scheduler.start();
+        system.notifications?.start();
+      }
       const seeded = config.seedDemo ? await seedDemoData(system) : null;
       const server = await listen(system);
       const address = server.address();

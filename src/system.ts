@@ -17,6 +17,7 @@ import { PostgresEventStore } from './eventstore/postgres/store.js';
 import type { EventStore } from './eventstore/types.js';
 import { migrateToLatest } from './migrations/index.js';
 import { ProjectionRunner } from './projections/runner.js';
+import { Scheduler } from './scheduler/index.js';
 import { openVolatileState } from './volatile/index.js';
 import { resolve } from 'node:path';
 import { AccessTokens } from './auth/access-tokens.js';
@@ -41,6 +42,9 @@ import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
 import type { IdempotencyStore } from './idempotency/index.js';
 import { KnexIdempotencyStore } from './idempotency/index.js';
+import { emailTemplatesRouter } from './api/notifications/email-templates-router.js';
+import { outboxRouter } from './api/notifications/outbox-router.js';
+import { NotificationSender } from './notifications/sender.js';
 
 /** Everything the process runs on, built once from config. */
 export interface System {
@@ -49,6 +53,10 @@ export interface System {
   readonly db: Database;
   readonly store: EventStore;
   readonly projections: ProjectionRunner;
+  /** Due timers (SLA warnings and breaches, auto-close); idle until `start()`. */
+  readonly scheduler: Scheduler;
+  /** Delivers the mail outbox over SMTP; null without SMTP_URL (the outbox is then the result). Idle until `start()`. */
+  readonly notifications: NotificationSender | null;
   readonly volatile: VolatileState;
   readonly commands: CommandDependencies;
   readonly identity: IdentityDependencies;
@@ -107,7 +115,12 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const signedIn = authenticate(identity.accessTokens, volatile.denyList);
     const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
     const tickets: TicketDependencies = { commands, knex: db.knex, clock, policy: config.tickets };
+    const scheduler = new Scheduler({ tickets, clock, logger: logger.child({ component: 'scheduler' }), intervalMs: config.scheduler.intervalMs, autoCloseAfterMs: config.scheduler.autoCloseAfterMs });
     const blobs = new FilesystemBlobStore(config.blobs.dir);
+    const mail = config.mail;
+    const notifications = mail.smtpUrl
+      ? new NotificationSender({ knex: db.knex, smtpUrl: mail.smtpUrl, from: mail.from, timeoutMs: mail.timeoutMs, maxAttempts: mail.maxAttempts, retryBaseMs: mail.retryBaseMs, pollMs: mail.pollMs, clock, logger: logger.child({ component: 'notifications' }) })
+      : null;
     // Every signed-in command route honours Idempotency-Key (after authentication: keys are per caller).
     const keyed = idempotent(idempotency);
     const signedInCommands: Middleware<AppState> = async (ctx, next) => {
@@ -129,6 +142,8 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       slaPoliciesRouter(identity, signedInCommands, waitFor),
       ticketsRouter(tickets, signedInCommands, waitFor),
       attachmentsRouter({ ...tickets, blobs, maxBytes: config.attachments.maxBytes }, signedInCommands, waitFor),
+      emailTemplatesRouter({ commands, knex: db.knex, clock }, signedInCommands, waitFor),
+      outboxRouter({ knex: db.knex }, signedIn),
       ...(overrides.routers ?? []),
     ];
     return {
@@ -137,6 +152,8 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       db,
       store,
       projections,
+      scheduler,
+      notifications,
       volatile,
       commands,
       identity,
@@ -151,6 +168,8 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
         ),
 
       async close() {
+        await scheduler.stop();
+        await notifications?.close();
         await projections.stop();
         for (const close of closers) await close();
       },

@@ -53,6 +53,14 @@ const environmentSchema = z.object({
   LOGIN_LIMIT_WINDOW_SECONDS: integer(900, 1, 86_400),
   TICKET_REOPEN_WINDOW_DAYS: integer(14, 0, 3650),
   COMMENT_EDIT_WINDOW_MINUTES: integer(15, 0, 100_000),
+  SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  SMTP_FROM: z.string().trim().min(3).max(320).default('itsm <no-reply@itsm.invalid>'),
+  SMTP_TIMEOUT_MS: integer(10_000, 100, 120_000),
+  NOTIFY_MAX_ATTEMPTS: integer(5, 1, 50),
+  NOTIFY_RETRY_BASE_MS: integer(30_000, 10, 3_600_000),
+  NOTIFY_POLL_MS: integer(1_000, 10, 60_000),
+  SCHEDULER_INTERVAL_MS: integer(1_000, 50, 3_600_000),
+  AUTO_CLOSE_AFTER_DAYS: integer(7, 1, 3650),
 });
 
 export interface Config {
@@ -77,6 +85,24 @@ export interface Config {
     readonly reopenWindowMs: number;
     /** How long an author may edit their comment. */
     readonly commentEditWindowMs: number;
+  };
+  readonly scheduler: {
+    /** Pause between the scheduler's rounds over due timers. */
+    readonly intervalMs: number;
+    /** How long a resolved ticket stays resolved before it closes on its own. */
+    readonly autoCloseAfterMs: number;
+  };
+  /**
+   * Outgoing mail. Without an SMTP server the outbox table is the result, readable over the API;
+   * with one, a sender delivers it, retrying `maxAttempts` times with doubling delays.
+   */
+  readonly mail: {
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+    readonly timeoutMs: number;
+    readonly maxAttempts: number;
+    readonly retryBaseMs: number;
+    readonly pollMs: number;
   };
   readonly auth: {
     /** `kid:base64secret,…`; absent: a key file under the data directory, made on first start. */
@@ -121,6 +147,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
     seedDemo: env.SEED_DEMO,
     tickets: { reopenWindowMs: env.TICKET_REOPEN_WINDOW_DAYS * 86_400_000, commentEditWindowMs: env.COMMENT_EDIT_WINDOW_MINUTES * 60_000 },
+    scheduler: { intervalMs: env.SCHEDULER_INTERVAL_MS, autoCloseAfterMs: env.AUTO_CLOSE_AFTER_DAYS * 86_400_000 },
+    mail: { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, timeoutMs: env.SMTP_TIMEOUT_MS, maxAttempts: env.NOTIFY_MAX_ATTEMPTS, retryBaseMs: env.NOTIFY_RETRY_BASE_MS, pollMs: env.NOTIFY_POLL_MS },
     auth: {
       signingKeys: env.AUTH_SIGNING_KEYS === '' ? undefined : env.AUTH_SIGNING_KEYS,
       issuer: env.AUTH_ISSUER,

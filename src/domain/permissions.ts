@@ -40,6 +40,7 @@ export const ACTIONS = [
   'ticket.bulk',
   'sla.read',
   'sla.manage',
+  'notifications.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

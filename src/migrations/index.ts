@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as eventStore from './20261125_001_event_store.js';
 import * as projectionCheckpoints from './20261125_002_projection_checkpoints.js';
 import * as idempotencyKeys from './20261125_003_idempotency_keys.js';
+import * as notificationOutbox from './20261201_001_notification_outbox.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -13,6 +14,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261125_001_event_store', eventStore],
   ['20261125_002_projection_checkpoints', projectionCheckpoints],
   ['20261125_003_idempotency_keys', idempotencyKeys],
+  ['20261201_001_notification_outbox', notificationOutbox],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

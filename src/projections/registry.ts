@@ -1,11 +1,13 @@
 import { categoriesProjection, servicesProjection } from './catalog/index.js';
 import { departmentsProjection, teamsProjection } from './groups/index.js';
+import { emailTemplatesProjection, notificationsProjection } from './notifications/index.js';
 import { sessionsProjection } from './sessions/index.js';
 import { businessCalendarsProjection, slaPoliciesProjection } from './sla/index.js';
 import { tenantsProjection } from './tenants/index.js';
 import { ticketsProjection } from './tickets/index.js';
+import { timersProjection } from './timers/index.js';
 import type { Projection } from './types.js';
 import { usersProjection } from './users/index.js';
 
 /** Every read model the product serves queries from. */
-export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection, categoriesProjection, servicesProjection, ticketsProjection, businessCalendarsProjection, slaPoliciesProjection];
+export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection, categoriesProjection, servicesProjection, ticketsProjection, businessCalendarsProjection, slaPoliciesProjection, emailTemplatesProjection, notificationsProjection, timersProjection];

@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database } from '../db/types.js';
 import type { EventStore, LogPosition } from '../eventstore/types.js';
@@ -64,6 +64,8 @@ export class ProjectionRunner {
   start(): void {
     if (this.controller) return;
     const controller = new AbortController();
+    // Every projection's loop waits on this one signal: a dozen read models is not a leak.
+    setMaxListeners(2 * this.byName.size + 10, controller.signal);
     this.controller = controller;
     this.loops = [...this.byName.values()].map((projection) => this.follow(projection, controller.signal));
   }

@@ -273,6 +273,21 @@ function slaRoutes(): Record<string, RouteCase> {
   };
 }
 
+/** Email templates and the mail outbox: the tenant's admin only; another tenant's admin works on their own. */
+function notificationRoutes(): Record<string, RouteCase> {
+  const admins = signedIn(200, 403, 403, 403, 200);
+  const templates = '/api/v1/email-templates';
+  const kind = () => Promise.resolve({ params: { kind: 'ticket_assigned' } });
+  const draft = { subject: '[{{ticket.number}}] yours now', html: '<p>{{ticket.title}}</p>', text: '{{ticket.title}}' };
+  return {
+    [`GET ${templates}`]: { expect: admins },
+    [`GET ${templates}/:kind`]: { expect: admins, prepare: kind },
+    [`PUT ${templates}/:kind`]: { expect: admins, prepare: () => Promise.resolve({ params: { kind: 'ticket_assigned' }, body: draft }) },
+    [`POST ${templates}/:kind/preview`]: { expect: admins, prepare: () => Promise.resolve({ params: { kind: 'ticket_assigned' }, body: draft }) },
+    'GET /api/v1/notifications/outbox': { expect: admins },
+  };
+}
+
 type TicketStage = 'new' | 'in_progress' | 'pending' | 'resolved' | 'deleted';
 
 /** A ticket of tenant A raised for its subject (a requester who never calls), brought to `stage` by the admin. */
@@ -545,6 +560,9 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
   ...slaRoutes(),
 
   ...ticketRoutes(),
+
+  // Mail: templates and the outbox.
+  ...notificationRoutes(),
 };
 
 const routeOf = (key: string): string => key.split(' #')[0]!;

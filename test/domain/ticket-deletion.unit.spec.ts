@@ -36,6 +36,8 @@ const COMMANDS: { readonly [K in Hidden]: Extract<TicketCommand, { type: K }> } 
   MergeInto: { type: 'MergeInto', masterId: ids.otherTicket, masterExists: true, linkId: '1e1e1e1e-0000-4000-8000-000000000003', actorId: ids.manager, now },
   SplitOffComments: { type: 'SplitOffComments', commentIds: [ids.comment], newTicketId: ids.otherTicket, linkId: '1e1e1e1e-0000-4000-8000-000000000004', actorId: ids.agent, now },
   ApplySla: { type: 'ApplySla', terms: { policyId: ids.otherTicket, policyVersion: 1, calendarId: ids.otherTicket, calendarVersion: 1, priority: 'P3', firstResponseMinutes: 60, resolutionMinutes: 480, warningShare: 0.8 }, reason: 'opened', now },
+  RecordSlaWarning: { type: 'RecordSlaWarning', clock: 'resolution', dueAt: now, warningAt: now, now },
+  RecordSlaBreach: { type: 'RecordSlaBreach', clock: 'resolution', dueAt: now, now },
   DeleteTicket: { type: 'DeleteTicket', actorId: ids.manager, now },
 };
 

@@ -1,5 +1,5 @@
 import type { Level, Priority } from './priority.js';
-import type { LinkKind, Risk, SlaTerms, TicketDetails, TicketType } from './types.js';
+import type { LinkKind, Risk, SlaClock, SlaTerms, TicketDetails, TicketType } from './types.js';
 
 export type OpenTicket = {
   type: 'OpenTicket';
@@ -61,6 +61,10 @@ export type SplitOffComments = { type: 'SplitOffComments'; commentIds: string[];
 
 /** `terms`: the policy the caller selected and looked up for this ticket (null: no policy applies). */
 export type ApplySla = { type: 'ApplySla'; terms: SlaTerms | null; reason: string; now: Date };
+/** Issued by the scheduler once its evaluation of the clock (under the recorded terms) passed the warning share. */
+export type RecordSlaWarning = { type: 'RecordSlaWarning'; clock: SlaClock; dueAt: Date | null; warningAt: Date; now: Date };
+/** Issued by the scheduler once its evaluation of the clock passed the target at `dueAt`. */
+export type RecordSlaBreach = { type: 'RecordSlaBreach'; clock: SlaClock; dueAt: Date; now: Date };
 
 export type TicketCommand =
   | OpenTicket
@@ -85,6 +89,8 @@ export type TicketCommand =
   | AddAttachment
   | AbsorbConversation
   | ApplySla
+  | RecordSlaWarning
+  | RecordSlaBreach
   | MergeInto
   | SplitOffComments
   | DeleteTicket

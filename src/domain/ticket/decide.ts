@@ -88,6 +88,13 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
       // Recorded once per change of terms: the clocks replay against exactly these versions.
       if (command.terms === null || JSON.stringify(command.terms) === JSON.stringify(state.sla)) return [];
       return [{ type: 'TicketSlaApplied', data: { terms: command.terms, reason: command.reason, at: command.now.toISOString() } }];
+    case 'RecordSlaWarning':
+      // A repeat (a second scheduler, a retried timer) finds the alert recorded and adds nothing.
+      if (state.sla === null || state.slaAlerts.includes(`${command.clock}:warning`)) return [];
+      return [{ type: 'SlaWarningReached', data: { clock: command.clock, dueAt: command.dueAt?.toISOString() ?? null, warningAt: command.warningAt.toISOString(), at } }];
+    case 'RecordSlaBreach':
+      if (state.sla === null || state.slaAlerts.includes(`${command.clock}:breach`)) return [];
+      return [{ type: 'SlaBreached', data: { clock: command.clock, dueAt: command.dueAt.toISOString(), at } }];
     case 'MergeInto':
       return mergeInto(command, state);
     case 'SplitOffComments':

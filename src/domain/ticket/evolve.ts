@@ -38,6 +38,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       attachments: [],
       deleted: false,
       sla: null,
+      slaAlerts: [],
     };
   }
   if (!state.exists) return state;
@@ -92,7 +93,11 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
       return { ...state, attachments: [...state.attachments, { id: d.attachmentId, sha256: d.sha256, size: d.size, mediaType: d.mediaType, filename: d.filename, uploadedBy: d.uploadedBy, at: d.at }] };
     }
     case 'TicketSlaApplied':
-      return { ...state, sla: event.data.terms };
+      return { ...state, sla: event.data.terms, slaAlerts: [] };
+    case 'SlaWarningReached':
+      return { ...state, slaAlerts: [...state.slaAlerts, `${event.data.clock}:warning`] };
+    case 'SlaBreached':
+      return { ...state, slaAlerts: [...state.slaAlerts, `${event.data.clock}:breach`] };
     case 'TicketMergedInto':
       return { ...state, status: 'closed' };
     case 'TicketCommentsSplitOff':

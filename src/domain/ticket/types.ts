@@ -91,6 +91,19 @@ export type SlaTerms = {
 };
 export type TicketSlaApplied = DomainEvent<'TicketSlaApplied', { terms: SlaTerms; reason: string; at: string }>;
 
+export const SLA_CLOCKS = ['firstResponse', 'resolution'] as const;
+export type SlaClock = (typeof SLA_CLOCKS)[number];
+/**
+ * The scheduler saw the clock pass its warning share. `dueAt` is when the target falls due, null
+ * while the clock is paused (the due instant is unknown until it runs again); `warningAt` is when
+ * the share was reached; `at` is when it was recorded.
+ */
+export type SlaWarningReached = DomainEvent<'SlaWarningReached', { clock: SlaClock; dueAt: string | null; warningAt: string; at: string }>;
+/** The scheduler saw the clock pass its target at `dueAt`; `at` is when it was recorded. */
+export type SlaBreached = DomainEvent<'SlaBreached', { clock: SlaClock; dueAt: string; at: string }>;
+/** One recorded alert: a clock's warning or breach. */
+export type SlaAlert = `${SlaClock}:${'warning' | 'breach'}`;
+
 /** This ticket duplicated `masterId`: its conversation now lives there, and it is closed. */
 export type TicketMergedInto = DomainEvent<'TicketMergedInto', { masterId: string; by: string; at: string }>;
 /** Comments moved to a new ticket; they leave this ticket's conversation (the history keeps them). */
@@ -122,6 +135,8 @@ export type TicketEvent =
   | TicketAttachmentAdded
   | TicketMergedInto
   | TicketSlaApplied
+  | SlaWarningReached
+  | SlaBreached
   | TicketCommentsSplitOff
   | TicketDeleted
   | TicketRestored;
@@ -189,6 +204,12 @@ export interface OpenTicketState {
   readonly deleted: boolean;
   /** The SLA terms recorded for the ticket; a later policy edit never rewrites them. */
   readonly sla: SlaTerms | null;
+  /**
+   * Warnings and breaches recorded under the current terms. New terms clear them (the targets
+   * moved, so the clocks are judged afresh); a reopen does not, since the resolution clock resumes
+   * where it stood and a breach already recorded stays the same breach.
+   */
+  readonly slaAlerts: readonly SlaAlert[];
 }
 
 export type Ticket = { readonly exists: false } | OpenTicketState;

@@ -1,0 +1,2 @@
+export type { SchedulerOptions } from './scheduler.js';
+export { Scheduler } from './scheduler.js';

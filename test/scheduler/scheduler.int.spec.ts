@@ -1,0 +1,189 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openDatabase } from '../../src/db/open.js';
+import type { RecordedEvent } from '../../src/eventstore/types.js';
+import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
+import { Scheduler } from '../../src/scheduler/index.js';
+import { silentLogger } from '../support/logger.js';
+import type { RunningApi } from '../support/api.js';
+import { call, startApi } from '../support/api.js';
+import type { TenantFixture } from '../support/identity-fixtures.js';
+import { bearer, expectStatus, login, setUpTenant } from '../support/identity-fixtures.js';
+
+// The test owns time: the system's clock and every runOnce read it. Tue 1 Dec 2026, 08:00 UTC.
+const START = Date.parse('2026-12-01T08:00:00Z');
+let now = new Date(START);
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** Moves time to `ms` after Tuesday 08:00 UTC. */
+const moveTo = (ms: number): Date => (now = new Date(START + ms));
+
+interface Context {
+  api?: RunningApi;
+}
+const test = suite<Context>('scheduler: due timers fire once', {});
+
+test.before(async (context) => {
+  context.api = await startApi({ clock: () => now, environment: { RATE_LIMIT_PER_MINUTE: '100000' } });
+});
+test.after(async (context) => {
+  await context.api?.close();
+});
+
+interface Desk {
+  readonly tenant: TenantFixture;
+  /** A fresh access token for the role at the test's current time (tokens live 15 minutes of it). */
+  readonly token: (role: 'admin' | 'manager' | 'technician' | 'user') => Promise<string>;
+}
+
+/**
+ * A tenant whose one policy runs in UTC office hours (Mon–Fri 08:00–17:00); a P1 (high impact,
+ * high urgency) must be answered in 60 minutes and resolved in 480, with warnings at 80%.
+ */
+async function desk(api: RunningApi, label: string, escalation: (tenant: TenantFixture) => Record<string, unknown> = () => ({})): Promise<Desk> {
+  moveTo(0);
+  const tenant = await setUpTenant(api.baseUrl, label);
+  const admin = tenant.sessions.admin.accessToken;
+  const office = [{ start: '08:00', end: '17:00' }];
+  const calendar = expectStatus(
+    await call<{ id: string }>(api.baseUrl, '/api/v1/business-calendars', { method: 'POST', headers: bearer(admin), json: { name: 'UTC office', calendar: { timeZone: 'UTC', week: { mon: office, tue: office, wed: office, thu: office, fri: office }, holidays: [] } } }),
+    201,
+    'calendar',
+  );
+  const target = { firstResponseMinutes: 60, resolutionMinutes: 480 };
+  const targets = { P1: target, P2: target, P3: target, P4: target, P5: target };
+  expectStatus(await call(api.baseUrl, '/api/v1/sla-policies', { method: 'POST', headers: bearer(admin), json: { name: 'Standard', calendarId: calendar.body.id, targets, escalation: escalation(tenant) } }), 201, 'policy');
+  return {
+    tenant,
+    token: async (role) => {
+      const session = tenant.sessions[role];
+      return (await login(api.baseUrl, tenant.slug, session.email, session.password)).accessToken;
+    },
+  };
+}
+
+async function openP1(api: RunningApi, token: string, title = 'Payroll system down'): Promise<string> {
+  return expectStatus(await call<{ id: string }>(api.baseUrl, '/api/v1/tickets', { method: 'POST', headers: bearer(token), json: { type: 'incident', title, impact: 'high', urgency: 'high' } }), 201, 'open ticket').body.id;
+}
+
+async function step(api: RunningApi, token: string, ticketId: string, action: string, json: Record<string, unknown> = {}): Promise<void> {
+  expectStatus(await call(api.baseUrl, `/api/v1/tickets/${ticketId}/${action}`, { method: 'POST', headers: bearer(token), json }), 200, action);
+}
+
+const streamOf = (api: RunningApi, ticketId: string): Promise<RecordedEvent[]> => api.system.store.readStream(`ticket-${ticketId}`);
+const ofType = (events: readonly RecordedEvent[], type: string) => events.filter((event) => event.type === type).map((event) => event.data);
+
+test('a ticket under a policy gets each warning and breach exactly once, as time passes', async ({ api }) => {
+  const { token } = await desk(api!, 'once');
+  const ticketId = await openP1(api!, await token('user'));
+  const scheduler = api!.system.scheduler;
+  assert.is(await scheduler.runOnce(moveTo(30 * MINUTE)), 0, 'nothing is due half an hour in');
+  assert.is(await scheduler.runOnce(moveTo(50 * MINUTE)), 1, 'the first-response warning (at 08:48)');
+  assert.is(await scheduler.runOnce(moveTo(55 * MINUTE)), 0);
+  assert.is(await scheduler.runOnce(moveTo(90 * MINUTE)), 1, 'the first-response breach (at 09:00)');
+  assert.is(await scheduler.runOnce(moveTo(9 * HOUR)), 2, 'the resolution warning and breach');
+  await scheduler.runOnce(moveTo(10 * HOUR));
+  await scheduler.runOnce(moveTo(DAY));
+  const events = await streamOf(api!, ticketId);
+  assert.equal(
+    ofType(events, 'SlaWarningReached').map((data) => [data.clock, data.warningAt, data.dueAt]),
+    [
+      ['firstResponse', '2026-12-01T08:48:00.000Z', '2026-12-01T09:00:00.000Z'],
+      ['resolution', '2026-12-01T14:24:00.000Z', '2026-12-01T16:00:00.000Z'],
+    ],
+  );
+  assert.equal(
+    ofType(events, 'SlaBreached').map((data) => [data.clock, data.dueAt, data.at]),
+    [
+      ['firstResponse', '2026-12-01T09:00:00.000Z', '2026-12-01T09:30:00.000Z'],
+      ['resolution', '2026-12-01T16:00:00.000Z', '2026-12-01T17:00:00.000Z'],
+    ],
+  );
+  assert.equal(events.filter((event) => event.type.startsWith('Sla')).map((event) => event.metadata.actorId), [null, null, null, null], 'the scheduler acts as nobody');
+});
+
+test('a pause moves the breach: the paused business time is not counted', async ({ api }) => {
+  const { token } = await desk(api!, 'pause');
+  const ticketId = await openP1(api!, await token('user'));
+  const scheduler = api!.system.scheduler;
+  moveTo(30 * MINUTE);
+  await step(api!, await token('technician'), ticketId, 'start');
+  assert.is(await scheduler.runOnce(moveTo(HOUR)), 0, 'answered in time: no first-response alerts');
+  moveTo(2 * HOUR);
+  await step(api!, await token('technician'), ticketId, 'pend', { reason: 'waiting for the vendor' });
+  moveTo(4 * HOUR);
+  await step(api!, await token('technician'), ticketId, 'resume');
+  // Due was Tue 16:00; two paused hours push it past 17:00 into Wednesday 10:00 UTC minus the hour left: Wed 09:00.
+  await scheduler.runOnce(moveTo(8.5 * HOUR));
+  assert.equal(ofType(await streamOf(api!, ticketId), 'SlaBreached'), [], 'no breach at the old due instant');
+  await scheduler.runOnce(moveTo(DAY + 1.5 * HOUR));
+  const breaches = ofType(await streamOf(api!, ticketId), 'SlaBreached');
+  assert.equal(breaches.map((data) => [data.clock, data.dueAt]), [['resolution', '2026-12-02T09:00:00.000Z']]);
+});
+
+test('a resolved ticket closes itself after the configured days, and not once reopened', async ({ api }) => {
+  const { token } = await desk(api!, 'autoclose');
+  const [kept, reopened] = [await openP1(api!, await token('user'), 'Kept resolved'), await openP1(api!, await token('user'), 'Reopened')];
+  moveTo(HOUR);
+  const technician = await token('technician');
+  for (const id of [kept, reopened]) {
+    await step(api!, technician, id, 'start');
+    await step(api!, technician, id, 'resolve', { code: 'fixed', notes: 'Restarted the service.' });
+  }
+  moveTo(2 * HOUR);
+  await step(api!, await token('user'), reopened, 'reopen', { reason: 'still broken' });
+  const scheduler = api!.system.scheduler;
+  await scheduler.runOnce(moveTo(HOUR + 7 * DAY - MINUTE));
+  assert.equal(ofType(await streamOf(api!, kept), 'TicketClosed'), [], 'a minute early');
+  await scheduler.runOnce(moveTo(HOUR + 7 * DAY));
+  await scheduler.runOnce(moveTo(HOUR + 8 * DAY));
+  assert.equal(ofType(await streamOf(api!, kept), 'TicketClosed'), [{ by: null, at: '2026-12-08T09:00:00.000Z' }]);
+  assert.equal(ofType(await streamOf(api!, reopened), 'TicketClosed'), []);
+});
+
+test('a breach escalates: the ticket goes to the escalation team and the named people watch it', async ({ api }) => {
+  const { tenant, token } = await desk(api!, 'escalation', (owner) => ({ onBreach: { reassignTeamId: owner.team, notifyUserIds: [owner.sessions.manager.id] } }));
+  const ticketId = await openP1(api!, await token('user'));
+  assert.is(await api!.system.scheduler.runOnce(moveTo(50 * MINUTE)), 1);
+  assert.equal(ofType(await streamOf(api!, ticketId), 'TicketAssigned'), [], 'a warning escalates nothing under this policy');
+  await api!.system.scheduler.runOnce(moveTo(90 * MINUTE));
+  const events = await streamOf(api!, ticketId);
+  assert.equal(ofType(events, 'TicketAssigned').map((data) => [data.assigneeId, data.teamId]), [[null, tenant.team]]);
+  assert.equal(ofType(events, 'TicketWatcherAdded').map((data) => data.userId), [tenant.sessions.manager.id]);
+});
+
+test('two schedulers racing over 50 due timers fire each exactly once', async ({ api }) => {
+  const { token } = await desk(api!, 'race');
+  const requester = await token('user');
+  const tickets: string[] = [];
+  for (let index = 0; index < 25; index += 1) tickets.push(await openP1(api!, requester, `Outage ${index}`));
+  const { system } = api!;
+  // On a real server the second scheduler has a pool (and event store) of its own, as another process would.
+  const config = system.config.database;
+  const second = config.kind === 'postgres' ? await openDatabase({ kind: 'postgres', url: config.url, poolSize: 4 }) : null;
+  const secondStore = second ? new PostgresEventStore(second) : null;
+  try {
+    const options = { logger: silentLogger, clock: () => now, intervalMs: 1_000, autoCloseAfterMs: 7 * DAY, batchSize: 4 };
+    const first = new Scheduler({ ...options, tickets: system.tickets });
+    const other = new Scheduler({
+      ...options,
+      tickets: second && secondStore ? { ...system.tickets, knex: second.knex, commands: { ...system.commands, store: secondStore } } : system.tickets,
+    });
+    // 09:30: each ticket's first-response warning and breach are due; the resolution's are not.
+    const at = moveTo(90 * MINUTE);
+    const [a, b] = await Promise.all([first.runOnce(at), other.runOnce(at)]);
+    assert.is(a + b, 50, `fired ${a} + ${b}`);
+    assert.ok(second === null || (a > 0 && b > 0), `both took a share: ${a} and ${b}`);
+    assert.equal(await Promise.all([first.runOnce(at), other.runOnce(at)]), [0, 0], 'nothing left to fire');
+    for (const id of tickets) {
+      const events = await streamOf(api!, id);
+      assert.equal([ofType(events, 'SlaWarningReached').length, ofType(events, 'SlaBreached').length], [1, 1], `ticket ${id}`);
+    }
+  } finally {
+    await secondStore?.close();
+    await second?.close();
+  }
+});
+
+test.run();
