@@ -123,6 +123,11 @@ export interface EventStore {
   subscribe(options: SubscribeOptions): AsyncIterable<SubscriptionItem>;
   /** Position of the last visible event of the log (LOG_START when empty). */
   headPosition(): Promise<LogPosition>;
+  /**
+   * Position of the last committed event, visible to followers or not yet (PostgreSQL holds back
+   * events behind an older open transaction). What "caught up with everything written so far" means.
+   */
+  committedHeadPosition(): Promise<LogPosition>;
   /** Hides the stream from normal reads; its events stay in the log. Never a tombstone. */
   softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void>;
   undeleteStream(streamId: string): Promise<void>;

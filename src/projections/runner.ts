@@ -79,13 +79,20 @@ export class ProjectionRunner {
   }
 
   /** Applies everything visible now, then returns: what a CLI rebuild and tests use. */
-  async catchUp(names: readonly string[] = this.names): Promise<void> {
+  async catchUp(names: readonly string[] = this.names, timeoutMs = 60_000): Promise<void> {
+    // Everything committed when asked, including events still held back behind an older open
+    // transaction elsewhere: "nothing visible yet" is not "caught up".
+    const target = await this.options.store.committedHeadPosition();
+    const deadline = Date.now() + timeoutMs;
     for (const name of names) {
       const projection = this.projection(name);
       for (;;) {
         const outcome = await this.runBatch(projection);
-        if (outcome === 'idle') break;
         if (outcome === 'contended') await sleep(20);
+        if (outcome !== 'idle') continue;
+        const checkpoint = await readCheckpoint(this.options.db.knex, projection.name);
+        if (!checkpoint || comparePositions(checkpoint.position, target) >= 0 || Date.now() > deadline) break;
+        await this.options.store.waitForAppend(checkpoint.position, 100);
       }
     }
   }

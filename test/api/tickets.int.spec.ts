@@ -231,7 +231,7 @@ test('filters, sorts, pages and counts', async ({ api, desk }) => {
 });
 
 test('refuses bad input with field errors and appends nothing', async ({ api, desk }) => {
-  const before = await api!.system.store.headPosition();
+  const before = await api!.system.store.committedHeadPosition();
   const bad = await call<{ errors: Array<{ path: string }> }>(api!.baseUrl, '/api/v1/tickets', { method: 'POST', headers: auth(desk!.alice.token), json: { type: 'incident', title: '', impact: 'huge', urgency: 'high' } });
   assert.is(bad.status, 400);
   assert.ok(bad.body.errors.some((error) => error.path === '/impact'));
@@ -241,7 +241,7 @@ test('refuses bad input with field errors and appends nothing', async ({ api, de
   assert.is(empty.status, 400);
   const notChange = await call(api!.baseUrl, '/api/v1/tickets', { method: 'POST', headers: auth(desk!.tech.token), json: { type: 'incident', title: 'x', impact: 'low', urgency: 'low', risk: 'high' } });
   assert.is(notChange.status, 400);
-  assert.equal(await api!.system.store.headPosition(), before);
+  assert.equal(await api!.system.store.committedHeadPosition(), before);
 });
 
 test('a manager overrides the priority with a reason; a technician may not', async ({ api, desk }) => {

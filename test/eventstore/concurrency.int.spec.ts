@@ -101,6 +101,8 @@ if (serverUrl) {
       // The early events committed with higher sequence numbers while the late one is still open.
       const visible = await store!.readAll({ after: start, maxCount: 100, filter: { categories: ['late'] } });
       assert.is(visible.events.length, 0, 'nothing past the open transaction is visible yet');
+      const [visibleHead, committedHead] = [await store!.headPosition(), await store!.committedHeadPosition()];
+      assert.is(comparePositions(committedHead, visibleHead), 1, 'the committed head is ahead of what followers may see');
       await new Promise((resolve) => setTimeout(resolve, 200));
       await slow.query('COMMIT');
     } finally {

@@ -136,6 +136,7 @@ export function eventStoreContract(label: string, open: () => Promise<StoreUnder
     const rest = await store(context).readAll({ after: page.events[1]!.position, maxCount: 100 });
     assert.equal(rest.events.filter((e) => e.streamId === a || e.streamId === b).map((e) => e.type), ['B1', 'A3']);
     assert.equal(await store(context).headPosition(), page.events.at(-1)!.position);
+    assert.equal(await store(context).committedHeadPosition(), page.events.at(-1)!.position, 'nothing held back: the committed head is the visible head');
   });
 
   test('pages through the global log with a cursor', async (context) => {

@@ -156,6 +156,11 @@ export class EsdbEventStore implements EventStore {
     yield* pumpSubscription(subscription, options, (done) => this.release(done));
   }
 
+  /** The server's $all order is its commit order: what is committed is what followers see. */
+  committedHeadPosition(): Promise<LogPosition> {
+    return this.headPosition();
+  }
+
   async headPosition(): Promise<LogPosition> {
     const records = await this.reader.all({ direction: BACKWARDS, fromPosition: END, maxCount: HEAD_SCAN, filter: excludeSystemEvents() });
     const newest = records.find((record) => !isSystemRecord(record)) ?? records[0];

@@ -161,6 +161,14 @@ export class PostgresEventStore implements EventStore {
     return row ? positionOf(row) : LOG_START;
   }
 
+  async committedHeadPosition(): Promise<LogPosition> {
+    const result = await this.db.pool.query<{ txid: string; seq: string }>(
+      'SELECT txid::text AS txid, seq::text AS seq FROM es_events ORDER BY es_events.txid DESC, es_events.seq DESC LIMIT 1',
+    );
+    const row = result.rows[0];
+    return row ? positionOf(row) : LOG_START;
+  }
+
   async softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void> {
     await this.db.transaction(async (tx) => {
       const info = await readStreamRow(tx, streamId, true);
