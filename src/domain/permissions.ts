@@ -41,6 +41,10 @@ export const ACTIONS = [
   'sla.read',
   'sla.manage',
   'notifications.manage',
+  'article.read',
+  'article.readAll',
+  'article.write',
+  'article.publish',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -59,12 +63,19 @@ const TICKET_MANAGEMENT: readonly Action[] = [...TICKET_WORK, 'ticket.assign', '
 /** Agents read the SLAs their tickets run under; only admins set them. */
 const SLA_READING: readonly Action[] = ['sla.read'];
 
+/**
+ * Everyone reads the knowledge base, requesters only what is published for them (checked per
+ * article). Agents write drafts; managers decide what gets published.
+ */
+const ARTICLE_READING: readonly Action[] = ['article.read'];
+const ARTICLE_WRITING: readonly Action[] = [...ARTICLE_READING, 'article.readAll', 'article.write'];
+
 const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING]),
-  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING]),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish']),
+  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING, ...ARTICLE_WRITING]),
   // Requesters see themselves through /me and their own records; nobody else's.
-  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create']),
+  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...ARTICLE_READING]),
 };
 
 export function can(role: Role, action: Action): boolean {

@@ -1,3 +1,4 @@
+import { articlesProjection } from './articles/index.js';
 import { categoriesProjection, servicesProjection } from './catalog/index.js';
 import { departmentsProjection, teamsProjection } from './groups/index.js';
 import { emailTemplatesProjection, notificationsProjection } from './notifications/index.js';
@@ -10,4 +11,4 @@ import type { Projection } from './types.js';
 import { usersProjection } from './users/index.js';
 
 /** Every read model the product serves queries from. */
-export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection, categoriesProjection, servicesProjection, ticketsProjection, businessCalendarsProjection, slaPoliciesProjection, emailTemplatesProjection, notificationsProjection, timersProjection];
+export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection, categoriesProjection, servicesProjection, ticketsProjection, businessCalendarsProjection, slaPoliciesProjection, emailTemplatesProjection, notificationsProjection, timersProjection, articlesProjection];

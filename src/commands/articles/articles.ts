@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { ArticleCategory, ArticleCommand, ArticleKind, Audience, ExistingArticle } from '../../domain/articles/index.js';
+import { articleDecider, articleStream } from '../../domain/articles/index.js';
+import { NotFoundError } from '../../domain/errors.js';
+import { can } from '../../domain/permissions.js';
+import type { EventStore, LogPosition } from '../../eventstore/types.js';
+import type { CatalogDependencies } from '../catalog/dependencies.js';
+import { handleCommand, loadAggregate } from '../handle.js';
+import type { Actor } from '../identity/actor.js';
+import { authorize } from '../identity/actor.js';
+import type { CommandContext } from '../metadata.js';
+
+/** Articles need what the catalog does: the store, the read models (for categories), the clock. */
+export type ArticleDependencies = CatalogDependencies;
+
+export interface ArticleWritten {
+  readonly id: string;
+  readonly position: LogPosition | null;
+}
+
+export interface ArticleInput {
+  readonly title?: string;
+  readonly body?: string;
+  readonly tags?: readonly string[];
+  /** `null` removes the category; absent leaves it. */
+  readonly categoryId?: string | null;
+  readonly audience?: Audience;
+}
+
+/** Requesters read only what is published for them; anything else does not exist for them. */
+export function seesArticle(actor: Actor, article: { readonly status: string; readonly audience: Audience }): boolean {
+  return can(actor.role, 'article.readAll') || (article.status === 'published' && article.audience === 'public');
+}
+
+export async function loadVisibleArticle(store: EventStore, actor: Actor, id: string): Promise<ExistingArticle> {
+  authorize(actor, 'article.read');
+  const { state } = await loadAggregate(store, articleDecider, articleStream(id));
+  if (state.status === 'none' || state.tenantId !== actor.tenantId) throw new NotFoundError('article not found');
+  const audience = state.versions[state.versions.length - 1]!.audience;
+  if (!seesArticle(actor, { status: state.status, audience })) throw new NotFoundError('article not found');
+  return state;
+}
+
+export async function createArticle(deps: ArticleDependencies, actor: Actor, input: ArticleInput & { title: string; body: string; kind: ArticleKind }, context: CommandContext): Promise<ArticleWritten> {
+  authorize(actor, 'article.write');
+  const id = randomUUID();
+  const category = input.categoryId ? await findCategory(deps.knex, actor.tenantId, input.categoryId) : null;
+  const command: ArticleCommand = {
+    type: 'CreateArticle',
+    articleId: id,
+    tenantId: actor.tenantId,
+    kind: input.kind,
+    title: input.title,
+    body: input.body,
+    ...(input.tags !== undefined ? { tags: input.tags } : {}),
+    ...(input.audience !== undefined ? { audience: input.audience } : {}),
+    category,
+    role: actor.role,
+    now: context.now,
+  };
+  const result = await handleCommand(deps.commands, articleDecider, articleStream(id), command, context);
+  return { id, position: result.position };
+}
+
+export async function editArticle(deps: ArticleDependencies, actor: Actor, id: string, input: ArticleInput, context: CommandContext, expectedVersion?: number): Promise<ArticleWritten> {
+  await loadVisibleArticle(deps.commands.store, actor, id);
+  authorize(actor, 'article.write');
+  const category = input.categoryId === undefined ? undefined : input.categoryId === null ? null : await findCategory(deps.knex, actor.tenantId, input.categoryId);
+  const command: ArticleCommand = {
+    type: 'EditArticle',
+    ...(input.title !== undefined ? { title: input.title } : {}),
+    ...(input.body !== undefined ? { body: input.body } : {}),
+    ...(input.tags !== undefined ? { tags: input.tags } : {}),
+    ...(input.audience !== undefined ? { audience: input.audience } : {}),
+    ...(category !== undefined ? { category } : {}),
+    role: actor.role,
+    now: context.now,
+  };
+  return run(deps, id, command, context, expectedVersion);
+}
+
+export type ArticleTransition = 'submit' | 'publish' | 'archive';
+const TRANSITIONS = { submit: 'SubmitArticle', publish: 'PublishArticle', archive: 'ArchiveArticle' } as const;
+
+export async function moveArticle(deps: ArticleDependencies, actor: Actor, id: string, transition: ArticleTransition, context: CommandContext, expectedVersion?: number): Promise<ArticleWritten> {
+  await loadVisibleArticle(deps.commands.store, actor, id);
+  authorize(actor, transition === 'submit' ? 'article.write' : 'article.publish');
+  return run(deps, id, { type: TRANSITIONS[transition], role: actor.role, now: context.now }, context, expectedVersion);
+}
+
+async function run(deps: ArticleDependencies, id: string, command: ArticleCommand, context: CommandContext, expectedVersion?: number): Promise<ArticleWritten> {
+  const options = { mustExist: true, ...(expectedVersion !== undefined ? { expectedVersion } : {}) };
+  const result = await handleCommand(deps.commands, articleDecider, articleStream(id), command, context, options);
+  return { id, position: result.position };
+}
+
+/** The categories read model is the catalog's list; another tenant's category is simply not found. */
+async function findCategory(knex: Knex, tenantId: string, id: string): Promise<ArticleCategory> {
+  const row = (await knex('categories').select('active').where({ tenant_id: tenantId, id }).first()) as { active: boolean } | undefined;
+  return row ? { id, found: true, active: row.active } : { id, found: false };
+}

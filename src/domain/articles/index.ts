@@ -1,0 +1,2 @@
+export type { Article, ArticleCategory, ArticleCommand, ArticleContent, ArticleEvent, ArticleKind, ArticleStatus, Audience, ContentInput, ExistingArticle } from './article.js';
+export { ARTICLE_KINDS, AUDIENCES, articleDecider, articleStream, currentContent } from './article.js';

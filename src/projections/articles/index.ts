@@ -1,0 +1,1 @@
+export { articlesProjection } from './articles.js';

@@ -1,0 +1,137 @@
+import type { Knex } from 'knex';
+import type { Page } from '../pagination.js';
+import { decodeCursor, encodeCursor } from '../pagination.js';
+
+export interface ArticleVisibility {
+  /** False for requesters: they see published public articles only. */
+  readonly includeUnpublished: boolean;
+}
+
+export interface ArticleFilter {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+  readonly status?: string | undefined;
+  readonly kind?: string | undefined;
+  readonly tag?: string | undefined;
+  readonly categoryId?: string | undefined;
+  readonly audience?: string | undefined;
+}
+
+/** Markdown only: the API layer renders and sanitizes it, so the read model keeps what authors wrote. */
+export interface ArticleRecord {
+  readonly id: string;
+  readonly kind: string;
+  readonly status: string;
+  readonly title: string;
+  readonly body: string;
+  readonly tags: string[];
+  readonly categoryId: string | null;
+  readonly audience: string;
+  readonly contentVersion: number;
+  readonly publishedVersion: number | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export interface ArticleVersionRecord {
+  readonly version: number;
+  readonly title: string;
+  readonly body: string;
+  readonly tags: string[];
+  readonly categoryId: string | null;
+  readonly audience: string;
+  readonly createdAt: string;
+}
+
+interface ArticleRow {
+  id: string;
+  kind: string;
+  status: string;
+  title: string;
+  body: string;
+  tags: string[] | string;
+  category_id: string | null;
+  audience: string;
+  content_version: number;
+  published_version: number | null;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+interface VersionRow {
+  version: number;
+  title: string;
+  body: string;
+  tags: string[] | string;
+  category_id: string | null;
+  audience: string;
+  created_at: Date;
+}
+
+const ARTICLE_COLUMNS = ['id', 'kind', 'status', 'title', 'body', 'tags', 'category_id', 'audience', 'content_version', 'published_version', 'created_at', 'updated_at', 'version'];
+const VERSION_COLUMNS = ['version', 'title', 'body', 'tags', 'category_id', 'audience', 'created_at'];
+
+export async function getArticle(knex: Knex, tenantId: string, id: string, visibility: ArticleVisibility): Promise<ArticleRecord | null> {
+  const row = (await visible(knex('articles').select(ARTICLE_COLUMNS).where({ tenant_id: tenantId, id }), visibility).first()) as ArticleRow | undefined;
+  return row ? articleRecord(row) : null;
+}
+
+/** Ordered by (title, id) with a keyset cursor, like every named list. */
+export async function listArticles(knex: Knex, tenantId: string, filter: ArticleFilter, visibility: ArticleVisibility): Promise<Page<ArticleRecord>> {
+  const query = visible(knex('articles').select(ARTICLE_COLUMNS).where({ tenant_id: tenantId }), visibility);
+  if (filter.status !== undefined) query.andWhere({ status: filter.status });
+  if (filter.kind !== undefined) query.andWhere({ kind: filter.kind });
+  if (filter.audience !== undefined) query.andWhere({ audience: filter.audience });
+  if (filter.categoryId !== undefined) query.andWhere({ category_id: filter.categoryId });
+  if (filter.tag !== undefined) query.andWhereRaw('tags @> ?::jsonb', [JSON.stringify([filter.tag.toLowerCase()])]);
+  const after = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
+  if (after) query.andWhereRaw('(title, id) > (?, ?::uuid)', after);
+  const rows = (await query.orderBy([{ column: 'title' }, { column: 'id' }]).limit(filter.limit + 1)) as ArticleRow[];
+  const shown = rows.slice(0, filter.limit);
+  const last = shown.at(-1);
+  return { data: shown.map(articleRecord), nextCursor: rows.length > filter.limit && last ? encodeCursor([last.title, last.id]) : null };
+}
+
+/** The caller has been shown the article already; versions are only asked for by those who may see them. */
+export async function listArticleVersions(knex: Knex, tenantId: string, id: string): Promise<ArticleVersionRecord[]> {
+  const rows = (await knex('article_versions').select(VERSION_COLUMNS).where({ tenant_id: tenantId, article_id: id }).orderBy('version')) as VersionRow[];
+  return rows.map(versionRecord);
+}
+
+export async function getArticleVersion(knex: Knex, tenantId: string, id: string, version: number): Promise<ArticleVersionRecord | null> {
+  const row = (await knex('article_versions').select(VERSION_COLUMNS).where({ tenant_id: tenantId, article_id: id, version }).first()) as VersionRow | undefined;
+  return row ? versionRecord(row) : null;
+}
+
+function visible(query: Knex.QueryBuilder, visibility: ArticleVisibility): Knex.QueryBuilder {
+  return visibility.includeUnpublished ? query : query.andWhere({ status: 'published', audience: 'public' });
+}
+
+// Drivers differ on whether jsonb comes back parsed (pg) or as text.
+function tagsOf(raw: string[] | string): string[] {
+  return typeof raw === 'string' ? (JSON.parse(raw) as string[]) : raw;
+}
+
+function articleRecord(row: ArticleRow): ArticleRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    title: row.title,
+    body: row.body,
+    tags: tagsOf(row.tags),
+    categoryId: row.category_id,
+    audience: row.audience,
+    contentVersion: row.content_version,
+    publishedVersion: row.published_version,
+    createdAt: new Date(row.created_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    version: row.version,
+  };
+}
+
+function versionRecord(row: VersionRow): ArticleVersionRecord {
+  return { version: row.version, title: row.title, body: row.body, tags: tagsOf(row.tags), categoryId: row.category_id, audience: row.audience, createdAt: new Date(row.created_at).toISOString() };
+}

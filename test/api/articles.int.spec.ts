@@ -1,0 +1,158 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { RunningApi } from '../support/api.js';
+import { call, startApi } from '../support/api.js';
+import type { ArticleResponse } from '../support/article-fixtures.js';
+import { createArticle } from '../support/article-fixtures.js';
+import { createCatalogEntry, createRetiredEntry } from '../support/catalog-fixtures.js';
+import type { TenantFixture } from '../support/identity-fixtures.js';
+import { bearer, setUpTenant, uniqueSuffix } from '../support/identity-fixtures.js';
+
+interface Page<T> {
+  readonly data: T[];
+  readonly nextCursor: string | null;
+}
+interface Version {
+  readonly version: number;
+  readonly title: string;
+  readonly body: string;
+  readonly bodyHtml?: string;
+}
+
+const test = suite<{ api?: RunningApi; a?: TenantFixture; b?: TenantFixture }>('articles over HTTP', {});
+
+test.before(async (context) => {
+  context.api = await startApi({ environment: { LOGIN_LIMIT_PER_ADDRESS: '10000', RATE_LIMIT_PER_MINUTE: '100000', READ_YOUR_WRITES_TIMEOUT_MS: '10000' } });
+  [context.a, context.b] = await Promise.all([setUpTenant(context.api.baseUrl, 'Articles A'), setUpTenant(context.api.baseUrl, 'Articles B')]);
+});
+test.after(async (context) => {
+  await context.api?.close();
+});
+
+const as = (tenant: TenantFixture, role: keyof TenantFixture['sessions'] = 'admin') => bearer(tenant.sessions[role].accessToken);
+
+test('a technician drafts and submits, a manager publishes, and the requester reads it', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const category = await createCatalogEntry(base, a!.sessions.admin.accessToken, 'categories');
+  const created = await call<ArticleResponse>(base, '/api/v1/articles', { method: 'POST', headers: as(a!, 'technician'), json: { title: 'VPN setup', body: '# Connect\n\nUse **the client**.', tags: ['VPN'], categoryId: category.id, audience: 'public' } });
+  assert.is(created.status, 201, JSON.stringify(created.body));
+  assert.equal([created.body.status, created.body.contentVersion, created.body.version], ['draft', 1, 0]);
+  assert.match(created.body.bodyHtml, /<h1>Connect<\/h1>/);
+  const id = created.body.id;
+
+  assert.is((await call(base, `/api/v1/articles/${id}`, { headers: as(a!, 'user') })).status, 404, 'a requester does not see a draft');
+  const submitted = await call<ArticleResponse>(base, `/api/v1/articles/${id}/submit`, { method: 'POST', headers: as(a!, 'technician') });
+  assert.is(submitted.body.status, 'in_review');
+  assert.is((await call(base, `/api/v1/articles/${id}/publish`, { method: 'POST', headers: as(a!, 'technician') })).status, 403);
+  const published = await call<ArticleResponse>(base, `/api/v1/articles/${id}/publish`, { method: 'POST', headers: as(a!, 'manager') });
+  assert.equal([published.status, published.body.status, published.body.publishedVersion], [200, 'published', 1]);
+
+  const read = await call<ArticleResponse>(base, `/api/v1/articles/${id}`, { headers: as(a!, 'user') });
+  assert.is(read.status, 200);
+  assert.is(read.body.title, 'VPN setup');
+  const listed = await call<Page<ArticleResponse>>(base, `/api/v1/articles?tag=vpn&categoryId=${category.id}`, { headers: as(a!, 'user') });
+  assert.equal(listed.body.data.map((row) => row.id), [id]);
+});
+
+test('every edit is a new version, kept in the history', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const article = await createArticle(base, a!.sessions.admin.accessToken);
+  const edited = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: { ...as(a!, 'technician'), 'If-Match': '"0"' }, json: { body: 'Second *take*' } });
+  assert.is(edited.status, 200, JSON.stringify(edited.body));
+  assert.equal([edited.body.contentVersion, edited.body.version], [2, 1]);
+  await call(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: as(a!, 'technician'), json: { title: 'Third title' } });
+
+  const history = await call<{ data: Version[] }>(base, `/api/v1/articles/${article.id}/versions`, { headers: as(a!, 'technician') });
+  assert.equal(history.body.data.map((v) => [v.version, v.body]), [[1, 'Some *Markdown*'], [2, 'Second *take*'], [3, 'Second *take*']]);
+  assert.is(history.body.data[2]!.title, 'Third title');
+  const second = await call<Version>(base, `/api/v1/articles/${article.id}/versions/2`, { headers: as(a!, 'technician') });
+  assert.is(second.body.bodyHtml, '<p>Second <em>take</em></p>\n');
+  assert.is((await call(base, `/api/v1/articles/${article.id}/versions/9`, { headers: as(a!) })).status, 404);
+});
+
+test('a stale If-Match is 412 and changes nothing', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const article = await createArticle(base, a!.sessions.admin.accessToken);
+  const stale = await call(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: { ...as(a!), 'If-Match': '"5"' }, json: { title: 'Lost update' } });
+  assert.is(stale.status, 412);
+  const read = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { headers: as(a!) });
+  assert.equal([read.body.title, read.body.version], [article.title, 0]);
+});
+
+test('requesters never see drafts, reviews, archived or internal articles', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const token = a!.sessions.admin.accessToken;
+  const visible = await createArticle(base, token, 'published');
+  const hidden = await Promise.all([createArticle(base, token, 'draft'), createArticle(base, token, 'in_review'), createArticle(base, token, 'archived'), createArticle(base, token, 'published', { audience: 'internal' })]);
+  for (const article of hidden) {
+    assert.is((await call(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'user') })).status, 404);
+    assert.is((await call(base, `/api/v1/articles/${article.id}/versions`, { headers: as(a!, 'user') })).status, 404);
+    assert.is((await call(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'technician') })).status, 200);
+  }
+  const listed = JSON.stringify((await call(base, '/api/v1/articles?limit=100', { headers: as(a!, 'user') })).body);
+  assert.ok(listed.includes(visible.id));
+  for (const article of hidden) assert.not.ok(listed.includes(article.id), `${article.status} ${article.audience} listed`);
+  const asked = await call<Page<ArticleResponse>>(base, '/api/v1/articles?status=draft&limit=100', { headers: as(a!, 'user') });
+  assert.equal(asked.body.data, []);
+  const agentList = await call<Page<ArticleResponse>>(base, '/api/v1/articles?status=draft&limit=100', { headers: as(a!, 'technician') });
+  assert.ok(agentList.body.data.some((row) => row.id === hidden[0].id));
+});
+
+test('rendered HTML is sanitized: no scripts, handlers or javascript: links', async ({ api, a }) => {
+  const body = 'Hi <script>alert(1)</script> <img src="x.png" onerror="alert(2)"> [click](javascript:alert(3)) <a href="https://ok.example">ok</a>';
+  const article = await createArticle(api!.baseUrl, a!.sessions.admin.accessToken, 'published', { body });
+  const read = await call<ArticleResponse>(api!.baseUrl, `/api/v1/articles/${article.id}`, { headers: as(a!, 'user') });
+  assert.is(read.body.body, body, 'the Markdown is kept as written');
+  const html = read.body.bodyHtml;
+  assert.not.match(html, /<script/i);
+  assert.not.match(html, /onerror/i);
+  assert.not.match(html, /javascript:/i);
+  assert.match(html, /href="https:\/\/ok.example"/);
+});
+
+test("another tenant's articles answer 404 and never show in lists; a retired or foreign category is refused", async ({ api, a, b }) => {
+  const base = api!.baseUrl;
+  const theirs = await createArticle(base, b!.sessions.admin.accessToken, 'published');
+  assert.is((await call(base, `/api/v1/articles/${theirs.id}`, { headers: as(a!) })).status, 404);
+  assert.is((await call(base, `/api/v1/articles/${theirs.id}`, { method: 'PATCH', headers: as(a!), json: { title: 'Hijacked' } })).status, 404);
+  assert.is((await call(base, `/api/v1/articles/${theirs.id}/archive`, { method: 'POST', headers: as(a!) })).status, 404);
+  assert.is((await call(base, `/api/v1/articles/${theirs.id}/versions/1`, { headers: as(a!) })).status, 404);
+  assert.not.ok(JSON.stringify((await call(base, '/api/v1/articles?limit=100', { headers: as(a!) })).body).includes(theirs.id));
+
+  const foreignCategory = await createCatalogEntry(base, b!.sessions.admin.accessToken, 'categories');
+  const retired = await createRetiredEntry(base, a!.sessions.admin.accessToken, 'categories');
+  for (const categoryId of [foreignCategory.id, retired.id]) {
+    const refused = await call<{ errors?: Array<{ path: string }> }>(base, '/api/v1/articles', { method: 'POST', headers: as(a!), json: { title: `T ${uniqueSuffix()}`, body: '', categoryId } });
+    assert.is(refused.status, 400);
+    assert.equal(refused.body.errors?.map((error) => error.path), ['/categoryId']);
+  }
+});
+
+test('unknown fields and bad filters are refused', async ({ api, a }) => {
+  const article = await createArticle(api!.baseUrl, a!.sessions.admin.accessToken);
+  const refusals: Array<[string, string, unknown]> = [
+    ['POST', '/api/v1/articles', { title: 'T', body: '', status: 'published' }],
+    ['POST', '/api/v1/articles', { title: 'T', body: '', kind: 'wiki' }],
+    ['PATCH', `/api/v1/articles/${article.id}`, { kind: 'faq' }],
+    ['POST', `/api/v1/articles/${article.id}/submit`, { note: 'please' }],
+    ['GET', '/api/v1/articles?status=gone', undefined],
+    ['GET', '/api/v1/articles?sort=title', undefined],
+    ['GET', '/api/v1/articles?cursor=forged', undefined],
+  ];
+  for (const [method, path, json] of refusals) {
+    const response = await call(api!.baseUrl, path, { method, headers: as(a!), ...(json !== undefined ? { json } : {}) });
+    assert.is(response.status, 400, `${method} ${path} ${JSON.stringify(json)} → ${response.status}`);
+  }
+});
+
+test('lists page by title with a keyset cursor', async ({ api, a }) => {
+  const tag = `page-${uniqueSuffix()}`.toLowerCase().slice(0, 40);
+  const token = a!.sessions.admin.accessToken;
+  for (const title of ['Alpha', 'Bravo', 'Charlie']) await createArticle(api!.baseUrl, token, 'draft', { title, tags: [tag] });
+  const first = await call<Page<ArticleResponse>>(api!.baseUrl, `/api/v1/articles?tag=${tag}&limit=2`, { headers: as(a!) });
+  assert.equal(first.body.data.map((row) => row.title), ['Alpha', 'Bravo']);
+  const second = await call<Page<ArticleResponse>>(api!.baseUrl, `/api/v1/articles?tag=${tag}&limit=2&cursor=${first.body.nextCursor}`, { headers: as(a!) });
+  assert.equal([second.body.data.map((row) => row.title), second.body.nextCursor], [['Charlie'], null]);
+});
+
+test.run();
