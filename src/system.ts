@@ -30,6 +30,8 @@ import { groupsRouter } from './api/identity/groups-router.js';
 import { usersRouter } from './api/identity/users-router.js';
 import { categoriesRouter } from './api/catalog/categories-router.js';
 import { servicesRouter } from './api/catalog/services-router.js';
+import { assetCategoriesRouter } from './api/cmdb/asset-categories-router.js';
+import { assetsRouter } from './api/cmdb/assets-router.js';
 import { articlesRouter } from './api/articles/router.js';
 import { businessCalendarsRouter } from './api/sla/business-calendars-router.js';
 import { slaPoliciesRouter } from './api/sla/sla-policies-router.js';
@@ -138,6 +140,9 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       // The catalog needs a subset of what identity is built with: the store, read models, clock.
       categoriesRouter(identity, signedInCommands, waitFor),
       servicesRouter(identity, signedInCommands, waitFor),
+      // The CMDB needs the same subset: the store, read models, clock.
+      assetCategoriesRouter(identity, signedInCommands, waitFor),
+      assetsRouter(identity, signedInCommands, waitFor),
       // The knowledge base needs the same subset: the store, read models (categories), clock.
       articlesRouter(identity, signedInCommands, waitFor),
       // SLA administration needs the same subset: the store, read models, clock.

@@ -45,6 +45,11 @@ export const ACTIONS = [
   'article.readAll',
   'article.write',
   'article.publish',
+  'assetCategory.read',
+  'assetCategory.manage',
+  'asset.read',
+  'asset.readOwn',
+  'asset.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -70,12 +75,18 @@ const SLA_READING: readonly Action[] = ['sla.read'];
 const ARTICLE_READING: readonly Action[] = ['article.read'];
 const ARTICLE_WRITING: readonly Action[] = [...ARTICLE_READING, 'article.readAll', 'article.write'];
 
+/**
+ * Agents keep the CMDB: they read the categories and register and move assets; managers also shape
+ * the categories. A requester sees only the assets assigned to them (checked per asset).
+ */
+const ASSET_WORK: readonly Action[] = ['assetCategory.read', 'asset.read', 'asset.write'];
+
 const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish']),
-  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING, ...ARTICLE_WRITING]),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish', ...ASSET_WORK, 'assetCategory.manage']),
+  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING, ...ARTICLE_WRITING, ...ASSET_WORK]),
   // Requesters see themselves through /me and their own records; nobody else's.
-  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...ARTICLE_READING]),
+  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...ARTICLE_READING, 'asset.readOwn']),
 };
 
 export function can(role: Role, action: Action): boolean {

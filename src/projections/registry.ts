@@ -1,5 +1,6 @@
 import { articlesProjection } from './articles/index.js';
 import { categoriesProjection, servicesProjection } from './catalog/index.js';
+import { assetCategoriesProjection, assetsProjection } from './cmdb/index.js';
 import { departmentsProjection, teamsProjection } from './groups/index.js';
 import { emailTemplatesProjection, notificationsProjection } from './notifications/index.js';
 import { sessionsProjection } from './sessions/index.js';
@@ -11,4 +12,4 @@ import type { Projection } from './types.js';
 import { usersProjection } from './users/index.js';
 
 /** Every read model the product serves queries from. */
-export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection, categoriesProjection, servicesProjection, ticketsProjection, businessCalendarsProjection, slaPoliciesProjection, emailTemplatesProjection, notificationsProjection, timersProjection, articlesProjection];
+export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection, categoriesProjection, servicesProjection, ticketsProjection, businessCalendarsProjection, slaPoliciesProjection, emailTemplatesProjection, notificationsProjection, timersProjection, articlesProjection, assetCategoriesProjection, assetsProjection];

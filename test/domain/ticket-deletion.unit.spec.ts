@@ -39,6 +39,7 @@ const COMMANDS: { readonly [K in Hidden]: Extract<TicketCommand, { type: K }> } 
   RecordSlaWarning: { type: 'RecordSlaWarning', clock: 'resolution', dueAt: now, warningAt: now, now },
   RecordSlaBreach: { type: 'RecordSlaBreach', clock: 'resolution', dueAt: now, now },
   DeleteTicket: { type: 'DeleteTicket', actorId: ids.manager, now },
+  LinkArticle: { type: 'LinkArticle', articleId: 'a371c1e0-0000-4000-8000-000000000001', articleReadable: true, now },
 };
 
 const restore: TicketCommand = { type: 'RestoreTicket', actorId: ids.manager, now };

@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { ArticleDependencies, ArticleTransition } from '../../commands/articles/articles.js';
-import { createArticle, editArticle, loadVisibleArticle, moveArticle } from '../../commands/articles/articles.js';
+import { commentOnArticle, createArticle, editArticle, giveFeedback, loadVisibleArticle, moveArticle } from '../../commands/articles/articles.js';
 import type { Actor } from '../../commands/identity/actor.js';
 import { authorize } from '../../commands/identity/actor.js';
 import { ARTICLE_KINDS, AUDIENCES } from '../../domain/articles/index.js';
@@ -10,7 +10,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import { can } from '../../domain/permissions.js';
 import type { LogPosition } from '../../eventstore/types.js';
 import type { ArticleVisibility } from '../../projections/articles/queries.js';
-import { getArticle, getArticleVersion, listArticles, listArticleVersions } from '../../projections/articles/queries.js';
+import { getArticle, getArticleVersion, listArticleComments, listArticles, listArticleVersions } from '../../projections/articles/queries.js';
 import type { AppState } from '../context.js';
 import { commandContext, expectedVersion, idParam, listQuery, respondAfterWrite, setVersion } from '../http.js';
 import { actorOf } from '../identity/actor.js';
@@ -37,6 +37,8 @@ const articlesQuery = listQuery
   })
   .strict();
 const noBody = z.object({}).strict().optional();
+const feedbackBody = z.object({ helpful: z.boolean(), comment: z.string().max(2000).optional() }).strict();
+const commentBody = z.object({ body: z.string().min(1).max(10_000) }).strict();
 const versionParam = z.coerce.number().int().min(1).max(1_000_000);
 
 function visibilityOf(actor: Actor): ArticleVisibility {
@@ -94,6 +96,32 @@ export function articlesRouter(deps: ArticleDependencies, authenticate: Middlewa
       await respondAfterWrite(ctx, { position: written.position, waitFor, read: read(actor, id), status: 200 });
     });
   }
+
+  // Answers with the article, so the caller sees the counts their vote left.
+  router.post('/:id/feedback', async (ctx) => {
+    const id = idParam(ctx, 'id');
+    const input = parseInput(feedbackBody, ctx.state.body);
+    const actor = actorOf(ctx);
+    const written = await giveFeedback(deps, actor, id, input, commandContext(ctx, actor, deps.clock()));
+    await respondAfterWrite(ctx, { position: written.position, waitFor, read: read(actor, id), status: 200 });
+  });
+
+  router.get('/:id/comments', async (ctx) => {
+    const id = idParam(ctx, 'id');
+    const actor = actorOf(ctx);
+    await loadVisibleArticle(deps.commands.store, actor, id);
+    ctx.body = { data: await listArticleComments(deps.knex, actor.tenantId, id) };
+  });
+
+  router.post('/:id/comments', async (ctx) => {
+    const id = idParam(ctx, 'id');
+    const input = parseInput(commentBody, ctx.state.body);
+    const actor = actorOf(ctx);
+    const written = await commentOnArticle(deps, actor, id, input.body, commandContext(ctx, actor, deps.clock()));
+    if (written.position) await waitFor(written.position);
+    ctx.status = 201;
+    ctx.body = (await listArticleComments(deps.knex, actor.tenantId, id)).find((candidate) => candidate.id === written.commentId) ?? { id: written.commentId };
+  });
 
   // The history holds drafts: it is the authors' view, so requesters are refused it even for an article they can read.
   router.get('/:id/versions', async (ctx) => {

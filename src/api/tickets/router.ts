@@ -5,6 +5,8 @@ import type { TicketDependencies } from '../../commands/tickets/dependencies.js'
 import { openTicket } from '../../commands/tickets/open.js';
 import type { BulkAction, BulkOutcome } from '../../commands/tickets/bulk.js';
 import { bulkTickets } from '../../commands/tickets/bulk.js';
+import { linkArticle } from '../../commands/tickets/articles.js';
+import { listTicketArticles } from '../../projections/articles/queries.js';
 import { resolveLinkedIncidents } from '../../commands/tickets/linked-incidents.js';
 import { mergeTickets, splitTicket } from '../../commands/tickets/merge.js';
 import { ticketSla } from '../../commands/tickets/sla.js';
@@ -224,6 +226,25 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
     const written = await editComment(deps, actorOf(ctx), id, commentId, input.body, context(ctx));
     if (written.position) await waitFor(written.position);
     ctx.body = (await listComments(deps.knex, id, true)).find((candidate) => candidate.id === commentId);
+  });
+
+  // Articles that helped with the ticket; requesters see only the ones published for them.
+  router.get('/:id/articles', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const actor = actorOf(ctx);
+    if (!(await getTicket(deps.knex, scopeOf(actor), id))) throw new NotFoundError('ticket not found');
+    ctx.body = { data: await listTicketArticles(deps.knex, actor.tenantId, id, { includeUnpublished: can(actor.role, 'article.readAll') }) };
+  });
+
+  router.post('/:id/articles', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.articleLinkBody, ctx.state.body);
+    const actor = actorOf(ctx);
+    const written = await linkArticle(deps, actor, id, input.articleId, context(ctx));
+    const visibility = { includeUnpublished: can(actor.role, 'article.readAll') };
+    if (written.position) await waitFor(written.position);
+    ctx.status = 201;
+    ctx.body = { data: await listTicketArticles(deps.knex, actor.tenantId, id, visibility) };
   });
 
   router.post('/:id/links', async (ctx) => {

@@ -73,6 +73,7 @@ export const bulkBody = z
 export const emptyBody = z.object({}).strict().optional();
 export const commentBody = z.object({ body: z.string().max(20_000), internal: z.boolean().default(false) }).strict();
 export const editCommentBody = z.object({ body: z.string().max(20_000) }).strict();
+export const articleLinkBody = z.object({ articleId: id }).strict();
 export const linkBody = z.object({ targetId: id, kind: z.enum(LINK_KINDS) }).strict();
 export const approvalsBody = z.object({ approverIds: z.array(id).min(1).max(20) }).strict();
 export const decisionBody = z.object({ comment: z.string().max(5_000).default('') }).strict();

@@ -100,3 +100,28 @@ async function findCategory(knex: Knex, tenantId: string, id: string): Promise<A
   const row = (await knex('categories').select('active').where({ tenant_id: tenantId, id }).first()) as { active: boolean } | undefined;
   return row ? { id, found: true, active: row.active } : { id, found: false };
 }
+
+/** One vote per user: voting again replaces the earlier vote. Anyone who can read the article may vote on it. */
+export async function giveFeedback(deps: ArticleDependencies, actor: Actor, id: string, input: { helpful: boolean; comment?: string | undefined }, context: CommandContext): Promise<ArticleWritten> {
+  await loadVisibleArticle(deps.commands.store, actor, id);
+  return run(deps, id, { type: 'GiveFeedback', userId: actor.userId, helpful: input.helpful, comment: input.comment ?? null, now: context.now }, context);
+}
+
+/** Readers of the article may comment on it; for requesters that means published public articles only. */
+export async function commentOnArticle(deps: ArticleDependencies, actor: Actor, id: string, body: string, context: CommandContext): Promise<ArticleWritten & { commentId: string }> {
+  await loadVisibleArticle(deps.commands.store, actor, id);
+  const commentId = randomUUID();
+  const written = await run(deps, id, { type: 'CommentOnArticle', commentId, authorId: actor.userId, body, now: context.now }, context);
+  return { ...written, commentId };
+}
+
+/** Whether `actor` may read the article: of their tenant, and visible to their role. Used by ticket links. */
+export async function articleReadableBy(store: EventStore, actor: Actor, id: string): Promise<boolean> {
+  try {
+    await loadVisibleArticle(store, actor, id);
+    return true;
+  } catch (error) {
+    if (error instanceof NotFoundError) return false;
+    throw error;
+  }
+}

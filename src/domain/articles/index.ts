@@ -1,2 +1,2 @@
-export type { Article, ArticleCategory, ArticleCommand, ArticleContent, ArticleEvent, ArticleKind, ArticleStatus, Audience, ContentInput, ExistingArticle } from './article.js';
+export type { Article, ArticleCategory, ArticleCommand, ArticleContent, ArticleEvent, ArticleKind, ArticleStatus, ArticleFeedbackGiven, ArticleCommented, Audience, ContentInput, ExistingArticle } from './article.js';
 export { ARTICLE_KINDS, AUDIENCES, articleDecider, articleStream, currentContent } from './article.js';

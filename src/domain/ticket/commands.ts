@@ -49,6 +49,8 @@ export type UnlinkTicket = { type: 'UnlinkTicket'; linkId: string; now: Date };
  * from the content; `filename` is the uploader's, sanitised by the decider.
  */
 export type AddAttachment = { type: 'AddAttachment'; attachmentId: string; sha256: string; size: number; mediaType: string; filename: string; uploadedBy: string; now: Date };
+/** `articleReadable`: the article is of the ticket's tenant and the caller may read it (looked up by the caller). */
+export type LinkArticle = { type: 'LinkArticle'; articleId: string; articleReadable: boolean; now: Date };
 export type DeleteTicket = { type: 'DeleteTicket'; actorId: string; now: Date };
 export type RestoreTicket = { type: 'RestoreTicket'; actorId: string; now: Date };
 
@@ -94,4 +96,5 @@ export type TicketCommand =
   | MergeInto
   | SplitOffComments
   | DeleteTicket
-  | RestoreTicket;
+  | RestoreTicket
+  | LinkArticle;

@@ -101,6 +101,10 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
       return splitOff(command, state);
     case 'AddAttachment':
       return attach(command, state);
+    case 'LinkArticle':
+      if (!command.articleReadable) throw new ValidationError('invalid article', [{ path: '/articleId', message: 'no article with this id' }]);
+      // Linking again is a no-op, so the article's "resolved tickets" count can never see the ticket twice.
+      return state.articleIds.includes(command.articleId) ? [] : [{ type: 'TicketArticleLinked', data: { articleId: command.articleId, at } }];
     case 'DeleteTicket':
       return [{ type: 'TicketDeleted', data: { by: command.actorId, at } }];
     default: {

@@ -34,6 +34,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       plannedEnd: d.plannedEnd,
       approvals: null,
       links: [],
+      articleIds: [],
       comments: [],
       attachments: [],
       deleted: false,
@@ -86,6 +87,8 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
         : state;
     case 'TicketLinked':
       return { ...state, links: [...state.links, { id: event.data.linkId, kind: event.data.kind, targetId: event.data.targetId }] };
+    case 'TicketArticleLinked':
+      return state.articleIds.includes(event.data.articleId) ? state : { ...state, articleIds: [...state.articleIds, event.data.articleId] };
     case 'TicketUnlinked':
       return { ...state, links: state.links.filter((link) => link.id !== event.data.linkId) };
     case 'TicketAttachmentAdded': {

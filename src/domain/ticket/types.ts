@@ -108,6 +108,8 @@ export type SlaAlert = `${SlaClock}:${'warning' | 'breach'}`;
 export type TicketMergedInto = DomainEvent<'TicketMergedInto', { masterId: string; by: string; at: string }>;
 /** Comments moved to a new ticket; they leave this ticket's conversation (the history keeps them). */
 export type TicketCommentsSplitOff = DomainEvent<'TicketCommentsSplitOff', { commentIds: string[]; newTicketId: string; by: string; at: string }>;
+/** A knowledge-base article that helped with this ticket; the article projection counts it once the ticket is resolved. */
+export type TicketArticleLinked = DomainEvent<'TicketArticleLinked', { articleId: string; at: string }>;
 export type TicketDeleted = DomainEvent<'TicketDeleted', { by: string; at: string }>;
 export type TicketRestored = DomainEvent<'TicketRestored', { by: string; at: string }>;
 
@@ -139,7 +141,8 @@ export type TicketEvent =
   | SlaBreached
   | TicketCommentsSplitOff
   | TicketDeleted
-  | TicketRestored;
+  | TicketRestored
+  | TicketArticleLinked;
 
 export interface Comment {
   readonly id: string;
@@ -199,6 +202,8 @@ export interface OpenTicketState {
   readonly plannedEnd: string | null;
   readonly approvals: Approvals | null;
   readonly links: readonly Link[];
+  /** Knowledge-base articles linked to the ticket, each once. */
+  readonly articleIds: readonly string[];
   readonly comments: readonly Comment[];
   readonly attachments: readonly Attachment[];
   readonly deleted: boolean;

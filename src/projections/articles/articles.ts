@@ -1,16 +1,25 @@
 import type { Knex } from 'knex';
 import type { ArticleContent, ArticleEvent } from '../../domain/articles/index.js';
+import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { Projection } from '../types.js';
 
 const ARTICLES = 'articles';
 const VERSIONS = 'article_versions';
+const FEEDBACK = 'article_feedback';
+const COMMENTS = 'article_comments';
+const TICKET_LINKS = 'ticket_articles';
 
-/** Knowledge-base articles as they stand, and every content each has had. */
+/**
+ * Knowledge-base articles as they stand, every content each has had, readers' votes and comments,
+ * and the tickets each is linked to. It reads ticket events too: "resolved tickets" counts the
+ * distinct tickets that were resolved while linked to the article (a reopen and a second resolve
+ * of the same ticket do not count again; a link made after the resolve counts at the next one).
+ */
 export const articlesProjection: Projection = {
   name: ARTICLES,
-  version: 1,
-  filter: { categories: ['article'] },
+  version: 2,
+  filter: { categories: ['article', 'ticket'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(ARTICLES, (table) => {
       table.uuid('id').primary();
@@ -27,6 +36,9 @@ export const articlesProjection: Projection = {
       table.timestamp('created_at', { useTz: true }).notNullable();
       table.timestamp('updated_at', { useTz: true }).notNullable();
       table.integer('version').notNullable();
+      table.integer('helpful_count').notNullable().defaultTo(0);
+      table.integer('not_helpful_count').notNullable().defaultTo(0);
+      table.integer('resolved_ticket_count').notNullable().defaultTo(0);
       table.index(['tenant_id', 'title', 'id']);
       table.index(['tenant_id', 'status', 'audience', 'title', 'id']);
     });
@@ -42,13 +54,44 @@ export const articlesProjection: Projection = {
       table.timestamp('created_at', { useTz: true }).notNullable();
       table.primary(['article_id', 'version']);
     });
+    await knex.schema.createTable(FEEDBACK, (table) => {
+      table.uuid('article_id').notNullable();
+      table.uuid('user_id').notNullable();
+      table.boolean('helpful').notNullable();
+      table.text('comment');
+      table.timestamp('at', { useTz: true }).notNullable();
+      table.primary(['article_id', 'user_id']);
+    });
+    await knex.schema.createTable(COMMENTS, (table) => {
+      table.uuid('id').primary();
+      table.uuid('article_id').notNullable();
+      table.uuid('tenant_id').notNullable();
+      table.uuid('author_id').notNullable();
+      table.text('body').notNullable();
+      table.timestamp('created_at', { useTz: true }).notNullable();
+      table.index(['article_id', 'created_at', 'id']);
+    });
+    await knex.schema.createTable(TICKET_LINKS, (table) => {
+      table.uuid('ticket_id').notNullable();
+      table.uuid('article_id').notNullable();
+      table.timestamp('linked_at', { useTz: true }).notNullable();
+      /** Set once the ticket was resolved with this link in place, so the article counts each ticket once. */
+      table.boolean('resolution_counted').notNullable().defaultTo(false);
+      table.primary(['ticket_id', 'article_id']);
+    });
   },
   async dropTables(knex: Knex) {
+    await knex.schema.dropTableIfExists(TICKET_LINKS);
+    await knex.schema.dropTableIfExists(COMMENTS);
+    await knex.schema.dropTableIfExists(FEEDBACK);
     await knex.schema.dropTableIfExists(VERSIONS);
     await knex.schema.dropTableIfExists(ARTICLES);
   },
   async apply(trx, events) {
-    for (const recorded of events) await applyOne(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleEvent);
+    for (const recorded of events) {
+      if (recorded.streamId.startsWith('ticket-')) await applyTicket(trx, recorded, { type: recorded.type, data: recorded.data } as TicketEvent);
+      else await applyOne(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleEvent);
+    }
   },
 };
 
@@ -88,9 +131,50 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: A
     case 'ArticleArchived':
       await change({ status: 'archived' }, event.data.at);
       return;
+    case 'ArticleFeedbackGiven': {
+      const d = event.data;
+      // The vote row is keyed by user, so a changed vote replaces the old one and the counts are recounted, never added to.
+      await trx(FEEDBACK).insert({ article_id: id, user_id: d.userId, helpful: d.helpful, comment: d.comment, at: d.at }).onConflict(['article_id', 'user_id']).merge();
+      await change(
+        {
+          helpful_count: trx(FEEDBACK).count('*').where({ article_id: id, helpful: true }),
+          not_helpful_count: trx(FEEDBACK).count('*').where({ article_id: id, helpful: false }),
+        },
+        d.at,
+      );
+      return;
+    }
+    case 'ArticleCommented': {
+      const d = event.data;
+      const article = (await trx(ARTICLES).select('tenant_id').where({ id }).first()) as { tenant_id: string } | undefined;
+      if (!article) return;
+      await trx(COMMENTS).insert({ id: d.commentId, article_id: id, tenant_id: article.tenant_id, author_id: d.authorId, body: d.body, created_at: d.at }).onConflict('id').ignore();
+      // A comment leaves the article as it was; only the revision moves, so If-Match stays in step with the stream.
+      await trx(ARTICLES).where({ id }).andWhere('version', '<', recorded.revision).update({ version: recorded.revision });
+      return;
+    }
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
     }
   }
+}
+
+/** Only the two ticket events that bear on articles; every other ticket event passes by. */
+async function applyTicket(trx: Knex.Transaction, recorded: RecordedEvent, event: TicketEvent): Promise<void> {
+  const ticketId = recorded.streamId.slice('ticket-'.length);
+  if (event.type === 'TicketArticleLinked') {
+    await trx(TICKET_LINKS).insert({ ticket_id: ticketId, article_id: event.data.articleId, linked_at: event.data.at }).onConflict(['ticket_id', 'article_id']).ignore();
+    return;
+  }
+  if (event.type !== 'TicketResolved') return;
+  // Marking the links counted in the same statement that reads them makes a replayed resolve count nothing.
+  const counted: Array<{ article_id: string }> = await trx(TICKET_LINKS).where({ ticket_id: ticketId, resolution_counted: false }).update({ resolution_counted: true }).returning<Array<{ article_id: string }>>('article_id');
+  if (counted.length === 0) return;
+  await trx(ARTICLES)
+    .whereIn(
+      'id',
+      counted.map((row) => row.article_id),
+    )
+    .increment('resolved_ticket_count', 1);
 }

@@ -32,6 +32,26 @@ export interface ArticleRecord {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
+  readonly helpfulCount: number;
+  readonly notHelpfulCount: number;
+  /** Distinct tickets resolved while linked to the article. */
+  readonly resolvedTickets: number;
+}
+
+export interface ArticleCommentRecord {
+  readonly id: string;
+  readonly authorId: string;
+  readonly body: string;
+  readonly createdAt: string;
+}
+
+/** An article linked to a ticket, as the ticket's list shows it. */
+export interface LinkedArticleRecord {
+  readonly articleId: string;
+  readonly title: string;
+  readonly status: string;
+  readonly audience: string;
+  readonly linkedAt: string;
 }
 
 export interface ArticleVersionRecord {
@@ -58,6 +78,9 @@ interface ArticleRow {
   created_at: Date;
   updated_at: Date;
   version: number;
+  helpful_count: number;
+  not_helpful_count: number;
+  resolved_ticket_count: number;
 }
 
 interface VersionRow {
@@ -70,7 +93,7 @@ interface VersionRow {
   created_at: Date;
 }
 
-const ARTICLE_COLUMNS = ['id', 'kind', 'status', 'title', 'body', 'tags', 'category_id', 'audience', 'content_version', 'published_version', 'created_at', 'updated_at', 'version'];
+const ARTICLE_COLUMNS = ['id', 'kind', 'status', 'title', 'body', 'tags', 'category_id', 'audience', 'content_version', 'published_version', 'created_at', 'updated_at', 'version', 'helpful_count', 'not_helpful_count', 'resolved_ticket_count'];
 const VERSION_COLUMNS = ['version', 'title', 'body', 'tags', 'category_id', 'audience', 'created_at'];
 
 export async function getArticle(knex: Knex, tenantId: string, id: string, visibility: ArticleVisibility): Promise<ArticleRecord | null> {
@@ -129,9 +152,34 @@ function articleRecord(row: ArticleRow): ArticleRecord {
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
     version: row.version,
+    helpfulCount: row.helpful_count,
+    notHelpfulCount: row.not_helpful_count,
+    resolvedTickets: row.resolved_ticket_count,
   };
 }
 
 function versionRecord(row: VersionRow): ArticleVersionRecord {
   return { version: row.version, title: row.title, body: row.body, tags: tagsOf(row.tags), categoryId: row.category_id, audience: row.audience, createdAt: new Date(row.created_at).toISOString() };
+}
+
+/** Oldest first, as a conversation reads; the caller has been shown the article already. */
+export async function listArticleComments(knex: Knex, tenantId: string, id: string): Promise<ArticleCommentRecord[]> {
+  const rows = (await knex('article_comments').select('id', 'author_id', 'body', 'created_at').where({ tenant_id: tenantId, article_id: id }).orderBy([{ column: 'created_at' }, { column: 'id' }])) as Array<{
+    id: string;
+    author_id: string;
+    body: string;
+    created_at: Date;
+  }>;
+  return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, createdAt: new Date(row.created_at).toISOString() }));
+}
+
+/** The ticket's articles the caller may read: requesters see only the published public ones. */
+export async function listTicketArticles(knex: Knex, tenantId: string, ticketId: string, visibility: ArticleVisibility): Promise<LinkedArticleRecord[]> {
+  const query = knex('ticket_articles as l')
+    .join('articles', 'articles.id', 'l.article_id')
+    .select('l.article_id', 'articles.title', 'articles.status', 'articles.audience', 'l.linked_at')
+    .where({ 'l.ticket_id': ticketId, 'articles.tenant_id': tenantId });
+  if (!visibility.includeUnpublished) query.andWhere({ 'articles.status': 'published', 'articles.audience': 'public' });
+  const rows = (await query.orderBy([{ column: 'l.linked_at' }, { column: 'l.article_id' }])) as Array<{ article_id: string; title: string; status: string; audience: string; linked_at: Date }>;
+  return rows.map((row) => ({ articleId: row.article_id, title: row.title, status: row.status, audience: row.audience, linkedAt: new Date(row.linked_at).toISOString() }));
 }

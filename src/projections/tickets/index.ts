@@ -133,6 +133,9 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: T
     case 'TicketLinked':
       await trx(LINKS).insert({ id: event.data.linkId, ticket_id: id, tenant_id: await tenant(), kind: event.data.kind, target_id: event.data.targetId, created_at: event.data.at }).onConflict('id').ignore();
       return;
+    case 'TicketArticleLinked':
+      // The articles projection keeps ticket–article links, next to the counter they feed.
+      return;
     case 'TicketUnlinked':
       await trx(LINKS).where({ id: event.data.linkId }).delete();
       return;

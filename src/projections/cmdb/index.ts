@@ -1,0 +1,2 @@
+export { assetCategoriesProjection } from './asset-categories.js';
+export { assetsProjection } from './assets.js';
