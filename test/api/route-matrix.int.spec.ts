@@ -6,14 +6,14 @@ import type { Role } from '../../src/domain/permissions.js';
 import { ROLES } from '../../src/domain/permissions.js';
 import type { JsonResponse, RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
-import type { CatalogCollection } from '../support/catalog-fixtures.js';
-import { catalogBody, createCatalogEntry, createRetiredEntry } from '../support/catalog-fixtures.js';
-import type { Account, GroupCollection, Session, TenantFixture } from '../support/identity-fixtures.js';
+import type { Account, GroupCollection, Session } from '../support/identity-fixtures.js';
 import { addMember, bearer, createUser, expectStatus, login, removeMember, setUpTenant, strongPassword, uniqueSuffix } from '../support/identity-fixtures.js';
-import type { ArticleStage } from '../support/article-fixtures.js';
-import { createArticle } from '../support/article-fixtures.js';
 import { calendarBody, createCalendar, createPolicy, policyBody } from '../support/sla-fixtures.js';
-import { assetBody, createAsset, createAssetCategory } from '../support/asset-fixtures.js';
+import { articleRoutes, sharedArticles } from './route-matrix/articles.js';
+import type { Caller, Prepared, RouteCase, Statuses, World } from './route-matrix/cases.js';
+import { adminCall, CALLERS, everyone, json, signedIn } from './route-matrix/cases.js';
+import { catalogRoutes } from './route-matrix/catalog.js';
+import { cmdbRoutes } from './route-matrix/cmdb.js';
 
 /**
  * Every route the API serves, called by every kind of caller: the four roles of tenant A, tenant
@@ -21,48 +21,6 @@ import { assetBody, createAsset, createAssetCategory } from '../support/asset-fi
  * (src/domain/permissions.ts) as seen over HTTP; a route without an expectation fails the suite,
  * so a new route cannot ship without deciding who may call it.
  */
-
-type Caller = Role | 'otherTenant' | 'anonymous';
-const CALLERS: readonly Caller[] = [...ROLES, 'otherTenant', 'anonymous'];
-type Statuses = Readonly<Record<Caller, number>>;
-
-interface World {
-  readonly baseUrl: string;
-  /** The tenant whose ids fill every path. */
-  readonly a: TenantFixture;
-  /** The tenant whose admin is the `otherTenant` caller. */
-  readonly b: TenantFixture;
-}
-
-interface Prepared {
-  readonly params?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-  /** A multipart/form-data body (an upload), sent instead of a JSON one. */
-  readonly form?: FormData;
-  /** Runs after the call, to keep later cases independent of this one's side effects. */
-  readonly after?: (response: JsonResponse) => Promise<void>;
-}
-
-interface RouteCase {
-  readonly expect: Statuses;
-  /** Fresh targets and a valid body for this caller, so the status reflects authorization, not validation. */
-  readonly prepare?: (world: World, caller: Caller, session: Session | null) => Promise<Prepared>;
-  /** A list: for the other tenant's admin it must hold only their own rows. */
-  readonly list?: boolean;
-  /** The answer repeats the ids the caller sent (per-item results), so seeing them is no leak. */
-  readonly echoesRequestIds?: boolean;
-}
-
-/** The same answer for everyone, signed in or not, whoever's token is sent. */
-const everyone = (status: number): Statuses => ({ admin: status, manager: status, technician: status, user: status, otherTenant: status, anonymous: status });
-/** Signed-in callers by role; nobody gets 401. */
-const signedIn = (admin: number, manager: number, technician: number, user: number, otherTenant: number): Statuses => ({ admin, manager, technician, user, otherTenant, anonymous: 401 });
-
-const json = (response: JsonResponse): Record<string, unknown> => (typeof response.body === 'object' && response.body !== null ? (response.body as Record<string, unknown>) : {});
-
-async function adminCall(world: World, method: string, path: string, body?: unknown): Promise<JsonResponse> {
-  return call(world.baseUrl, path, { method, headers: bearer(world.a.sessions.admin.accessToken), ...(body !== undefined ? { json: body } : {}) });
-}
 
 /** A fresh user of tenant A, so a case that deactivates or re-roles it disturbs nobody else. */
 async function freshUser(world: World, role: Role = 'user'): Promise<Account> {
@@ -128,213 +86,6 @@ function groupRoutes(collection: GroupCollection, statuses: { create: Statuses; 
   };
 }
 
-/** Entries the catalog cases share, made once per world: an active and a retired one in tenant A, one in tenant B. */
-interface CatalogTargets {
-  readonly active: string;
-  readonly retired: string;
-}
-const catalogTargets = new Map<string, Promise<CatalogTargets>>();
-
-function sharedCatalogTargets(world: World, collection: CatalogCollection): Promise<CatalogTargets> {
-  const key = `${world.a.id} ${collection}`;
-  let targets = catalogTargets.get(key);
-  if (!targets) {
-    targets = (async () => {
-      const [active, retired, foreign] = await Promise.all([
-        createCatalogEntry(world.baseUrl, world.a.sessions.admin.accessToken, collection),
-        createRetiredEntry(world.baseUrl, world.a.sessions.admin.accessToken, collection),
-        // So the other tenant's admin lists rows of their own, whatever ran before.
-        createCatalogEntry(world.baseUrl, world.b.sessions.admin.accessToken, collection),
-      ]);
-      world.a.ids.add(active.id).add(retired.id);
-      world.b.ids.add(foreign.id);
-      return { active: active.id, retired: retired.id };
-    })();
-    catalogTargets.set(key, targets);
-  }
-  return targets;
-}
-
-/** A fresh entry of tenant A, so a case that retires or revives it disturbs nobody else. */
-async function freshCatalogEntry(world: World, collection: CatalogCollection, retired: boolean): Promise<string> {
-  const token = world.a.sessions.admin.accessToken;
-  const entry = retired ? await createRetiredEntry(world.baseUrl, token, collection) : await createCatalogEntry(world.baseUrl, token, collection);
-  world.a.ids.add(entry.id);
-  return entry.id;
-}
-
-/** Admins keep the catalog; everyone in the tenant reads what is offered, and agents what was retired too. */
-function catalogRoutes(collection: CatalogCollection): Record<string, RouteCase> {
-  const base = `/api/v1/${collection}`;
-  const manage = signedIn(200, 403, 403, 403, 404);
-  return {
-    [`POST ${base}`]: { expect: signedIn(201, 403, 403, 403, 201), prepare: () => Promise.resolve({ body: catalogBody(collection) }) },
-    [`GET ${base}`]: {
-      expect: signedIn(200, 200, 200, 200, 200),
-      list: true,
-      prepare: async (world) => {
-        await sharedCatalogTargets(world, collection);
-        return {};
-      },
-    },
-    [`GET ${base}/:id`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedCatalogTargets(world, collection)).active } }) },
-    // A requester only picks from what is offered: a retired entry does not exist for them.
-    [`GET ${base}/:id #retired`]: { expect: signedIn(200, 200, 200, 404, 404), prepare: async (world) => ({ params: { id: (await sharedCatalogTargets(world, collection)).retired } }) },
-    [`PATCH ${base}/:id`]: {
-      expect: manage,
-      prepare: async (world) => ({ params: { id: (await sharedCatalogTargets(world, collection)).active }, body: { name: `${collection} renamed ${uniqueSuffix()}` } }),
-    },
-    [`POST ${base}/:id/deactivate`]: { expect: manage, prepare: async (world) => ({ params: { id: await freshCatalogEntry(world, collection, false) } }) },
-    [`POST ${base}/:id/reactivate`]: {
-      // A requester asking to revive what they cannot see learns nothing, not even that it exists.
-      expect: signedIn(200, 403, 403, 404, 404),
-      prepare: async (world) => ({ params: { id: await freshCatalogEntry(world, collection, true) } }),
-    },
-  };
-}
-
-/** Tenant A's asset targets, made once per world: a category, an asset the requester owns, one they do not; tenant B's too. */
-interface AssetTargets {
-  readonly category: string;
-  readonly owned: string;
-  readonly unowned: string;
-}
-const assetTargets = new Map<string, Promise<AssetTargets>>();
-
-function sharedAssets(world: World): Promise<AssetTargets> {
-  let targets = assetTargets.get(world.a.id);
-  if (!targets) {
-    targets = (async () => {
-      const token = world.a.sessions.admin.accessToken;
-      const category = await createAssetCategory(world.baseUrl, token);
-      const foreignCategory = await createAssetCategory(world.baseUrl, world.b.sessions.admin.accessToken);
-      const [owned, unowned, foreign] = await Promise.all([
-        createAsset(world.baseUrl, token, category, { ownerUserId: world.a.sessions.user.id }),
-        createAsset(world.baseUrl, token, category),
-        // So the other tenant's admin lists rows of their own, whatever ran before.
-        createAsset(world.baseUrl, world.b.sessions.admin.accessToken, foreignCategory),
-      ]);
-      world.a.ids.add(category).add(owned).add(unowned);
-      world.b.ids.add(foreignCategory).add(foreign);
-      return { category, owned, unowned };
-    })();
-    assetTargets.set(world.a.id, targets);
-  }
-  return targets;
-}
-
-/**
- * Admins and managers shape asset categories, agents read them; agents register and move assets.
- * A requester reads the assets assigned to them and no other (404), and lists only their own.
- */
-function cmdbRoutes(): Record<string, RouteCase> {
-  const categories = '/api/v1/asset-categories';
-  const assets = '/api/v1/assets';
-  const agentsWrite = signedIn(200, 200, 200, 403, 404);
-  return {
-    [`POST ${categories}`]: { expect: signedIn(201, 201, 403, 403, 201), prepare: () => Promise.resolve({ body: { name: `Kind ${uniqueSuffix()}`, attributesSchema: { type: 'object' } } }) },
-    [`GET ${categories}`]: {
-      expect: signedIn(200, 200, 200, 403, 200),
-      list: true,
-      prepare: async (world) => {
-        await sharedAssets(world);
-        return {};
-      },
-    },
-    [`GET ${categories}/:id`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).category } }) },
-    [`PATCH ${categories}/:id`]: { expect: signedIn(200, 200, 403, 403, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).category }, body: { description: `revised ${uniqueSuffix()}` } }) },
-    [`POST ${assets}`]: {
-      // The other tenant's admin names tenant A's category, which does not exist for them.
-      expect: signedIn(201, 201, 201, 403, 400),
-      prepare: async (world) => ({ body: assetBody((await sharedAssets(world)).category) }),
-    },
-    [`GET ${assets}`]: {
-      expect: signedIn(200, 200, 200, 200, 200),
-      list: true,
-      prepare: async (world) => {
-        await sharedAssets(world);
-        return {};
-      },
-    },
-    [`GET ${assets}/:id`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).owned } }) },
-    [`GET ${assets}/:id #not the requester's`]: { expect: signedIn(200, 200, 200, 404, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).unowned } }) },
-    [`PATCH ${assets}/:id`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).owned }, body: { name: `Renamed ${uniqueSuffix()}` } }) },
-    [`POST ${assets}/:id/status`]: {
-      expect: agentsWrite,
-      prepare: async (world) => {
-        const id = await createAsset(world.baseUrl, world.a.sessions.admin.accessToken, (await sharedAssets(world)).category, { ownerUserId: world.a.sessions.user.id });
-        world.a.ids.add(id);
-        return { params: { id }, body: { status: 'in_use' } };
-      },
-    },
-  };
-}
-
-/** Articles the cases share, made once per world: a published public one and a draft in tenant A, one in tenant B. */
-interface ArticleTargets {
-  readonly published: string;
-  readonly draft: string;
-}
-const articleTargets = new Map<string, Promise<ArticleTargets>>();
-
-function sharedArticles(world: World): Promise<ArticleTargets> {
-  let targets = articleTargets.get(world.a.id);
-  if (!targets) {
-    targets = (async () => {
-      const [published, draft, foreign] = await Promise.all([
-        createArticle(world.baseUrl, world.a.sessions.admin.accessToken, 'published'),
-        createArticle(world.baseUrl, world.a.sessions.admin.accessToken, 'draft'),
-        // So the other tenant's admin lists rows of their own, whatever ran before.
-        createArticle(world.baseUrl, world.b.sessions.admin.accessToken, 'published'),
-      ]);
-      world.a.ids.add(published.id).add(draft.id);
-      world.b.ids.add(foreign.id);
-      return { published: published.id, draft: draft.id };
-    })();
-    articleTargets.set(world.a.id, targets);
-  }
-  return targets;
-}
-
-/** A fresh article of tenant A at `stage`, so a case that moves it disturbs nobody else. */
-async function freshArticle(world: World, stage: ArticleStage): Promise<string> {
-  const article = await createArticle(world.baseUrl, world.a.sessions.admin.accessToken, stage);
-  world.a.ids.add(article.id);
-  return article.id;
-}
-
-/**
- * Agents write and submit drafts, managers publish and archive; requesters read published public
- * articles only, so anything else answers them 404, and the history (drafts included) 403.
- */
-function articleRoutes(): Record<string, RouteCase> {
-  const base = '/api/v1/articles';
-  const hiddenFromRequesters = signedIn(200, 200, 200, 404, 404);
-  return {
-    [`POST ${base}`]: { expect: signedIn(201, 201, 201, 403, 201), prepare: () => Promise.resolve({ body: { title: `Article ${uniqueSuffix()}`, body: 'made by the route matrix' } }) },
-    [`GET ${base}`]: {
-      expect: signedIn(200, 200, 200, 200, 200),
-      list: true,
-      prepare: async (world) => {
-        await sharedArticles(world);
-        return {};
-      },
-    },
-    [`GET ${base}/:id`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published } }) },
-    [`GET ${base}/:id #draft`]: { expect: hiddenFromRequesters, prepare: async (world) => ({ params: { id: (await sharedArticles(world)).draft } }) },
-    [`PATCH ${base}/:id`]: { expect: hiddenFromRequesters, prepare: async (world) => ({ params: { id: (await sharedArticles(world)).draft }, body: { title: `Renamed ${uniqueSuffix()}` } }) },
-    [`POST ${base}/:id/submit`]: { expect: hiddenFromRequesters, prepare: async (world) => ({ params: { id: await freshArticle(world, 'draft') } }) },
-    [`POST ${base}/:id/publish`]: { expect: signedIn(200, 200, 403, 404, 404), prepare: async (world) => ({ params: { id: await freshArticle(world, 'in_review') } }) },
-    [`POST ${base}/:id/archive`]: { expect: signedIn(200, 200, 403, 403, 404), prepare: async (world) => ({ params: { id: await freshArticle(world, 'published') } }) },
-    // Readers vote and comment on what they can read; a requester's draft is not there for them.
-    [`POST ${base}/:id/feedback`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published }, body: { helpful: true } }) },
-    [`POST ${base}/:id/feedback #draft`]: { expect: hiddenFromRequesters, prepare: async (world) => ({ params: { id: (await sharedArticles(world)).draft }, body: { helpful: false } }) },
-    [`GET ${base}/:id/comments`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published } }) },
-    [`POST ${base}/:id/comments`]: { expect: signedIn(201, 201, 201, 201, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published }, body: { body: 'made by the route matrix' } }) },
-    [`GET ${base}/:id/versions`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published } }) },
-    [`GET ${base}/:id/versions/:n`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published, n: '1' } }) },
-  };
-}
 
 /** SLA entries the cases share, made once per world: a calendar and a policy in tenant A, and in tenant B. */
 interface SlaTargets {
