@@ -50,6 +50,10 @@ export const ACTIONS = [
   'asset.read',
   'asset.readOwn',
   'asset.write',
+  'asset.import',
+  'queue.read',
+  'queue.manage',
+  'search.query',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -81,12 +85,18 @@ const ARTICLE_WRITING: readonly Action[] = [...ARTICLE_READING, 'article.readAll
  */
 const ASSET_WORK: readonly Action[] = ['assetCategory.read', 'asset.read', 'asset.write'];
 
+/** Agents see how tickets are routed; managers set the rules for their teams. */
+const QUEUE_READING: readonly Action[] = ['queue.read'];
+
+/** Everyone searches; what a requester can match is narrowed per document (own tickets, published public articles). */
+const SEARCHING: readonly Action[] = ['search.query'];
+
 const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish', ...ASSET_WORK, 'assetCategory.manage']),
-  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING, ...ARTICLE_WRITING, ...ASSET_WORK]),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish', ...ASSET_WORK, 'assetCategory.manage', 'asset.import', ...QUEUE_READING, 'queue.manage', ...SEARCHING]),
+  technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING, ...ARTICLE_WRITING, ...ASSET_WORK, ...QUEUE_READING, ...SEARCHING]),
   // Requesters see themselves through /me and their own records; nobody else's.
-  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...ARTICLE_READING, 'asset.readOwn']),
+  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...ARTICLE_READING, 'asset.readOwn', ...SEARCHING]),
 };
 
 export function can(role: Role, action: Action): boolean {

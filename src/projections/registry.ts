@@ -12,4 +12,21 @@ import type { Projection } from './types.js';
 import { usersProjection } from './users/index.js';
 
 /** Every read model the product serves queries from. */
-export const allProjections: readonly Projection[] = [tenantsProjection, usersProjection, teamsProjection, departmentsProjection, sessionsProjection, categoriesProjection, servicesProjection, ticketsProjection, businessCalendarsProjection, slaPoliciesProjection, emailTemplatesProjection, notificationsProjection, timersProjection, articlesProjection, assetCategoriesProjection, assetsProjection];
+export const allProjections: readonly Projection[] = [
+  tenantsProjection,
+  usersProjection,
+  teamsProjection,
+  departmentsProjection,
+  sessionsProjection,
+  categoriesProjection,
+  servicesProjection,
+  ticketsProjection,
+  businessCalendarsProjection,
+  slaPoliciesProjection,
+  emailTemplatesProjection,
+  notificationsProjection,
+  timersProjection,
+  articlesProjection,
+  assetCategoriesProjection,
+  assetsProjection,
+];
