@@ -39,6 +39,21 @@ test('one vote per user: voting again replaces the vote, and the counts never do
   assert.equal([read.body.helpfulCount, read.body.notHelpfulCount, read.body.resolvedTickets], [1, 1, 0]);
 });
 
+test("readers' votes and comments do not move the version an author's If-Match names", async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const article = await createArticle(base, a!.sessions.admin.accessToken, 'draft');
+  const before = await call<Counted>(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'technician') });
+  const etag = before.headers.get('etag') ?? '';
+  assert.ok(etag.length > 0, 'the article carries an ETag');
+  assert.is((await call(base, `/api/v1/articles/${article.id}/feedback`, { method: 'POST', headers: as(a!, 'manager'), json: { helpful: true } })).status, 200);
+  assert.is((await call(base, `/api/v1/articles/${article.id}/comments`, { method: 'POST', headers: as(a!, 'manager'), json: { body: 'Add the proxy step' } })).status, 201);
+  const after = await call<Counted>(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'technician') });
+  assert.equal([after.headers.get('etag'), after.body.helpfulCount], [etag, 1]);
+  const edited = await call<Counted>(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: { ...as(a!, 'technician'), 'If-Match': etag }, json: { body: 'With the proxy step' } });
+  assert.is(edited.status, 200, JSON.stringify(edited.body));
+  assert.equal([edited.body.contentVersion, edited.body.helpfulCount], [2, 1]);
+});
+
 test('a requester cannot vote on or comment on a draft; readers comment on what they read', async ({ api, a }) => {
   const base = api!.baseUrl;
   const draft = await createArticle(base, a!.sessions.admin.accessToken, 'draft');

@@ -70,6 +70,44 @@ test('every edit is a new version, kept in the history', async ({ api, a }) => {
   assert.is((await call(base, `/api/v1/articles/${article.id}/versions/9`, { headers: as(a!) })).status, 404);
 });
 
+test('two versions diff by field and by body line; bad or missing versions are refused', async ({ api, a, b }) => {
+  const base = api!.baseUrl;
+  const article = await createArticle(base, a!.sessions.admin.accessToken);
+  const body = ['# VPN', '', 'Open the client.', 'Pick the *office* profile.', 'Connect.'].join('\n');
+  await call(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: as(a!, 'technician'), json: { body, tags: ['vpn', 'remote'] } });
+  const edited = body.replace('Pick the *office* profile.', 'Pick the *home* profile.') + '\nCheck the padlock icon.';
+  const third = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: as(a!, 'technician'), json: { title: 'VPN from home', body: edited, tags: ['vpn', 'home'], audience: 'internal' } });
+  assert.is(third.status, 200, JSON.stringify(third.body));
+
+  const diff = await call<{ from: number; to: number; changes: Record<string, unknown>; body: { changed: boolean; linesAdded: number; linesRemoved: number; hunks: { lines: string[] }[] } }>(
+    base,
+    `/api/v1/articles/${article.id}/diff?from=2&to=3`,
+    { headers: as(a!, 'technician') },
+  );
+  assert.is(diff.status, 200, JSON.stringify(diff.body));
+  assert.equal([diff.body.from, diff.body.to], [2, 3]);
+  assert.equal(diff.body.changes, { title: { from: article.title, to: 'VPN from home' }, audience: { from: 'public', to: 'internal' }, tags: { added: ['home'], removed: ['remote'] } });
+  assert.equal([diff.body.body.changed, diff.body.body.linesAdded, diff.body.body.linesRemoved], [true, 2, 1]);
+  const lines = diff.body.body.hunks.flatMap((hunk) => hunk.lines);
+  assert.ok(lines.includes('-Pick the *office* profile.') && lines.includes('+Pick the *home* profile.') && lines.includes('+Check the padlock icon.'), lines.join('\n'));
+  assert.ok(lines.includes(' Open the client.'), 'unchanged lines around a change are shown as context');
+
+  const same = await call<{ changes: Record<string, unknown>; body: { changed: boolean; hunks: unknown[] } }>(base, `/api/v1/articles/${article.id}/diff?from=3&to=3`, { headers: as(a!, 'manager') });
+  assert.equal([same.status, same.body.changes, same.body.body.changed, same.body.body.hunks], [200, {}, false, []]);
+  // Backwards is a diff too: what reverting to the older version would change.
+  const backwards = await call<{ changes: { title?: { to: string } } }>(base, `/api/v1/articles/${article.id}/diff?from=3&to=1`, { headers: as(a!) });
+  assert.is(backwards.body.changes.title?.to, article.title);
+
+  for (const query of ['from=2', 'from=0&to=1', 'from=a&to=2', 'from=1&to=2&extra=1', '']) {
+    const refused = await call(base, `/api/v1/articles/${article.id}/diff?${query}`, { headers: as(a!) });
+    assert.is(refused.status, 400, `${query}: ${JSON.stringify(refused.body)}`);
+  }
+  assert.is((await call(base, `/api/v1/articles/${article.id}/diff?from=1&to=9`, { headers: as(a!) })).status, 404);
+  // The history holds drafts: requesters are refused it, and another tenant finds nothing.
+  assert.is((await call(base, `/api/v1/articles/${article.id}/diff?from=1&to=2`, { headers: as(a!, 'user') })).status, 404);
+  assert.is((await call(base, `/api/v1/articles/${article.id}/diff?from=1&to=2`, { headers: as(b!) })).status, 404);
+});
+
 test('a stale If-Match is 412 and changes nothing', async ({ api, a }) => {
   const base = api!.baseUrl;
   const article = await createArticle(base, a!.sessions.admin.accessToken);

@@ -544,7 +544,7 @@ test('every route answers every role as the permission table says', async ({ api
       for (const caller of CALLERS) {
         const session = sessionOf(world!, caller);
         const prepared = (await routeCase.prepare?.(world!, caller, session)) ?? {};
-        const response = await call(world!.baseUrl, fillPath(template, prepared.params ?? {}), {
+        const response = await call(world!.baseUrl, fillPath(template, prepared.params ?? {}) + (prepared.query ? `?${prepared.query}` : ''), {
           method,
           headers: session ? bearer(session.accessToken) : {},
           ...(prepared.body !== undefined ? { json: prepared.body } : {}),

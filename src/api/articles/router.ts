@@ -5,7 +5,7 @@ import type { ArticleDependencies, ArticleTransition } from '../../commands/arti
 import { commentOnArticle, createArticle, editArticle, giveFeedback, loadVisibleArticle, moveArticle } from '../../commands/articles/articles.js';
 import type { Actor } from '../../commands/identity/actor.js';
 import { authorize } from '../../commands/identity/actor.js';
-import { ARTICLE_KINDS, AUDIENCES } from '../../domain/articles/index.js';
+import { ARTICLE_KINDS, AUDIENCES, diffVersions } from '../../domain/articles/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { can } from '../../domain/permissions.js';
 import type { LogPosition } from '../../eventstore/types.js';
@@ -40,6 +40,7 @@ const noBody = z.object({}).strict().optional();
 const feedbackBody = z.object({ helpful: z.boolean(), comment: z.string().max(2000).optional() }).strict();
 const commentBody = z.object({ body: z.string().min(1).max(10_000) }).strict();
 const versionParam = z.coerce.number().int().min(1).max(1_000_000);
+const diffQuery = z.strictObject({ from: versionParam, to: versionParam });
 
 function visibilityOf(actor: Actor): ArticleVisibility {
   return { includeUnpublished: can(actor.role, 'article.readAll') };
@@ -141,6 +142,18 @@ export function articlesRouter(deps: ArticleDependencies, authenticate: Middlewa
     const version = n.success ? await getArticleVersion(deps.knex, actor.tenantId, id, n.data) : null;
     if (!version) throw new NotFoundError('version not found');
     ctx.body = withHtml(version);
+  });
+
+  // Reviewers compare what an edit changed before they publish it; same audience as the history.
+  router.get('/:id/diff', async (ctx) => {
+    const id = idParam(ctx, 'id');
+    const { from, to } = parseInput(diffQuery, ctx.query, 'query');
+    const actor = actorOf(ctx);
+    await loadVisibleArticle(deps.commands.store, actor, id);
+    authorize(actor, 'article.readAll');
+    const [older, newer] = await Promise.all([getArticleVersion(deps.knex, actor.tenantId, id, from), getArticleVersion(deps.knex, actor.tenantId, id, to)]);
+    if (!older || !newer) throw new NotFoundError(`version ${!older ? from : to} not found`);
+    ctx.body = { articleId: id, ...diffVersions(older, newer) };
   });
   return router;
 }

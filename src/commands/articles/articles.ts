@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { ArticleCategory, ArticleCommand, ArticleKind, Audience, ExistingArticle } from '../../domain/articles/index.js';
-import { articleDecider, articleStream } from '../../domain/articles/index.js';
+import type { ArticleCategory, ArticleCommand, ArticleFeedbackCommand, ArticleKind, Audience, ExistingArticle } from '../../domain/articles/index.js';
+import { articleDecider, articleFeedbackDecider, articleFeedbackStream, articleStream } from '../../domain/articles/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { can } from '../../domain/permissions.js';
 import type { EventStore, LogPosition } from '../../eventstore/types.js';
@@ -95,6 +95,11 @@ async function run(deps: ArticleDependencies, id: string, command: ArticleComman
   return { id, position: result.position };
 }
 
+async function runFeedback(deps: ArticleDependencies, id: string, command: ArticleFeedbackCommand, context: CommandContext): Promise<ArticleWritten> {
+  const result = await handleCommand(deps.commands, articleFeedbackDecider, articleFeedbackStream(id), command, context);
+  return { id, position: result.position };
+}
+
 /** The categories read model is the catalog's list; another tenant's category is simply not found. */
 async function findCategory(knex: Knex, tenantId: string, id: string): Promise<ArticleCategory> {
   const row = (await knex('categories').select('active').where({ tenant_id: tenantId, id }).first()) as { active: boolean } | undefined;
@@ -104,14 +109,14 @@ async function findCategory(knex: Knex, tenantId: string, id: string): Promise<A
 /** One vote per user: voting again replaces the earlier vote. Anyone who can read the article may vote on it. */
 export async function giveFeedback(deps: ArticleDependencies, actor: Actor, id: string, input: { helpful: boolean; comment?: string | undefined }, context: CommandContext): Promise<ArticleWritten> {
   await loadVisibleArticle(deps.commands.store, actor, id);
-  return run(deps, id, { type: 'GiveFeedback', userId: actor.userId, helpful: input.helpful, comment: input.comment ?? null, now: context.now }, context);
+  return runFeedback(deps, id, { type: 'GiveFeedback', userId: actor.userId, helpful: input.helpful, comment: input.comment ?? null, now: context.now }, context);
 }
 
 /** Readers of the article may comment on it; for requesters that means published public articles only. */
 export async function commentOnArticle(deps: ArticleDependencies, actor: Actor, id: string, body: string, context: CommandContext): Promise<ArticleWritten & { commentId: string }> {
   await loadVisibleArticle(deps.commands.store, actor, id);
   const commentId = randomUUID();
-  const written = await run(deps, id, { type: 'CommentOnArticle', commentId, authorId: actor.userId, body, now: context.now }, context);
+  const written = await runFeedback(deps, id, { type: 'CommentOnArticle', commentId, authorId: actor.userId, body, now: context.now }, context);
   return { ...written, commentId };
 }
 

@@ -20,10 +20,7 @@ export type ArticleEdited = DomainEvent<'ArticleEdited', { version: number; at: 
 export type ArticleSubmitted = DomainEvent<'ArticleSubmitted', { at: string }>;
 export type ArticlePublished = DomainEvent<'ArticlePublished', { version: number; at: string }>;
 export type ArticleArchived = DomainEvent<'ArticleArchived', { at: string }>;
-/** A reader's vote; a later one from the same user replaces it, so each user counts once. */
-export type ArticleFeedbackGiven = DomainEvent<'ArticleFeedbackGiven', { userId: string; helpful: boolean; comment: string | null; at: string }>;
-export type ArticleCommented = DomainEvent<'ArticleCommented', { commentId: string; authorId: string; body: string; at: string }>;
-export type ArticleEvent = ArticleCreated | ArticleEdited | ArticleSubmitted | ArticlePublished | ArticleArchived | ArticleFeedbackGiven | ArticleCommented;
+export type ArticleEvent = ArticleCreated | ArticleEdited | ArticleSubmitted | ArticlePublished | ArticleArchived;
 
 /** The category as the caller found it in the tenant's categories read model (another tenant's is not found). */
 export type ArticleCategory = { readonly id: string; readonly found: false } | { readonly id: string; readonly found: true; readonly active: boolean };
@@ -42,10 +39,7 @@ export type EditArticle = { type: 'EditArticle'; role: Role; now: Date } & Conte
 export type SubmitArticle = { type: 'SubmitArticle'; role: Role; now: Date };
 export type PublishArticle = { type: 'PublishArticle'; role: Role; now: Date };
 export type ArchiveArticle = { type: 'ArchiveArticle'; role: Role; now: Date };
-/** The caller has already been shown the article: who may vote is who may read it. */
-export type GiveFeedback = { type: 'GiveFeedback'; userId: string; helpful: boolean; comment: string | null; now: Date };
-export type CommentOnArticle = { type: 'CommentOnArticle'; commentId: string; authorId: string; body: string; now: Date };
-export type ArticleCommand = CreateArticle | EditArticle | SubmitArticle | PublishArticle | ArchiveArticle | GiveFeedback | CommentOnArticle;
+export type ArticleCommand = CreateArticle | EditArticle | SubmitArticle | PublishArticle | ArchiveArticle;
 
 export type Article =
   | { readonly status: 'none' }
@@ -57,8 +51,6 @@ export type Article =
       /** Every content the article has had; `versions[n - 1]` is version n. */
       readonly versions: readonly ArticleContent[];
       readonly publishedVersion: number | null;
-      /** userId → that user's current vote; only the latest counts. */
-      readonly votes: Readonly<Record<string, { readonly helpful: boolean; readonly comment: string | null }>>;
     };
 export type ExistingArticle = Exclude<Article, { status: 'none' }>;
 
@@ -75,7 +67,7 @@ export function initialState(): Article {
 export function evolve(state: Article, event: ArticleEvent): Article {
   if (event.type === 'ArticleCreated') {
     const { articleId, tenantId, kind, title, body, tags, categoryId, audience } = event.data;
-    return { status: 'draft', id: articleId, tenantId, kind, versions: [{ title, body, tags, categoryId, audience }], publishedVersion: null, votes: {} };
+    return { status: 'draft', id: articleId, tenantId, kind, versions: [{ title, body, tags, categoryId, audience }], publishedVersion: null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
@@ -89,10 +81,6 @@ export function evolve(state: Article, event: ArticleEvent): Article {
       return { ...state, status: 'published', publishedVersion: event.data.version };
     case 'ArticleArchived':
       return { ...state, status: 'archived' };
-    case 'ArticleFeedbackGiven':
-      return { ...state, votes: { ...state.votes, [event.data.userId]: { helpful: event.data.helpful, comment: event.data.comment } } };
-    case 'ArticleCommented':
-      return state;
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -119,18 +107,6 @@ export function decide(command: ArticleCommand, state: Article): ArticleEvent[] 
       requireRole(command.role, 'article.publish');
       requireStatus(state, ['published'], 'archive');
       return [{ type: 'ArticleArchived', data: { at } }];
-    case 'GiveFeedback': {
-      const comment = requireFeedbackComment(command.comment);
-      const previous = state.votes[command.userId];
-      // Restating the same vote records nothing: a retried request must not look like a change of mind.
-      if (previous && previous.helpful === command.helpful && previous.comment === comment) return [];
-      return [{ type: 'ArticleFeedbackGiven', data: { userId: command.userId, helpful: command.helpful, comment, at } }];
-    }
-    case 'CommentOnArticle': {
-      const body = command.body.trim();
-      if (body.length === 0 || body.length > 10_000) throw new ValidationError('invalid comment', [{ path: '/body', message: 'between 1 and 10000 characters' }]);
-      return [{ type: 'ArticleCommented', data: { commentId: command.commentId, authorId: command.authorId, body, at } }];
-    }
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -178,12 +154,6 @@ function requireRole(role: Role, action: 'article.write' | 'article.publish'): v
 
 function requireStatus(state: ExistingArticle, allowed: readonly ArticleStatus[], what: string): void {
   if (!allowed.includes(state.status)) throw new IllegalStateError(`cannot ${what} an article that is ${state.status.replace('_', ' ')}`, { status: state.status });
-}
-
-function requireFeedbackComment(raw: string | null): string | null {
-  const comment = raw?.trim() ?? '';
-  if (comment.length > 2000) throw new ValidationError('invalid comment', [{ path: '/comment', message: 'at most 2000 characters' }]);
-  return comment.length === 0 ? null : comment;
 }
 
 function requireTitle(raw: string): string {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ArticleContent, ArticleEvent } from '../../domain/articles/index.js';
+import type { ArticleContent, ArticleEvent, ArticleFeedbackEvent } from '../../domain/articles/index.js';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { Projection } from '../types.js';
@@ -18,8 +18,8 @@ const TICKET_LINKS = 'ticket_articles';
  */
 export const articlesProjection: Projection = {
   name: ARTICLES,
-  version: 2,
-  filter: { categories: ['article', 'ticket'] },
+  version: 3,
+  filter: { categories: ['article', 'articlefeedback', 'ticket'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(ARTICLES, (table) => {
       table.uuid('id').primary();
@@ -90,6 +90,7 @@ export const articlesProjection: Projection = {
   async apply(trx, events) {
     for (const recorded of events) {
       if (recorded.streamId.startsWith('ticket-')) await applyTicket(trx, recorded, { type: recorded.type, data: recorded.data } as TicketEvent);
+      else if (recorded.streamId.startsWith('articlefeedback-')) await applyFeedback(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleFeedbackEvent);
       else await applyOne(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleEvent);
     }
   },
@@ -131,17 +132,28 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: A
     case 'ArticleArchived':
       await change({ status: 'archived' }, event.data.at);
       return;
+    default: {
+      const _exhaustive: never = event;
+      return _exhaustive;
+    }
+  }
+}
+
+/** Only the two ticket events that bear on articles; every other ticket event passes by. */
+/** Votes and comments: they change counts and threads, never the article's version (its If-Match). */
+async function applyFeedback(trx: Knex.Transaction, recorded: RecordedEvent, event: ArticleFeedbackEvent): Promise<void> {
+  const id = recorded.streamId.slice('articlefeedback-'.length);
+  switch (event.type) {
     case 'ArticleFeedbackGiven': {
       const d = event.data;
       // The vote row is keyed by user, so a changed vote replaces the old one and the counts are recounted, never added to.
       await trx(FEEDBACK).insert({ article_id: id, user_id: d.userId, helpful: d.helpful, comment: d.comment, at: d.at }).onConflict(['article_id', 'user_id']).merge();
-      await change(
-        {
+      await trx(ARTICLES)
+        .where({ id })
+        .update({
           helpful_count: trx(FEEDBACK).count('*').where({ article_id: id, helpful: true }),
           not_helpful_count: trx(FEEDBACK).count('*').where({ article_id: id, helpful: false }),
-        },
-        d.at,
-      );
+        });
       return;
     }
     case 'ArticleCommented': {
@@ -149,8 +161,6 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: A
       const article = (await trx(ARTICLES).select('tenant_id').where({ id }).first()) as { tenant_id: string } | undefined;
       if (!article) return;
       await trx(COMMENTS).insert({ id: d.commentId, article_id: id, tenant_id: article.tenant_id, author_id: d.authorId, body: d.body, created_at: d.at }).onConflict('id').ignore();
-      // A comment leaves the article as it was; only the revision moves, so If-Match stays in step with the stream.
-      await trx(ARTICLES).where({ id }).andWhere('version', '<', recorded.revision).update({ version: recorded.revision });
       return;
     }
     default: {
@@ -160,7 +170,6 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: A
   }
 }
 
-/** Only the two ticket events that bear on articles; every other ticket event passes by. */
 async function applyTicket(trx: Knex.Transaction, recorded: RecordedEvent, event: TicketEvent): Promise<void> {
   const ticketId = recorded.streamId.slice('ticket-'.length);
   if (event.type === 'TicketArticleLinked') {

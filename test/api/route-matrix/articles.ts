@@ -67,5 +67,6 @@ export function articleRoutes(): Record<string, RouteCase> {
     [`POST ${base}/:id/comments`]: { expect: signedIn(201, 201, 201, 201, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published }, body: { body: 'made by the route matrix' } }) },
     [`GET ${base}/:id/versions`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published } }) },
     [`GET ${base}/:id/versions/:n`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published, n: '1' } }) },
+    [`GET ${base}/:id/diff`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published }, query: 'from=1&to=1' }) },
   };
 }
