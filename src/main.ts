@@ -9,17 +9,24 @@
  *                          and sends the mail outbox when SMTP_URL is set
  *   itsm migrate           apply database migrations and exit
  *   itsm rebuild <name|all> drop and rebuild read models from the log
+ *   itsm reindex           refill the search index from the search projection's documents (no replay)
  *   itsm seed              create the demo tenant if it is missing
+ *   itsm replay <stream> [--as-of <instant>]  print a stream's events and the state after each
+ *   itsm audit:verify [stream] recompute the events' hash chains (one stream, or all) and name
+ *                          the first broken link; exits 1 when one is broken
  */
 import type { Server } from 'node:http';
+import { runReplay } from './audit/replay-command.js';
+import { runAuditVerify } from './audit/verify-command.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './config/logger.js';
+import { reindexSearch } from './projections/search/index.js';
 import { seedDemoData } from './seed/demo.js';
 import type { System } from './system.js';
 import { openSystem } from './system.js';
 
-type Mode = 'all' | 'serve' | 'project' | 'schedule' | 'migrate' | 'rebuild' | 'seed';
-const MODES: readonly Mode[] = ['all', 'serve', 'project', 'schedule', 'migrate', 'rebuild', 'seed'];
+type Mode = 'all' | 'serve' | 'project' | 'schedule' | 'migrate' | 'rebuild' | 'reindex' | 'seed' | 'replay' | 'audit:verify';
+const MODES: readonly Mode[] = ['all', 'serve', 'project', 'schedule', 'migrate', 'rebuild', 'reindex', 'seed', 'replay', 'audit:verify'];
 
 async function main(argv: readonly string[]): Promise<void> {
   const mode = (argv[0] ?? 'all') as Mode;
@@ -46,6 +53,20 @@ async function main(argv: readonly string[]): Promise<void> {
       return system.close();
     case 'rebuild':
       return rebuild(system, argv[1]);
+    case 'reindex':
+      return reindex(system);
+    case 'replay': {
+      const replayed = await runReplay(system.store, argv.slice(1), (line) => process.stdout.write(`${line}\n`));
+      await system.close();
+      if (!replayed) process.exitCode = 1;
+      return;
+    }
+    case 'audit:verify': {
+      const intact = await runAuditVerify(system.store, argv[1], (line) => process.stdout.write(`${line}\n`));
+      await system.close();
+      if (!intact) process.exitCode = 1;
+      return;
+    }
     case 'seed':
       await seedDemoData(system);
       await system.projections.catchUp();
@@ -56,6 +77,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'schedule':
       // Its timers come from the `timers` projection, which a `project` or `all` process feeds.
       system.scheduler.start();
+      system.anchoring.start();
       system.notifications?.start();
       return runUntilSignalled(system, null);
     case 'serve':
@@ -63,6 +85,7 @@ async function main(argv: readonly string[]): Promise<void> {
       if (mode === 'all') {
         system.projections.start();
         system.scheduler.start();
+        system.anchoring.start();
         system.notifications?.start();
       }
       const seeded = config.seedDemo ? await seedDemoData(system) : null;
@@ -87,10 +110,24 @@ async function rebuild(system: System, target: string | undefined): Promise<void
   await system.close();
 }
 
+/** Brings the search projection up to date, then refills the index from its documents. */
+async function reindex(system: System): Promise<void> {
+  const started = Date.now();
+  await system.projections.catchUp(['search']);
+  const documents = await reindexSearch(system.db.knex, system.search, (done) => {
+    if (done % 10_000 === 0) system.logger.info({ documents: done }, 'reindexing');
+  });
+  system.logger.info({ adapter: system.search.name, documents, ms: Date.now() - started }, 'search index refilled');
+  await system.close();
+}
+
 function listen(system: System): Promise<Server> {
   const api = system.createApi();
   return new Promise((resolve, reject) => {
     const server = api.listen(system.config.http.port, system.config.http.host, () => resolve(server));
+    // Longer than the idle timeout of the load balancers in front (commonly 60 s), so they close
+    // idle connections first and never send a request on a socket we are closing.
+    server.keepAliveTimeout = 65_000;
     server.once('error', reject);
   });
 }

@@ -18,6 +18,7 @@ import type { EventStore } from './eventstore/types.js';
 import { migrateToLatest } from './migrations/index.js';
 import { ProjectionRunner } from './projections/runner.js';
 import { Scheduler } from './scheduler/index.js';
+import { StreamHeadAnchoring } from './audit/anchors.js';
 import { openVolatileState } from './volatile/index.js';
 import { resolve } from 'node:path';
 import { AccessTokens } from './auth/access-tokens.js';
@@ -32,9 +33,13 @@ import { categoriesRouter } from './api/catalog/categories-router.js';
 import { servicesRouter } from './api/catalog/services-router.js';
 import { assetCategoriesRouter } from './api/cmdb/asset-categories-router.js';
 import { assetsRouter } from './api/cmdb/assets-router.js';
+import { assetMaintenanceRouter } from './api/cmdb/asset-maintenance-router.js';
+import { assetRelationsRouter } from './api/cmdb/asset-relations-router.js';
+import { assetTransferRouter, isAssetImport } from './api/cmdb/asset-transfer-router.js';
 import { articlesRouter } from './api/articles/router.js';
 import { businessCalendarsRouter } from './api/sla/business-calendars-router.js';
 import { slaPoliciesRouter } from './api/sla/sla-policies-router.js';
+import { queuesRouter } from './api/queues/router.js';
 import type { LogPosition } from './eventstore/types.js';
 import type { TicketDependencies } from './commands/tickets/dependencies.js';
 import { ticketsRouter } from './api/tickets/router.js';
@@ -43,10 +48,15 @@ import type { BlobStore } from './blobs/index.js';
 import { FilesystemBlobStore } from './blobs/index.js';
 import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
+import { searchProjection } from './projections/search/index.js';
+import { searchRouter } from './api/search/router.js';
+import type { SearchIndex } from './search/index.js';
+import { openSearchIndex } from './search/index.js';
 import type { IdempotencyStore } from './idempotency/index.js';
 import { KnexIdempotencyStore } from './idempotency/index.js';
 import { emailTemplatesRouter } from './api/notifications/email-templates-router.js';
 import { outboxRouter } from './api/notifications/outbox-router.js';
+import { auditRouter } from './api/audit/router.js';
 import { NotificationSender } from './notifications/sender.js';
 
 /** Everything the process runs on, built once from config. */
@@ -58,6 +68,8 @@ export interface System {
   readonly projections: ProjectionRunner;
   /** Due timers (SLA warnings and breaches, auto-close); idle until `start()`. */
   readonly scheduler: Scheduler;
+  /** Anchors stream heads in each tenant's audit chain; runs beside the scheduler. */
+  readonly anchoring: StreamHeadAnchoring;
   /** Delivers the mail outbox over SMTP; null without SMTP_URL (the outbox is then the result). Idle until `start()`. */
   readonly notifications: NotificationSender | null;
   readonly volatile: VolatileState;
@@ -68,6 +80,8 @@ export interface System {
   readonly blobs: BlobStore;
   /** Idempotency keys of command requests; routers mount `idempotent(system.idempotency)`. */
   readonly idempotency: IdempotencyStore;
+  /** The search index the `search` projection feeds (PostgreSQL full-text search, or Meilisearch). */
+  readonly search: SearchIndex;
   readonly clock: () => Date;
   createApi(): Koa<AppState>;
   /** Every route the API serves (method and path template), read from the routers themselves. */
@@ -92,7 +106,10 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const clock = overrides.clock ?? (() => new Date());
     const volatile = await openVolatileState(config.volatile, { onError: (error) => logger.warn({ err: error }, 'volatile state store error') });
     closers.unshift(() => volatile.close());
-    const projections = new ProjectionRunner({ db, store, projections: allProjections, logger: logger.child({ component: 'projections' }) });
+    const search = openSearchIndex(config.search, db);
+    closers.unshift(() => search.close());
+    const projectionList = search.name === 'postgres' ? allProjections : allProjections.map((projection) => (projection.name === 'search' ? searchProjection(search) : projection));
+    const projections = new ProjectionRunner({ db, store, projections: projectionList, logger: logger.child({ component: 'projections' }) });
     await projections.prepare();
     const commands: CommandDependencies = { store, newId: randomUUID };
     const fallback = await openVolatileState({ kind: 'memory' });
@@ -119,6 +136,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
     const tickets: TicketDependencies = { commands, knex: db.knex, clock, policy: config.tickets };
     const scheduler = new Scheduler({ tickets, clock, logger: logger.child({ component: 'scheduler' }), intervalMs: config.scheduler.intervalMs, autoCloseAfterMs: config.scheduler.autoCloseAfterMs });
+    const anchoring = new StreamHeadAnchoring({ store, knex: db.knex, clock, logger: logger.child({ component: 'audit-anchors' }), intervalMs: config.scheduler.auditAnchorIntervalMs });
     const blobs = new FilesystemBlobStore(config.blobs.dir);
     const mail = config.mail;
     const notifications = mail.smtpUrl
@@ -142,16 +160,25 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       servicesRouter(identity, signedInCommands, waitFor),
       // The CMDB needs the same subset: the store, read models, clock.
       assetCategoriesRouter(identity, signedInCommands, waitFor),
+      // Before assetsRouter, whose GET /assets/:id would take "export" for an id. Not behind
+      // Idempotency-Key: its fingerprint cannot cover a CSV read as a stream.
+      assetTransferRouter({ ...identity, maxRows: config.assetImport.maxRows, maxBytes: config.assetImport.maxBytes }, signedIn, waitFor),
       assetsRouter(identity, signedInCommands, waitFor),
+      assetMaintenanceRouter(identity, signedInCommands, waitFor),
+      assetRelationsRouter(identity, signedInCommands, waitFor),
       // The knowledge base needs the same subset: the store, read models (categories), clock.
       articlesRouter(identity, signedInCommands, waitFor),
       // SLA administration needs the same subset: the store, read models, clock.
       businessCalendarsRouter(identity, signedInCommands, waitFor),
       slaPoliciesRouter(identity, signedInCommands, waitFor),
-      ticketsRouter(tickets, signedInCommands, waitFor),
+      // Queues need the same subset: the store, read models, clock.
+      queuesRouter(identity, signedInCommands, waitFor),
+      ticketsRouter(tickets, signedInCommands, waitFor, search),
       attachmentsRouter({ ...tickets, blobs, maxBytes: config.attachments.maxBytes }, signedInCommands, waitFor),
       emailTemplatesRouter({ commands, knex: db.knex, clock }, signedInCommands, waitFor),
       outboxRouter({ knex: db.knex }, signedIn),
+      auditRouter({ store, clock }, signedIn),
+      searchRouter(search, signedIn),
       ...(overrides.routers ?? []),
     ];
     return {
@@ -161,15 +188,17 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       store,
       projections,
       scheduler,
+      anchoring,
       notifications,
       volatile,
       commands,
       identity,
       idempotency,
+      search,
       tickets,
       blobs,
       clock,
-      createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers, ownBodyPaths: isAttachmentUpload }),
+      createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers, ownBodyPaths: (path) => isAttachmentUpload(path) || isAssetImport(path) }),
       routeTable: () =>
         routers.flatMap((router) =>
           router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),
@@ -177,6 +206,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
 
       async close() {
         await scheduler.stop();
+        await anchoring.stop();
         await notifications?.close();
         await projections.stop();
         for (const close of closers) await close();

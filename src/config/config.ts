@@ -31,6 +31,8 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   BLOB_DIR: z.string().trim().optional(),
   ATTACHMENT_MAX_BYTES: integer(25 * 1_048_576, 1, 1_024 * 1_048_576),
+  ASSET_IMPORT_MAX_ROWS: integer(50_000, 1, 1_000_000),
+  ASSET_IMPORT_MAX_BYTES: integer(20 * 1_048_576, 1_024, 1_024 * 1_048_576),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: integer(10, 1, 200),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
@@ -60,6 +62,7 @@ const environmentSchema = z.object({
   NOTIFY_RETRY_BASE_MS: integer(30_000, 10, 3_600_000),
   NOTIFY_POLL_MS: integer(1_000, 10, 60_000),
   SCHEDULER_INTERVAL_MS: integer(1_000, 50, 3_600_000),
+  AUDIT_ANCHOR_INTERVAL_MS: integer(300_000, 1_000, 86_400_000),
   AUTO_CLOSE_AFTER_DAYS: integer(7, 1, 3650),
 });
 
@@ -70,6 +73,8 @@ export interface Config {
   readonly blobs: { readonly dir: string };
   /** The largest file one upload may carry. */
   readonly attachments: { readonly maxBytes: number };
+  /** The largest asset CSV one import may carry, in data rows and in bytes. */
+  readonly assetImport: { readonly maxRows: number; readonly maxBytes: number };
   readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number } | { readonly kind: 'pglite'; readonly dataDir: string };
   readonly eventStore: { readonly kind: 'postgres' } | { readonly kind: 'esdb'; readonly url: string };
   readonly volatile: { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string; readonly keyPrefix: string };
@@ -91,6 +96,8 @@ export interface Config {
     readonly intervalMs: number;
     /** How long a resolved ticket stays resolved before it closes on its own. */
     readonly autoCloseAfterMs: number;
+    /** Pause between rounds that anchor stream heads in each tenant's audit chain. */
+    readonly auditAnchorIntervalMs: number;
   };
   /**
    * Outgoing mail. Without an SMTP server the outbox table is the result, readable over the API;
@@ -135,6 +142,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     dataDir,
     blobs: { dir: env.BLOB_DIR ? resolve(env.BLOB_DIR) : resolve(dataDir, 'blobs') },
     attachments: { maxBytes: env.ATTACHMENT_MAX_BYTES },
+    assetImport: { maxRows: env.ASSET_IMPORT_MAX_ROWS, maxBytes: env.ASSET_IMPORT_MAX_BYTES },
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: resolve(dataDir, 'pglite') },
@@ -147,7 +155,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
     seedDemo: env.SEED_DEMO,
     tickets: { reopenWindowMs: env.TICKET_REOPEN_WINDOW_DAYS * 86_400_000, commentEditWindowMs: env.COMMENT_EDIT_WINDOW_MINUTES * 60_000 },
-    scheduler: { intervalMs: env.SCHEDULER_INTERVAL_MS, autoCloseAfterMs: env.AUTO_CLOSE_AFTER_DAYS * 86_400_000 },
+    scheduler: { intervalMs: env.SCHEDULER_INTERVAL_MS, autoCloseAfterMs: env.AUTO_CLOSE_AFTER_DAYS * 86_400_000, auditAnchorIntervalMs: env.AUDIT_ANCHOR_INTERVAL_MS },
     mail: { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, timeoutMs: env.SMTP_TIMEOUT_MS, maxAttempts: env.NOTIFY_MAX_ATTEMPTS, retryBaseMs: env.NOTIFY_RETRY_BASE_MS, pollMs: env.NOTIFY_POLL_MS },
     auth: {
       signingKeys: env.AUTH_SIGNING_KEYS === '' ? undefined : env.AUTH_SIGNING_KEYS,

@@ -3,6 +3,8 @@
  * must pass test/eventstore/contract.ts.
  */
 
+import type { StreamDeletedError, WrongExpectedRevisionError } from './errors.js';
+
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
@@ -55,6 +57,8 @@ export interface RecordedEvent {
   readonly revision: number;
   readonly position: LogPosition;
   readonly recordedAt: Date;
+  /** The event's link in its stream's tamper-evidence chain (hex SHA-256; see chain.ts). */
+  readonly hash?: string;
 }
 
 export interface AppendResult {
@@ -63,6 +67,18 @@ export interface AppendResult {
   /** Position of the last event appended (or already there, for an idempotent repeat). */
   readonly position: LogPosition;
 }
+
+/** One append of a batch: a stream, its new events, and what the stream must look like. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly NewEvent[];
+  readonly expected: ExpectedRevision;
+}
+
+/** Each append of a batch goes through or is refused on its own, as `appendToStream` would. */
+export type StreamAppendOutcome =
+  | { readonly ok: true; readonly result: AppendResult }
+  | { readonly ok: false; readonly error: WrongExpectedRevisionError | StreamDeletedError };
 
 export interface ReadStreamOptions {
   readonly direction?: 'forwards' | 'backwards';
@@ -116,6 +132,14 @@ export interface StreamInfo {
 export interface EventStore {
   readonly name: string;
   appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /**
+   * Many appends in one call, for bulk writers (an import): each is checked against its own
+   * expectation and written or refused on its own, exactly as `appendToStream` would do it, and
+   * followers are woken once for the lot rather than once per stream. Not atomic across streams:
+   * only an error other than a refusal fails the call (PostgreSQL then writes none of them).
+   * Outcomes come in the order of `appends`; a stream may appear at most once.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** null when the stream has never been written. */
   streamInfo(streamId: string): Promise<StreamInfo | null>;
@@ -137,6 +161,16 @@ export interface EventStore {
    */
   waitForAppend(after: LogPosition, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** What both adapters refuse in a batch before writing any of it. */
+export function checkStreamAppends(appends: readonly StreamAppend[]): void {
+  const seen = new Set<string>();
+  for (const { streamId, events } of appends) {
+    if (events.length === 0) throw new RangeError(`the append to ${streamId} needs at least one event`);
+    if (seen.has(streamId)) throw new RangeError(`${streamId} appears twice in one batch`);
+    seen.add(streamId);
+  }
 }
 
 export function streamCategory(streamId: string): string {

@@ -3,6 +3,7 @@ import * as eventStore from './20261125_001_event_store.js';
 import * as projectionCheckpoints from './20261125_002_projection_checkpoints.js';
 import * as idempotencyKeys from './20261125_003_idempotency_keys.js';
 import * as notificationOutbox from './20261201_001_notification_outbox.js';
+import * as eventHashChain from './20261202_001_event_hash_chain.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -15,6 +16,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261125_002_projection_checkpoints', projectionCheckpoints],
   ['20261125_003_idempotency_keys', idempotencyKeys],
   ['20261201_001_notification_outbox', notificationOutbox],
+  ['20261202_001_event_hash_chain', eventHashChain],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

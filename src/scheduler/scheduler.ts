@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { pause } from './pause.js';
 import type { TicketDependencies } from '../commands/tickets/dependencies.js';
 import { teamExists } from '../commands/tickets/facts.js';
 import { onTicket } from '../commands/tickets/on-ticket.js';
@@ -105,7 +106,7 @@ export class Scheduler {
       } catch (error) {
         this.options.logger.error({ err: error }, 'scheduler round failed');
       }
-      await sleep(this.options.intervalMs, signal);
+      await pause(this.options.intervalMs, signal);
     }
   }
 
@@ -286,14 +287,3 @@ export class Scheduler {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
-}

@@ -10,10 +10,14 @@ import type { Account, GroupCollection, Session } from '../support/identity-fixt
 import { addMember, bearer, createUser, expectStatus, login, removeMember, setUpTenant, strongPassword, uniqueSuffix } from '../support/identity-fixtures.js';
 import { calendarBody, createCalendar, createPolicy, policyBody } from '../support/sla-fixtures.js';
 import { articleRoutes, sharedArticles } from './route-matrix/articles.js';
+import { auditRoutes } from './route-matrix/audit.js';
 import type { Caller, Prepared, RouteCase, Statuses, World } from './route-matrix/cases.js';
 import { adminCall, CALLERS, everyone, json, signedIn } from './route-matrix/cases.js';
 import { catalogRoutes } from './route-matrix/catalog.js';
 import { cmdbRoutes } from './route-matrix/cmdb.js';
+import { assetTransferRoutes } from './route-matrix/asset-transfer.js';
+import { queueRoutes } from './route-matrix/queues.js';
+import { searchRoutes } from './route-matrix/search.js';
 
 /**
  * Every route the API serves, called by every kind of caller: the four roles of tenant A, tenant
@@ -270,6 +274,7 @@ function ticketRoutes(): Record<string, RouteCase> {
       },
     },
     [`GET ${base}/:id`]: { expect: work, prepare: at('new') },
+    [`GET ${base}/:id/history`]: { expect: work, prepare: at('resolved') },
     [`PATCH ${base}/:id`]: { expect: work, prepare: at('new', { title: `Reworded ${uniqueSuffix()}` }) },
     [`POST ${base}/:id/priority`]: { expect: managers, prepare: at('new', { priority: 'P1', reason: 'VIP' }) },
     [`POST ${base}/:id/assign`]: { expect: managers, prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { assigneeId: world.a.sessions.manager.id } }) },
@@ -457,6 +462,10 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
 
   // The CMDB: asset categories and assets.
   ...cmdbRoutes(),
+  ...assetTransferRoutes(),
+
+  // Queues: how new tickets are routed.
+  ...queueRoutes(),
 
   // The knowledge base.
   ...articleRoutes(),
@@ -468,6 +477,12 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
 
   // Mail: templates and the outbox.
   ...notificationRoutes(),
+
+  // Audit: chain verification and the tenant's event log.
+  ...auditRoutes(),
+
+  // Search across tickets, articles and assets.
+  ...searchRoutes(),
 };
 
 const routeOf = (key: string): string => key.split(' #')[0]!;
@@ -546,9 +561,10 @@ test('every route answers every role as the permission table says', async ({ api
         const prepared = (await routeCase.prepare?.(world!, caller, session)) ?? {};
         const response = await call(world!.baseUrl, fillPath(template, prepared.params ?? {}) + (prepared.query ? `?${prepared.query}` : ''), {
           method,
-          headers: session ? bearer(session.accessToken) : {},
+          headers: { ...(session ? bearer(session.accessToken) : {}), ...(prepared.raw ? { 'Content-Type': prepared.raw.contentType } : {}) },
           ...(prepared.body !== undefined ? { json: prepared.body } : {}),
           ...(prepared.form ? { body: prepared.form } : {}),
+          ...(prepared.raw ? { body: prepared.raw.body } : {}),
         });
         const created = json(response).id;
         if (response.status === 201 && typeof created === 'string') (caller === 'otherTenant' ? world!.b : world!.a).ids.add(created);

@@ -79,6 +79,22 @@ test('a NUL character anywhere in a JSON body is a 400 problem, not a database e
   assert.equal([inQuery.status, inQuery.body.type], [400, 'urn:itsm:problem:invalid-characters']);
 });
 
+test('a body nested deeper than any route accepts is a 400 problem, however deep', async ({ api }) => {
+  // The default body limit, so the deepest body still fits and reaches the JSON checks.
+  const roomy = await startApi();
+  try {
+    for (const depth of [65, 5_000, 200_000]) {
+      const response = await call(roomy.baseUrl, '/api/v1/tickets', { method: 'POST', body: `${'['.repeat(depth)}${']'.repeat(depth)}`, headers: { 'Content-Type': 'application/json' } });
+      assert.is(response.status, 400, `${depth} deep: ${response.status}`);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    }
+  } finally {
+    await roomy.close();
+  }
+  const fine = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: `{"a":${'['.repeat(20)}1${']'.repeat(20)}}`, headers: { 'Content-Type': 'application/json' } });
+  assert.is(fine.status, 200);
+});
+
 test('a body over the limit is a 413 problem, announced or streamed', async ({ api }) => {
   const big = JSON.stringify({ text: 'x'.repeat(4096) });
   const announced = await call(api!.baseUrl, '/api/v1/test-echo', { method: 'POST', body: big, headers: { 'Content-Type': 'application/json' } });

@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { StreamDeletedError, WrongExpectedRevisionError } from '../../src/eventstore/errors.js';
 import type { EventStore, LogPosition, RecordedEvent } from '../../src/eventstore/types.js';
 import { comparePositions, LOG_START } from '../../src/eventstore/types.js';
+import { verifyStream } from '../../src/audit/chain-verifier.js';
 import { caught, newEvent, streamName } from '../support/events.js';
 
 export interface StoreUnderTest {
@@ -108,6 +109,35 @@ export function eventStoreContract(label: string, open: () => Promise<StoreUnder
     const first = await store(context).appendToStream(stream, tail, 11);
     assert.equal(await store(context).appendToStream(stream, tail, 11), first);
     assert.is((await store(context).readStream(stream)).length, 14);
+  });
+
+  test('appends to many streams in one call, each on its own expectation, outcomes in order', async (context) => {
+    const [fresh, existing, stale, deleted] = [streamName(), streamName(), streamName(), streamName()];
+    await store(context).appendToStream(existing, [newEvent('A')], 'no_stream');
+    await store(context).appendToStream(stale, [newEvent('A'), newEvent('B')], 'no_stream');
+    await store(context).appendToStream(deleted, [newEvent('A')], 'no_stream');
+    await store(context).softDeleteStream(deleted, 0);
+    const outcomes = await store(context).appendToStreams([
+      { streamId: fresh, events: [newEvent('X'), newEvent('Y')], expected: 'no_stream' },
+      { streamId: stale, events: [newEvent('Z')], expected: 0 },
+      { streamId: existing, events: [newEvent('B')], expected: 0 },
+      { streamId: deleted, events: [newEvent('B')], expected: 0 },
+    ]);
+    assert.equal(outcomes.map((outcome) => (outcome.ok ? outcome.result.nextExpectedRevision : outcome.error.name)), [1, 'WrongExpectedRevisionError', 1, 'StreamDeletedError']);
+    const refused = outcomes[1]!;
+    assert.ok(!refused.ok && refused.error instanceof WrongExpectedRevisionError && refused.error.actual === 1);
+    assert.equal((await store(context).readStream(fresh)).map((e) => e.type), ['X', 'Y']);
+    assert.equal((await store(context).readStream(stale)).map((e) => e.type), ['A', 'B']);
+    assert.equal((await store(context).readStream(existing)).map((e) => e.type), ['A', 'B']);
+    assertAscending(outcomes.flatMap((outcome) => (outcome.ok ? [outcome.result.position] : [])));
+    assert.equal(await store(context).appendToStreams([]), []);
+  });
+
+  test('a batch that names a stream twice or carries an empty append is refused whole', async (context) => {
+    const stream = streamName();
+    assert.instance(await caught(() => store(context).appendToStreams([{ streamId: stream, events: [newEvent('A')], expected: 'any' }, { streamId: stream, events: [newEvent('B')], expected: 'any' }])), RangeError);
+    assert.instance(await caught(() => store(context).appendToStreams([{ streamId: stream, events: [newEvent('A')], expected: 'any' }, { streamId: streamName(), events: [], expected: 'any' }])), RangeError);
+    assert.is(await store(context).streamInfo(stream), null);
   });
 
   test('reads a stream forwards or backwards from a revision, bounded by maxCount', async (context) => {
@@ -224,6 +254,40 @@ export function eventStoreContract(label: string, open: () => Promise<StoreUnder
     await store(context).appendToStream(stream, [newEvent('A'), newEvent('B')], 'no_stream');
     assert.instance(await caught(() => store(context).softDeleteStream(stream, 0)), WrongExpectedRevisionError);
     assert.is((await store(context).readStream(stream)).length, 2);
+  });
+
+  test('every event carries its link in the stream\'s hash chain, whatever the expectation or batch', async (context) => {
+    const stream = streamName();
+    await store(context).appendToStream(stream, [newEvent('A', { n: 1 }, { tenantId: 't1' })], 'no_stream');
+    await store(context).appendToStream(stream, [newEvent('B', { nested: { b: 2, a: [1, 'x'] } }), newEvent('C')], 0);
+    await store(context).appendToStream(stream, [newEvent('D')], 'stream_exists');
+    await store(context).appendToStream(stream, [newEvent('E'), newEvent('F'), newEvent('G')], 'any');
+    const events = await store(context).readStream(stream);
+    assert.ok(events.every((event) => typeof event.hash === 'string' && /^[0-9a-f]{64}$/.test(event.hash)), 'every event has a hex SHA-256 link');
+    const verification = await verifyStream(store(context), stream);
+    assert.equal([verification.intact, verification.events, verification.firstBreak], [true, 7, null]);
+    assert.is(verification.headHash, events.at(-1)!.hash);
+    // The chain link is the store's, never part of what the caller reads as metadata.
+    assert.equal(events[0]!.metadata, { tenantId: 't1' });
+  });
+
+  test('concurrent appends with `any` chain in the order they landed', async (context) => {
+    const stream = streamName();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => store(context).appendToStream(stream, [newEvent('Racing', { i }), newEvent('Racing', { i, second: true })], 'any')));
+    const verification = await verifyStream(store(context), stream);
+    assert.equal([verification.intact, verification.events], [true, 24]);
+  });
+
+  test('a repeated append leaves the chain as it was', async (context) => {
+    const stream = streamName();
+    const batch = [newEvent('A'), newEvent('B')];
+    await store(context).appendToStream(stream, batch, 'any');
+    const before = (await store(context).readStream(stream)).map((event) => event.hash);
+    await store(context).appendToStream(stream, batch, 'any');
+    await store(context).appendToStream(stream, [newEvent('C')], 1);
+    const after = await store(context).readStream(stream);
+    assert.equal(after.slice(0, 2).map((event) => event.hash), before);
+    assert.is((await verifyStream(store(context), stream)).intact, true);
   });
 
   test.run();

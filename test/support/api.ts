@@ -37,6 +37,9 @@ export async function startApi(options: { environment?: Record<string, string>; 
   const server: Server = await new Promise((resolve) => {
     const listening = system.createApi().listen(0, '127.0.0.1', () => resolve(listening));
   });
+  // Node closes idle keep-alive sockets after 5 s; on a loaded machine that close can cross a
+  // request the client already sent on the socket ("fetch failed"). Clients idle less than this.
+  server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,

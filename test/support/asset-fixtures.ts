@@ -18,3 +18,17 @@ export async function createAsset(baseUrl: string, token: string, categoryId: st
   const response = await call<{ id: string }>(baseUrl, '/api/v1/assets', { method: 'POST', json: assetBody(categoryId, extra), headers: bearer(token) });
   return expectStatus(response, 201, 'creating an asset').body.id;
 }
+
+export async function relateAssets(baseUrl: string, token: string, sourceAssetId: string, body: Record<string, unknown>): Promise<string> {
+  const response = await call<{ id: string }>(baseUrl, `/api/v1/assets/${sourceAssetId}/relations`, { method: 'POST', json: body, headers: bearer(token) });
+  return expectStatus(response, 201, 'relating assets').body.id;
+}
+
+export function maintenanceBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { kind: 'service', title: `Check-up ${uniqueSuffix()}`, plannedFor: '2099-01-01', ...extra };
+}
+
+export async function planMaintenance(baseUrl: string, token: string, assetId: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await call<{ id: string }>(baseUrl, `/api/v1/assets/${assetId}/maintenance`, { method: 'POST', json: maintenanceBody(extra), headers: bearer(token) });
+  return expectStatus(response, 201, 'planning a maintenance').body.id;
+}

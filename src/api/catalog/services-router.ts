@@ -13,15 +13,36 @@ import type { AppState } from '../context.js';
 import { commandContext, expectedVersion, idParam, respondAfterWrite, setVersion } from '../http.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
+import { boundedJsonObject } from './json-object.js';
 import { catalogListQuery, noBody, visibilityOf } from './visibility.js';
 
 const criticality = z.enum(CRITICALITIES);
 /** `null` leaves the service without an owning team. */
 const ownerTeamId = z.uuid().transform((id) => id.toLowerCase()).nullable();
+/** `null` lets the SLA scope rules pick the policy for the service's tickets again. */
+const slaPolicyId = z.uuid().transform((id) => id.toLowerCase()).nullable();
+/** A JSON Schema object; the domain checks it is a usable, bounded one (request-form.ts). `null` removes the form. */
+const requestForm = boundedJsonObject.nullable();
 const createBody = z
-  .object({ name: z.string().max(120), description: z.string().max(2000).optional(), ownerTeamId: ownerTeamId.optional(), criticality: criticality.default('medium') })
+  .object({
+    name: z.string().max(120),
+    description: z.string().max(2000).optional(),
+    ownerTeamId: ownerTeamId.optional(),
+    criticality: criticality.default('medium'),
+    slaPolicyId: slaPolicyId.optional(),
+    requestForm: requestForm.optional(),
+  })
   .strict();
-const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional(), ownerTeamId: ownerTeamId.optional(), criticality: criticality.optional() }).strict();
+const patchBody = z
+  .object({
+    name: z.string().max(120).optional(),
+    description: z.string().max(2000).optional(),
+    ownerTeamId: ownerTeamId.optional(),
+    criticality: criticality.optional(),
+    slaPolicyId: slaPolicyId.optional(),
+    requestForm: requestForm.optional(),
+  })
+  .strict();
 const servicesQuery = catalogListQuery.strict();
 
 /** `/api/v1/services`: what a ticket affects. Admins keep the list; everyone in the tenant reads it. */

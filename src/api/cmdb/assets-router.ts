@@ -3,12 +3,14 @@ import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { CmdbDependencies } from '../../commands/cmdb/asset-categories.js';
 import { changeAssetStatus, createAsset, updateAsset } from '../../commands/cmdb/assets.js';
+import { assetHistory } from '../../commands/cmdb/history.js';
 import type { Actor } from '../../commands/identity/actor.js';
 import { authorize } from '../../commands/identity/actor.js';
 import { ASSET_STATUSES } from '../../domain/cmdb/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { can } from '../../domain/permissions.js';
 import type { LogPosition } from '../../eventstore/types.js';
+import { listAssetTickets } from '../../projections/cmdb/asset-tickets.js';
 import { getAsset, listAssets } from '../../projections/cmdb/queries.js';
 import type { AppState } from '../context.js';
 import { commandContext, expectedVersion, idParam, listQuery, respondAfterWrite, setVersion } from '../http.js';
@@ -32,10 +34,15 @@ const fields = {
 const createBody = z.object({ ...fields, tag: z.string().max(64), categoryId: uuid, status: z.enum(ASSET_STATUSES).optional() }).strict();
 const patchBody = z.object({ ...fields, name: fields.name.optional(), categoryId: uuid.optional() }).strict();
 const statusBody = z.object({ status: z.enum(ASSET_STATUSES), note: z.string().max(2000).optional() }).strict();
-const assetsQuery = listQuery.extend({ status: z.enum(ASSET_STATUSES).optional(), categoryId: uuid.optional(), ownerUserId: uuid.optional(), tag: z.string().max(64).optional() }).strict();
+const assetsQuery = listQuery
+  .extend({ status: z.enum(ASSET_STATUSES).optional(), categoryId: uuid.optional(), ownerUserId: uuid.optional(), tag: z.string().max(64).optional(), maintenance: z.enum(['overdue']).optional() })
+  .strict();
+const historyQuery = z
+  .object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().regex(/^\d{1,9}$/, 'not a cursor this list handed out').optional() })
+  .strict();
 
 /** Agents see every asset; a requester only those assigned to them. */
-function ownerScope(actor: Actor): string | null {
+export function ownerScope(actor: Actor): string | null {
   if (can(actor.role, 'asset.read')) return null;
   authorize(actor, 'asset.readOwn');
   return actor.userId;
@@ -58,9 +65,11 @@ export function assetsRouter(deps: CmdbDependencies, authenticate: Middleware<Ap
   });
 
   router.get('/', async (ctx) => {
-    const query = parseInput(assetsQuery, ctx.query, 'query');
+    const { maintenance, ...query } = parseInput(assetsQuery, ctx.query, 'query');
     const actor = actorOf(ctx);
-    ctx.body = await listAssets(deps.knex, actor.tenantId, query, ownerScope(actor));
+    // Overdue against today's date in UTC: a plan for today is due, not late.
+    const filter = { ...query, ...(maintenance === 'overdue' ? { maintenance: { overdueBefore: deps.clock().toISOString().slice(0, 10) } } : {}) };
+    ctx.body = await listAssets(deps.knex, actor.tenantId, filter, ownerScope(actor));
   });
 
   router.get('/:id', async (ctx) => {
@@ -70,6 +79,21 @@ export function assetsRouter(deps: CmdbDependencies, authenticate: Middleware<Ap
     if (!asset) throw new NotFoundError('asset not found');
     setVersion(ctx, asset.version);
     ctx.body = asset;
+  });
+
+  router.get('/:id/history', async (ctx) => {
+    const id = idParam(ctx, 'id');
+    const query = parseInput(historyQuery, ctx.query, 'query');
+    ctx.body = await assetHistory(deps, actorOf(ctx), id, { fromRevision: query.cursor === undefined ? 0 : Number(query.cursor), limit: query.limit });
+  });
+
+  // A requester sees, of the tickets naming an asset they hold, only the ones they raised.
+  router.get('/:id/tickets', async (ctx) => {
+    const id = idParam(ctx, 'id');
+    const query = parseInput(listQuery, ctx.query, 'query');
+    const actor = actorOf(ctx);
+    if (!(await read(actor, id)())) throw new NotFoundError('asset not found');
+    ctx.body = await listAssetTickets(deps.knex, { tenantId: actor.tenantId, requesterId: can(actor.role, 'ticket.readAll') ? null : actor.userId }, id, query);
   });
 
   router.patch('/:id', async (ctx) => {

@@ -1,6 +1,7 @@
 import getRawBody from 'raw-body';
 import type { Middleware } from 'koa';
 import type { AppState } from '../context.js';
+import { ValidationError } from '../../domain/errors.js';
 import { HttpProblem } from '../problem.js';
 
 const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -41,7 +42,9 @@ export function jsonBody(options: { limitBytes: number; skip?: (path: string) =>
       throw new HttpProblem(400, 'malformed-json', 'Bad Request', 'the request body is not valid JSON');
     }
     // PostgreSQL text and jsonb cannot hold U+0000: refuse it here rather than fail in SQL.
-    if (holdsNul(body)) throw new HttpProblem(400, 'invalid-characters', 'Bad Request', 'the request body contains a NUL character (\\u0000)');
+    const refused = unstorable(body);
+    if (refused?.kind === 'nul') throw new HttpProblem(400, 'invalid-characters', 'Bad Request', 'the request body contains a NUL character (\\u0000)');
+    if (refused?.kind === 'depth') throw new ValidationError('the request body is nested too deep', [{ path: refused.field, message: `nested more than ${MAX_DEPTH} levels deep` }]);
     ctx.state.body = body;
     await next();
   };
@@ -51,9 +54,28 @@ function tooLarge(limitBytes: number): HttpProblem {
   return new HttpProblem(413, 'body-too-large', 'Content Too Large', `the request body is larger than ${limitBytes} bytes`);
 }
 
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
-  return false;
+/** Deeper than any body a route accepts; recursive code downstream must never meet a deeper one. */
+const MAX_DEPTH = 64;
+
+/**
+ * What PostgreSQL or our own recursion cannot take, found without recursing ourselves (a body
+ * nested thousands deep would otherwise overflow the stack here): a NUL, or too much nesting,
+ * with the top-level field it is under.
+ */
+function unstorable(value: unknown): { kind: 'nul' } | { kind: 'depth'; field: string } | null {
+  const pending: Array<[unknown, number, string]> = [[value, 0, '']];
+  while (pending.length > 0) {
+    const [current, depth, field] = pending.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return { kind: 'nul' };
+      continue;
+    }
+    if (current === null || typeof current !== 'object') continue;
+    if (depth >= MAX_DEPTH) return { kind: 'depth', field };
+    for (const [key, inner] of Object.entries(current)) {
+      if (key.includes('\u0000')) return { kind: 'nul' };
+      pending.push([inner, depth + 1, depth === 0 ? `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}` : field]);
+    }
+  }
+  return null;
 }

@@ -10,7 +10,9 @@ import { listTicketArticles } from '../../projections/articles/queries.js';
 import { resolveLinkedIncidents } from '../../commands/tickets/linked-incidents.js';
 import { mergeTickets, splitTicket } from '../../commands/tickets/merge.js';
 import { ticketSla } from '../../commands/tickets/sla.js';
-import type { z } from 'zod';
+import { ticketHistory } from '../../audit/ticket-history.js';
+import { ticketAsOf } from '../../audit/time-travel.js';
+import { z } from 'zod';
 import type { Problem } from '../problem.js';
 import { renderProblem } from '../problem.js';
 import { comparePositions } from '../../eventstore/types.js';
@@ -42,6 +44,11 @@ import { commandContext, expectedVersion, idParam, respondAfterWrite, setVersion
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 import * as schema from './schemas.js';
+import type { SearchIndex } from '../../search/index.js';
+import { ticketIdsMatching } from '../search/router.js';
+
+/** The list's filters plus `q`: words to look for, through the search index. */
+const listWithText = schema.listQuery.extend({ q: z.string().trim().min(1).max(200).optional() });
 
 const scopeOf = (actor: Actor): TicketScope => ({ tenantId: actor.tenantId, requesterId: can(actor.role, 'ticket.readAll') ? null : actor.userId });
 
@@ -64,7 +71,7 @@ function bulkAction(action: z.infer<typeof schema.bulkBody>['action'], params: z
   }
 }
 
-export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware<AppState>, waitFor: (position: LogPosition) => Promise<boolean>): Router<AppState> {
+export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware<AppState>, waitFor: (position: LogPosition) => Promise<boolean>, search: SearchIndex): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/tickets' });
   router.use(authenticate);
 
@@ -109,16 +116,31 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
   });
 
   router.get('/', async (ctx) => {
-    const query = parseInput(schema.listQuery, ctx.query, 'query');
-    ctx.body = await listTickets(deps.knex, scopeOf(actorOf(ctx)), query);
+    const { q, ...query } = parseInput(listWithText, ctx.query, 'query');
+    const actor = actorOf(ctx);
+    const ids = q === undefined ? undefined : await ticketIdsMatching(search, actor, q);
+    ctx.body = await listTickets(deps.knex, scopeOf(actor), { ...query, ...(ids ? { ids } : {}) });
   });
 
   router.get('/:id', async (ctx) => {
     const id = await ticketParam(ctx);
+    const travel = parseInput(schema.asOfQuery, ctx.query, 'query');
+    // Time travel: the ticket as the read model showed it then (auditors, managers, admins).
+    if (travel.asOf !== undefined || travel.asOfVersion !== undefined) {
+      const point = travel.asOfVersion !== undefined ? { asOfVersion: travel.asOfVersion } : { asOf: new Date(travel.asOf!) };
+      ctx.body = await ticketAsOf(deps.knex, deps.commands.store, actorOf(ctx), id, point);
+      return;
+    }
     const ticket = await getTicket(deps.knex, scopeOf(actorOf(ctx)), id);
     if (!ticket) throw new NotFoundError('ticket not found');
     setVersion(ctx, ticket.version);
     ctx.body = ticket;
+  });
+
+  // The auditor's view: every event of the stream, deleted tickets included, each with what it changed.
+  router.get('/:id/history', async (ctx) => {
+    const id = await ticketParam(ctx);
+    ctx.body = { data: await ticketHistory(deps.commands.store, actorOf(ctx), id) };
   });
 
   router.patch('/:id', async (ctx) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LEVELS, LINK_KINDS, PRIORITIES, RISKS, STATUSES, TICKET_TYPES } from '../../domain/ticket/index.js';
 import { SORTS } from '../../projections/tickets/queries.js';
+import { boundedJsonObject } from '../catalog/json-object.js';
 
 const id = z.uuid().transform((value) => value.toLowerCase());
 // PostgreSQL has no year 0: such an instant would fail in SQL instead of in validation.
@@ -29,6 +30,8 @@ export const openBody = z
     risk: z.enum(RISKS).optional(),
     plannedStart: instant.optional(),
     plannedEnd: instant.optional(),
+    /** A service request's answers to its service's request form (checked against it). */
+    answers: boundedJsonObject.optional(),
   })
   .strict();
 
@@ -104,3 +107,9 @@ export const mergeBody = z.object({ masterId: id }).strict();
 export const splitBody = z.object({ commentIds: z.array(id).min(1).max(200), title: z.string().max(300).optional() }).strict();
 
 export const whatIfBody = z.object({ policyId: id }).strict();
+
+/** `?asOf=<instant>` or `?asOfVersion=<n>`: one point in the ticket's history, not both. */
+export const asOfQuery = z
+  .object({ asOf: instant.optional(), asOfVersion: z.coerce.number().int().min(0).max(1_000_000_000).optional() })
+  .strict()
+  .refine((query) => query.asOf === undefined || query.asOfVersion === undefined, { message: 'give asOf or asOfVersion, not both', path: ['asOfVersion'] });

@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import type { ExistingCategory, ExistingService, OwnerTeam, ParentCategory } from '../../domain/catalog/index.js';
+import type { ExistingCategory, ExistingService, OwnerTeam, ParentCategory, ServiceSlaPolicy } from '../../domain/catalog/index.js';
 import { categoryDecider, categoryStream, serviceDecider, serviceStream } from '../../domain/catalog/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { teamDecider, teamStream } from '../../domain/identity/index.js';
 import { isAgent } from '../../domain/permissions.js';
+import { slaPolicyDecider, slaPolicyStream } from '../../domain/sla/index.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { loadAggregate } from '../handle.js';
 import type { Actor } from '../identity/actor.js';
@@ -39,6 +40,12 @@ export async function findParentCategory(store: EventStore, tenantId: string, id
 export async function findOwnerTeam(store: EventStore, tenantId: string, id: string): Promise<OwnerTeam> {
   const { state } = await loadAggregate(store, teamDecider, teamStream(id));
   return { id, found: state.status !== 'none' && state.tenantId === tenantId };
+}
+
+/** Read from the log: a policy created a moment ago is found, and one retired a moment ago is not. */
+export async function findSlaPolicy(store: EventStore, tenantId: string, id: string): Promise<ServiceSlaPolicy> {
+  const { state } = await loadAggregate(store, slaPolicyDecider, slaPolicyStream(id));
+  return { id, found: state.status === 'active' && state.tenantId === tenantId };
 }
 
 export async function hasSubcategories(knex: Knex, tenantId: string, id: string): Promise<boolean> {

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Criticality, OwnerTeam, ServiceCommand } from '../../domain/catalog/index.js';
+import type { Criticality, OwnerTeam, ServiceCommand, ServiceSlaPolicy } from '../../domain/catalog/index.js';
+import type { JsonObject } from '../../eventstore/types.js';
 import { serviceDecider, serviceStream } from '../../domain/catalog/index.js';
 import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
-import { findOwnerTeam, loadVisibleService } from './access.js';
+import { findOwnerTeam, findSlaPolicy, loadVisibleService } from './access.js';
 import type { CatalogWritten } from './categories.js';
 import type { CatalogDependencies } from './dependencies.js';
 
@@ -15,6 +16,10 @@ export interface ServiceInput {
   /** `null` takes the owner away; absent keeps it. */
   readonly ownerTeamId?: string | null;
   readonly criticality?: Criticality;
+  /** `null` lets the scope rules pick the policy again; absent keeps it. */
+  readonly slaPolicyId?: string | null;
+  /** `null` takes the form away; absent keeps it. */
+  readonly requestForm?: JsonObject | null;
 }
 
 export async function createService(deps: CatalogDependencies, actor: Actor, input: ServiceInput & { name: string; criticality: Criticality }, context: CommandContext): Promise<CatalogWritten> {
@@ -28,6 +33,8 @@ export async function createService(deps: CatalogDependencies, actor: Actor, inp
     ...(input.description !== undefined ? { description: input.description } : {}),
     ownerTeam: await ownerOf(deps, actor, input.ownerTeamId ?? null),
     criticality: input.criticality,
+    slaPolicy: await slaPolicyOf(deps, actor, input.slaPolicyId ?? null),
+    requestForm: input.requestForm ?? null,
     now: context.now,
   };
   const result = await handleCommand(deps.commands, serviceDecider, serviceStream(id), command, context);
@@ -44,6 +51,8 @@ export async function updateService(deps: CatalogDependencies, actor: Actor, id:
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.ownerTeamId !== undefined ? { ownerTeam: await ownerOf(deps, actor, input.ownerTeamId) } : {}),
     ...(input.criticality !== undefined ? { criticality: input.criticality } : {}),
+    ...(input.slaPolicyId !== undefined ? { slaPolicy: await slaPolicyOf(deps, actor, input.slaPolicyId) } : {}),
+    ...(input.requestForm !== undefined ? { requestForm: input.requestForm } : {}),
     now: context.now,
   };
   const options = { mustExist: true, ...(expectedVersion !== undefined ? { expectedVersion } : {}) };
@@ -63,4 +72,8 @@ export async function setServiceActive(deps: CatalogDependencies, actor: Actor, 
 
 function ownerOf(deps: CatalogDependencies, actor: Actor, teamId: string | null): Promise<OwnerTeam | null> {
   return teamId === null ? Promise.resolve(null) : findOwnerTeam(deps.commands.store, actor.tenantId, teamId);
+}
+
+function slaPolicyOf(deps: CatalogDependencies, actor: Actor, policyId: string | null): Promise<ServiceSlaPolicy | null> {
+  return policyId === null ? Promise.resolve(null) : findSlaPolicy(deps.commands.store, actor.tenantId, policyId);
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { serviceDecider, serviceStream } from '../../domain/catalog/index.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Level, Risk, TicketType } from '../../domain/ticket/index.js';
 import { ticketDecider, ticketStream } from '../../domain/ticket/index.js';
-import type { LogPosition } from '../../eventstore/types.js';
-import { handleCommand } from '../handle.js';
+import type { JsonObject, LogPosition } from '../../eventstore/types.js';
+import { handleCommand, loadAggregate } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
@@ -12,6 +13,7 @@ import { isActiveUser, teamExists } from './facts.js';
 import { reserveTicketNumber } from './numbering.js';
 import { checkCatalogReferences } from './catalog-references.js';
 import { applyTicketSla } from './sla.js';
+import { routeTicket } from './routing.js';
 
 export interface OpenTicketInput {
   readonly type: TicketType;
@@ -28,6 +30,8 @@ export interface OpenTicketInput {
   readonly risk?: Risk | undefined;
   readonly plannedStart?: string | undefined;
   readonly plannedEnd?: string | undefined;
+  /** A service request's answers to its service's request form. */
+  readonly answers?: JsonObject | undefined;
 }
 
 export interface TicketWritten {
@@ -52,7 +56,8 @@ export async function openTicket(deps: TicketDependencies, actor: Actor, input: 
   }
   // Planning fields belong to the agents who run a change.
   if (input.risk !== undefined || input.plannedStart !== undefined || input.plannedEnd !== undefined) authorize(actor, 'ticket.work');
-  await checkCatalogReferences(deps, actor.tenantId, input);
+  await checkCatalogReferences(deps, actor, input);
+  const requestForm = input.type === 'service_request' && input.serviceId !== undefined ? await requestFormOf(deps, actor.tenantId, input.serviceId) : null;
   const ticketId = randomUUID();
   const command = (number: string) => ({
     type: 'OpenTicket' as const,
@@ -73,12 +78,23 @@ export async function openTicket(deps: TicketDependencies, actor: Actor, input: 
     risk: input.risk ?? null,
     plannedStart: input.plannedStart ?? null,
     plannedEnd: input.plannedEnd ?? null,
+    answers: input.answers ?? {},
+    requestForm,
     actorId: actor.userId,
     now: context.now,
   });
   ticketDecider.decide(command('XXX-000000'), ticketDecider.initialState());
   const number = await reserveTicketNumber(deps.commands.store, input.type, ticketId, deps.commands.newId, context);
   const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command(number), context);
+  // Routed before the SLA is applied: no SLA scope names a team today, but the terms should see
+  // the ticket as routed if one ever does.
+  const routed = input.teamId === undefined ? await routeTicket(deps, actor, ticketId, { type: input.type, categoryId: input.categoryId ?? null, serviceId: input.serviceId ?? null }, context) : null;
   const sla = await applyTicketSla(deps, actor, ticketId, 'opened', context);
-  return { ticketId, number, position: sla ?? result.position };
+  return { ticketId, number, position: sla ?? routed ?? result.position };
+}
+
+/** Read from the log, so a form changed a moment ago is the one the answers are checked against. */
+async function requestFormOf(deps: TicketDependencies, tenantId: string, serviceId: string): Promise<JsonObject | null> {
+  const { state } = await loadAggregate(deps.commands.store, serviceDecider, serviceStream(serviceId));
+  return state.status !== 'none' && state.tenantId === tenantId ? state.requestForm : null;
 }

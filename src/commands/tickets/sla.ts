@@ -5,6 +5,7 @@ import { ticketClockSegments } from '../../domain/sla/ticket-clocks.js';
 import type { OpenTicketState, SlaTerms } from '../../domain/ticket/index.js';
 import { ticketStream } from '../../domain/ticket/index.js';
 import type { LogPosition } from '../../eventstore/types.js';
+import { serviceSlaPolicyId } from '../../projections/catalog/queries.js';
 import { getCalendar, getCalendarVersion, getPolicyVersion, policyCandidates } from '../../projections/sla/queries.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
@@ -16,12 +17,14 @@ import { onTicket } from './on-ticket.js';
 type TicketFacts = Pick<OpenTicketState, 'type' | 'categoryId' | 'serviceId' | 'priority'>;
 
 /**
- * The terms a ticket would run under: the most specific policy in force (or the one named), at
- * its current version, with its calendar's current version and the targets for the ticket's priority.
+ * The terms a ticket would run under: the policy its service names if that one is in force, else
+ * the most specific policy in force (or, for a what-if, the one named), at its current version,
+ * with its calendar's current version and the targets for the ticket's priority.
  */
 export async function slaTermsFor(deps: TicketDependencies, tenantId: string, ticket: TicketFacts, policyId?: string): Promise<SlaTerms | null> {
   const candidates = await policyCandidates(deps.knex, tenantId);
-  const chosen = policyId === undefined ? selectPolicy(candidates, ticket) : (candidates.find((candidate) => candidate.id === policyId) ?? null);
+  const servicePolicyId = policyId === undefined && ticket.serviceId !== null ? await serviceSlaPolicyId(deps.knex, tenantId, ticket.serviceId) : null;
+  const chosen = policyId === undefined ? selectPolicy(candidates, ticket, servicePolicyId) : (candidates.find((candidate) => candidate.id === policyId) ?? null);
   if (!chosen) return null;
   const policy = await getPolicyVersion(deps.knex, tenantId, chosen.id, chosen.version);
   const calendar = policy ? await getCalendar(deps.knex, tenantId, policy.calendarId) : null;

@@ -30,7 +30,7 @@ export function updateTicket(deps: TicketDependencies, actor: Actor, ticketId: s
       const onlyWording = Object.keys(changes).every((key) => key === 'title' || key === 'description');
       if (!isOwnTicket(actor, ticket) || !onlyWording || ticket.status !== 'new') throw new ForbiddenError('a requester may only reword their own new ticket');
     }
-    await checkCatalogReferences(deps, actor.tenantId, changes);
+    await checkCatalogReferences(deps, actor, changes);
     return { type: 'UpdateTicket', changes, now: context.now };
   }, { expectedVersion }), context);
 }

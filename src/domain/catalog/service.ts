@@ -1,16 +1,23 @@
+import type { JsonObject } from '../../eventstore/types.js';
 import type { DomainEvent } from '../decider.js';
 import { IllegalStateError, ValidationError } from '../errors.js';
 import { requireDescription, requireName } from './fields.js';
+import { requireRequestForm } from './request-form.js';
 
 /** How much it hurts when the service is down; tickets against it inherit the urgency. */
 export const CRITICALITIES = ['low', 'medium', 'high'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
+/**
+ * `slaPolicyId` and `requestForm` came later: events written before them lack the fields, which
+ * reads as neither (null).
+ */
+type ServiceTerms = { slaPolicyId?: string | null; requestForm?: JsonObject | null };
 export type ServiceCreated = DomainEvent<
   'ServiceCreated',
-  { serviceId: string; tenantId: string; name: string; description: string; ownerTeamId: string | null; criticality: Criticality; at: string }
+  { serviceId: string; tenantId: string; name: string; description: string; ownerTeamId: string | null; criticality: Criticality; at: string } & ServiceTerms
 >;
-export type ServiceUpdated = DomainEvent<'ServiceUpdated', { name: string; description: string; ownerTeamId: string | null; criticality: Criticality; at: string }>;
+export type ServiceUpdated = DomainEvent<'ServiceUpdated', { name: string; description: string; ownerTeamId: string | null; criticality: Criticality; at: string } & ServiceTerms>;
 export type ServiceDeactivated = DomainEvent<'ServiceDeactivated', { at: string }>;
 export type ServiceReactivated = DomainEvent<'ServiceReactivated', { at: string }>;
 export type ServiceEvent = ServiceCreated | ServiceUpdated | ServiceDeactivated | ServiceReactivated;
@@ -21,9 +28,36 @@ export interface OwnerTeam {
   readonly found: boolean;
 }
 
-export type CreateService = { type: 'CreateService'; serviceId: string; tenantId: string; name: string; description?: string; ownerTeam: OwnerTeam | null; criticality: Criticality; now: Date };
-/** `ownerTeam: null` takes the owner away; leaving it out keeps it. */
-export type UpdateService = { type: 'UpdateService'; name?: string; description?: string; ownerTeam?: OwnerTeam | null; criticality?: Criticality; now: Date };
+/** The SLA policy as the caller found it: `found` only when it is a policy of the same tenant in force (not retired). */
+export interface ServiceSlaPolicy {
+  readonly id: string;
+  readonly found: boolean;
+}
+
+/** `requestForm`: a JSON Schema, checked here (see request-form.ts). */
+export type CreateService = {
+  type: 'CreateService';
+  serviceId: string;
+  tenantId: string;
+  name: string;
+  description?: string;
+  ownerTeam: OwnerTeam | null;
+  criticality: Criticality;
+  slaPolicy?: ServiceSlaPolicy | null;
+  requestForm?: JsonObject | null;
+  now: Date;
+};
+/** `null` takes the owner, the SLA policy or the form away; leaving a field out keeps it. */
+export type UpdateService = {
+  type: 'UpdateService';
+  name?: string;
+  description?: string;
+  ownerTeam?: OwnerTeam | null;
+  criticality?: Criticality;
+  slaPolicy?: ServiceSlaPolicy | null;
+  requestForm?: JsonObject | null;
+  now: Date;
+};
 /** Tickets keep pointing at a service, so it is retired rather than deleted. */
 export type DeactivateService = { type: 'DeactivateService'; now: Date };
 export type ReactivateService = { type: 'ReactivateService'; now: Date };
@@ -39,6 +73,10 @@ export type Service =
       readonly description: string;
       readonly ownerTeamId: string | null;
       readonly criticality: Criticality;
+      /** When set, tickets naming the service run under this policy, whatever the scope rules would pick. */
+      readonly slaPolicyId: string | null;
+      /** What a service request for it asks; its answers are checked against it. */
+      readonly requestForm: JsonObject | null;
     };
 export type ExistingService = Exclude<Service, { status: 'none' }>;
 
@@ -51,13 +89,23 @@ export function initialState(): Service {
 export function evolve(state: Service, event: ServiceEvent): Service {
   if (event.type === 'ServiceCreated') {
     const d = event.data;
-    return { status: 'active', id: d.serviceId, tenantId: d.tenantId, name: d.name, description: d.description, ownerTeamId: d.ownerTeamId, criticality: d.criticality };
+    return {
+      status: 'active',
+      id: d.serviceId,
+      tenantId: d.tenantId,
+      name: d.name,
+      description: d.description,
+      ownerTeamId: d.ownerTeamId,
+      criticality: d.criticality,
+      slaPolicyId: d.slaPolicyId ?? null,
+      requestForm: d.requestForm ?? null,
+    };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'ServiceUpdated': {
       const { name, description, ownerTeamId, criticality } = event.data;
-      return { ...state, name, description, ownerTeamId, criticality };
+      return { ...state, name, description, ownerTeamId, criticality, slaPolicyId: event.data.slaPolicyId ?? null, requestForm: event.data.requestForm ?? null };
     }
     case 'ServiceDeactivated':
       return { ...state, status: 'inactive' };
@@ -97,6 +145,8 @@ function create(command: CreateService, state: Service): ServiceEvent[] {
     description: requireDescription(command.description ?? ''),
     ownerTeamId: requireOwnerTeam(command.ownerTeam),
     criticality: command.criticality,
+    slaPolicyId: requireSlaPolicy(command.slaPolicy ?? null),
+    requestForm: command.requestForm ? requireRequestForm(command.requestForm) : null,
     at: command.now.toISOString(),
   };
   return [{ type: 'ServiceCreated', data }];
@@ -107,8 +157,29 @@ function update(command: UpdateService, state: ExistingService): ServiceEvent[] 
   const description = command.description === undefined ? state.description : requireDescription(command.description);
   const ownerTeamId = command.ownerTeam === undefined ? state.ownerTeamId : requireOwnerChange(command.ownerTeam, state);
   const criticality = command.criticality ?? state.criticality;
-  if (name === state.name && description === state.description && ownerTeamId === state.ownerTeamId && criticality === state.criticality) return [];
-  return [{ type: 'ServiceUpdated', data: { name, description, ownerTeamId, criticality, at: command.now.toISOString() } }];
+  const slaPolicyId = command.slaPolicy === undefined ? state.slaPolicyId : requireSlaPolicyChange(command.slaPolicy, state);
+  const requestForm = command.requestForm === undefined ? state.requestForm : command.requestForm === null ? null : requireRequestForm(command.requestForm);
+  const unchanged =
+    name === state.name &&
+    description === state.description &&
+    ownerTeamId === state.ownerTeamId &&
+    criticality === state.criticality &&
+    slaPolicyId === state.slaPolicyId &&
+    JSON.stringify(requestForm) === JSON.stringify(state.requestForm);
+  if (unchanged) return [];
+  return [{ type: 'ServiceUpdated', data: { name, description, ownerTeamId, criticality, slaPolicyId, requestForm, at: command.now.toISOString() } }];
+}
+
+function requireSlaPolicyChange(policy: ServiceSlaPolicy | null, state: ExistingService): string | null {
+  // Keeping the current policy needs no look-up, even if it was retired since.
+  if ((policy?.id ?? null) === state.slaPolicyId) return state.slaPolicyId;
+  return requireSlaPolicy(policy);
+}
+
+function requireSlaPolicy(policy: ServiceSlaPolicy | null): string | null {
+  if (policy === null) return null;
+  if (!policy.found) throw new ValidationError('invalid SLA policy', [{ path: '/slaPolicyId', message: 'no SLA policy in force with this id' }]);
+  return policy.id;
 }
 
 function requireOwnerChange(team: OwnerTeam | null, state: ExistingService): string | null {

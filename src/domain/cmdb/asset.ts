@@ -3,6 +3,8 @@ import type { DomainEvent } from '../decider.js';
 import type { FieldError } from '../errors.js';
 import { IllegalStateError, ValidationError } from '../errors.js';
 import { attributeProblems } from './attributes.js';
+import type { AssetMaintenanceCommand, AssetMaintenanceEvent, MaintenanceLedger } from './maintenance.js';
+import { decideMaintenance, evolveMaintenance } from './maintenance.js';
 
 export const ASSET_STATUSES = ['in_stock', 'in_use', 'in_repair', 'retired', 'disposed'] as const;
 export type AssetStatus = (typeof ASSET_STATUSES)[number];
@@ -37,7 +39,7 @@ export type AssetFields = {
 export type AssetRegistered = DomainEvent<'AssetRegistered', AssetFields & { assetId: string; tenantId: string; tag: string; status: AssetStatus; at: string }>;
 export type AssetUpdated = DomainEvent<'AssetUpdated', AssetFields & { at: string }>;
 export type AssetStatusChanged = DomainEvent<'AssetStatusChanged', { from: AssetStatus; to: AssetStatus; note: string | null; at: string }>;
-export type AssetEvent = AssetRegistered | AssetUpdated | AssetStatusChanged;
+export type AssetEvent = AssetRegistered | AssetUpdated | AssetStatusChanged | AssetMaintenanceEvent;
 
 /** The category as the caller found it among the tenant's: its schema at the time of the write. */
 export type AssetCategoryFact = { readonly id: string; readonly found: false } | { readonly id: string; readonly found: true; readonly attributesSchema: JsonObject };
@@ -71,9 +73,11 @@ export type RegisterAsset = {
 /** `category` is always looked up: attributes are checked against its current schema on every update. */
 export type UpdateAsset = { type: 'UpdateAsset'; category: AssetCategoryFact; owner?: OwnerFact | null; changes: AssetChanges; now: Date };
 export type ChangeAssetStatus = { type: 'ChangeAssetStatus'; status: AssetStatus; note?: string; now: Date };
-export type AssetCommand = RegisterAsset | UpdateAsset | ChangeAssetStatus;
+export type AssetCommand = RegisterAsset | UpdateAsset | ChangeAssetStatus | AssetMaintenanceCommand;
 
-export type Asset = { readonly status: 'none' } | (AssetFields & { readonly status: AssetStatus; readonly id: string; readonly tenantId: string; readonly tag: string });
+export type Asset =
+  | { readonly status: 'none' }
+  | (AssetFields & { readonly status: AssetStatus; readonly id: string; readonly tenantId: string; readonly tag: string; readonly maintenance: MaintenanceLedger });
 export type ExistingAsset = Exclude<Asset, { status: 'none' }>;
 
 export const assetStream = (id: string): string => `asset-${id}`;
@@ -86,7 +90,7 @@ export function evolve(state: Asset, event: AssetEvent): Asset {
   switch (event.type) {
     case 'AssetRegistered': {
       const { assetId, at: _at, ...rest } = event.data;
-      return { ...rest, id: assetId };
+      return { ...rest, id: assetId, maintenance: {} };
     }
     case 'AssetUpdated': {
       if (state.status === 'none') return state;
@@ -95,6 +99,10 @@ export function evolve(state: Asset, event: AssetEvent): Asset {
     }
     case 'AssetStatusChanged':
       return state.status === 'none' ? state : { ...state, status: event.data.to };
+    case 'AssetMaintenancePlanned':
+    case 'AssetMaintenanceCompleted':
+    case 'AssetMaintenanceCancelled':
+      return state.status === 'none' ? state : { ...state, maintenance: evolveMaintenance(state.maintenance, event) };
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -110,6 +118,10 @@ export function decide(command: AssetCommand, state: Asset): AssetEvent[] {
       return update(command, state);
     case 'ChangeAssetStatus':
       return changeStatus(command, state);
+    case 'PlanAssetMaintenance':
+    case 'CompleteAssetMaintenance':
+    case 'CancelAssetMaintenance':
+      return decideMaintenance(command, state.status, state.maintenance);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

@@ -288,8 +288,12 @@ function covers(scope: PolicyScope, ticket: TicketForSelection): boolean {
  * The policy that applies to a ticket: of those whose scope covers it, the most specific. Equally
  * specific policies are told apart by id, so the answer never depends on the order they were listed in.
  * null when none covers the ticket (the tenant has no default policy).
+ * Precedence: a policy the ticket's service names (`servicePolicyId`, set on the service in the
+ * catalog) wins over every scope rule while it is in force; once retired, the scope rules decide again.
  */
-export function selectPolicy<Candidate extends PolicyCandidate>(policies: readonly Candidate[], ticket: TicketForSelection): Candidate | null {
+export function selectPolicy<Candidate extends PolicyCandidate>(policies: readonly Candidate[], ticket: TicketForSelection, servicePolicyId: string | null = null): Candidate | null {
+  const named = servicePolicyId === null ? undefined : policies.find((policy) => policy.id === servicePolicyId);
+  if (named) return named;
   let best: Candidate | null = null;
   for (const policy of policies) {
     if (!covers(policy.scope, ticket)) continue;

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../eventstore/types.js';
 import type { Level, Priority } from './priority.js';
 import type { LinkKind, Risk, SlaClock, SlaTerms, TicketDetails, TicketType } from './types.js';
 
@@ -20,13 +21,18 @@ export type OpenTicket = {
   risk: Risk | null;
   plannedStart: string | null;
   plannedEnd: string | null;
+  /** The requester's answers; absent reads as `{}`. */
+  answers?: JsonObject;
+  /** The request form of the named service, looked up by the caller; absent or null when it has none. */
+  requestForm?: JsonObject | null;
   actorId: string;
   now: Date;
 };
 export type UpdateTicket = { type: 'UpdateTicket'; changes: TicketDetails; now: Date };
 export type OverridePriority = { type: 'OverridePriority'; priority: Priority; reason: string; now: Date };
 /** `assigneeEligible`/`assigneeInTeam`: looked up by the caller (an active agent of the tenant; a member of the team). */
-export type AssignTicket = { type: 'AssignTicket'; assigneeId: string | null; teamId: string | null; assigneeEligible: boolean; assigneeInTeam: boolean; now: Date };
+/** `queueId`: the queue that routed the ticket, when the assignment is routing rather than a person's decision. */
+export type AssignTicket = { type: 'AssignTicket'; assigneeId: string | null; teamId: string | null; assigneeEligible: boolean; assigneeInTeam: boolean; queueId?: string; now: Date };
 export type StartWork = { type: 'StartWork'; actorId: string; now: Date };
 export type PendTicket = { type: 'PendTicket'; reason: string; now: Date };
 export type ResumeTicket = { type: 'ResumeTicket'; now: Date };

@@ -1,3 +1,4 @@
+import { requireAnswers } from '../catalog/index.js';
 import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type {
@@ -128,6 +129,8 @@ function open(command: OpenTicket, state: Ticket): TicketEvent[] {
     },
     command.ticketType === 'change',
   );
+  // Only a service request answers its service's form; anything else has nothing to answer.
+  const answers = requireAnswers(command.ticketType === 'service_request' ? (command.requestForm ?? null) : null, command.answers ?? {});
   return [
     {
       type: 'TicketOpened',
@@ -152,6 +155,8 @@ function open(command: OpenTicket, state: Ticket): TicketEvent[] {
         plannedEnd: details.plannedEnd ?? null,
         openedBy: command.actorId,
         at: command.now.toISOString(),
+        // Left out when empty, as in events from before answers existed: absent means {}.
+        ...(Object.keys(answers).length > 0 ? { answers } : {}),
       },
     },
   ];
@@ -189,7 +194,8 @@ function assign(command: AssignTicket, state: OpenTicketState): TicketEvent[] {
     throw new ValidationError('the assignee must be a member of the team', [{ path: '/assigneeId', message: 'not a member of the team' }]);
   }
   if (command.assigneeId === state.assigneeId && command.teamId === state.teamId) return [];
-  return [{ type: 'TicketAssigned', data: { assigneeId: command.assigneeId, teamId: command.teamId, previousAssigneeId: state.assigneeId, at: command.now.toISOString() } }];
+  const routedBy = command.queueId !== undefined ? { queueId: command.queueId } : {};
+  return [{ type: 'TicketAssigned', data: { assigneeId: command.assigneeId, teamId: command.teamId, previousAssigneeId: state.assigneeId, at: command.now.toISOString(), ...routedBy } }];
 }
 
 function reopen(command: ReopenTicket, state: OpenTicketState): TicketEvent[] {

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../eventstore/types.js';
 import type { DomainEvent } from '../decider.js';
 import type { Level, Priority } from './priority.js';
 
@@ -53,11 +54,14 @@ export type TicketOpened = DomainEvent<
     plannedEnd: string | null;
     openedBy: string;
     at: string;
+    /** A service request's answers to its service's form; tickets opened before answers existed lack it (read as {}). */
+    answers?: JsonObject;
   }
 >;
 export type TicketUpdated = DomainEvent<'TicketUpdated', { changes: TicketDetails; at: string }>;
 export type TicketPriorityChanged = DomainEvent<'TicketPriorityChanged', { priority: Priority; previous: Priority; reason: string | null; overridden: boolean; at: string }>;
-export type TicketAssigned = DomainEvent<'TicketAssigned', { assigneeId: string | null; teamId: string | null; previousAssigneeId: string | null; at: string }>;
+/** `queueId`: present when a queue routed the ticket on opening rather than a person assigning it. */
+export type TicketAssigned = DomainEvent<'TicketAssigned', { assigneeId: string | null; teamId: string | null; previousAssigneeId: string | null; at: string; queueId?: string }>;
 export type TicketWorkStarted = DomainEvent<'TicketWorkStarted', { by: string; at: string }>;
 export type TicketPended = DomainEvent<'TicketPended', { reason: string; at: string }>;
 export type TicketResumed = DomainEvent<'TicketResumed', { at: string }>;

@@ -2,6 +2,7 @@ import type { AppendStreamState, CurrentStreamState, EventData, Position, ReadPo
 import { ANY, jsonEvent, NO_STREAM, START, STREAM_EXISTS } from '@kurrent/kurrentdb-client';
 import type { ActualRevision } from '../errors.js';
 import type { ExpectedRevision, JsonObject, LogPosition, NewEvent, RecordedEvent } from '../types.js';
+import { eventDigest, linkHash } from '../chain.js';
 import { comparePositions, LOG_START } from '../types.js';
 
 /** The fields of a client record the adapter reads; records from stream reads, $all reads and subscriptions all have them. */
@@ -57,9 +58,26 @@ export function toActualRevision(current: CurrentStreamState): ActualRevision {
   return Number(current);
 }
 
-export function toEventData(event: NewEvent): EventData {
-  // The id is ours: the server's duplicate check then makes a retried append a no-op.
-  return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
+/**
+ * The metadata key holding an event's chain link on EventStoreDB, which has no column for it (not a
+ * `$` key: those belong to the server). It is not part of what the link hashes, and reads hand it
+ * out as `hash`, never inside `metadata`.
+ */
+export const CHAIN_KEY = 'itsm.chain';
+
+/** The batch as the server stores it: each event's metadata carrying its link, chained onto `last`. */
+export function chainOnto(last: ClientRecord | undefined, events: readonly NewEvent[]): EventData[] {
+  let previous = last ? chainLinkOf(last) : null;
+  return events.map((event) => {
+    previous = linkHash(previous, eventDigest(event));
+    // The id is ours: the server's duplicate check then makes a retried append a no-op.
+    return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: { ...event.metadata, [CHAIN_KEY]: previous } });
+  });
+}
+
+function chainLinkOf(record: ClientRecord): string | null {
+  const link = isJsonObject(record.metadata) ? record.metadata[CHAIN_KEY] : undefined;
+  return typeof link === 'string' ? link : null;
 }
 
 /** JSON.parse output: an object that is not an array (binary payloads arrive as Uint8Array). */
@@ -68,11 +86,14 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 export function toRecordedEvent(record: ClientRecord, position: LogPosition): RecordedEvent {
+  const { [CHAIN_KEY]: _link, ...metadata } = isJsonObject(record.metadata) ? record.metadata : {};
+  const hash = chainLinkOf(record);
   return {
+    ...(hash ? { hash } : {}),
     id: record.id,
     type: record.type,
     data: record.isJson && isJsonObject(record.data) ? record.data : {},
-    metadata: isJsonObject(record.metadata) ? record.metadata : {},
+    metadata,
     streamId: record.streamId,
     revision: Number(record.revision),
     position,

@@ -23,16 +23,18 @@ import type {
   ReadAllPage,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   StreamInfo,
   SubscribeOptions,
   SubscriptionItem,
 } from '../types.js';
-import { comparePositions, LOG_START } from '../types.js';
+import { checkStreamAppends, comparePositions, LOG_START } from '../types.js';
 import { settleWithin, withDeadline } from './deadline.js';
 import { isSystemRecord, matchesFilter, serverFilter } from './filters.js';
 import { LiveHead } from './live-head.js';
 import type { ClientRecord } from './mapping.js';
-import { laterOf, toActualRevision, toEventData, toLogPosition, toReadPosition, toRecordedEvent, toStreamState } from './mapping.js';
+import { chainOnto, laterOf, toActualRevision, toLogPosition, toReadPosition, toRecordedEvent, toStreamState } from './mapping.js';
 import type { StreamMeta } from './metadata.js';
 import { streamMetaOf, withDeletedMark } from './metadata.js';
 import { EsdbReader } from './reader.js';
@@ -44,6 +46,8 @@ const SERVER_DEADLINE_GRACE_MS = 1_000;
 /** How far back the head search looks past records of `$` streams whose type lacks the `$`. */
 const HEAD_SCAN = 16;
 const METADATA_ATTEMPTS = 3;
+/** Appends that lose the race for the head they chained onto try again this often. */
+const CHAIN_ATTEMPTS = 25;
 
 export interface EsdbEventStoreOptions {
   /** Longest any single call to the server may take, in milliseconds (default 10 s). */
@@ -82,26 +86,53 @@ export class EsdbEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
-    const streamState = toStreamState(expected);
     // Check-then-append: the server cannot see our mark, so a delete racing this append can lose.
     if ((await this.metaOf(streamId)).deleted) throw new StreamDeletedError(streamId);
-    let result: ClientAppendResult;
-    try {
-      result = await this.serverCall(
-        this.client.appendToStream(streamId, events.map(toEventData), { streamState, deadline: this.deadlineMs }),
-        `append to ${streamId}`,
-      );
-    } catch (error) {
-      throw toPortAppendError(error, streamId, expected);
-    }
-    if (!result.success) {
-      // Only when the connection string turns throwOnAppendFailure off; the revision it then reports is unreliable.
+    for (let attempt = 1; ; attempt++) {
       const last = await this.reader.lastOf(streamId);
-      throw new WrongExpectedRevisionError(streamId, expected, last ? Number(last.revision) : 'no_stream');
+      const chained = chainOnto(last, events);
+      const repeat = last !== undefined && last.id === events.at(-1)!.id;
+      // The chain needs the link the batch follows, so an `any` or `stream_exists` append is sent
+      // as an exact one at the head it chained onto; losing that race re-reads the head and tries
+      // again. A repeat of an append already made goes out as `any`, where the server's duplicate
+      // check makes it a no-op. Exact expectations go out as they came, conflicts and repeats included.
+      const pinned = (expected === 'any' || expected === 'stream_exists') && !repeat;
+      if (pinned && expected === 'stream_exists' && !last) throw new WrongExpectedRevisionError(streamId, expected, 'no_stream');
+      const streamState = pinned ? (last ? last.revision : NO_STREAM) : repeat && (expected === 'any' || expected === 'stream_exists') ? toStreamState('any') : toStreamState(expected);
+      let result: ClientAppendResult;
+      try {
+        result = await this.serverCall(this.client.appendToStream(streamId, chained, { streamState, deadline: this.deadlineMs }), `append to ${streamId}`);
+      } catch (error) {
+        if (pinned && error instanceof WrongExpectedVersionError && attempt < CHAIN_ATTEMPTS) continue;
+        throw toPortAppendError(error, streamId, expected);
+      }
+      if (!result.success) {
+        // Only when the connection string turns throwOnAppendFailure off; the revision it then reports is unreliable.
+        const head = await this.reader.lastOf(streamId);
+        throw new WrongExpectedRevisionError(streamId, expected, head ? Number(head.revision) : 'no_stream');
+      }
+      const position = (await this.positionAt(streamId, result.nextExpectedRevision)) ?? toLogPosition(result.position);
+      if (!position) throw new Error(`EventStoreDB reported no position for the append to ${streamId}`);
+      return { nextExpectedRevision: Number(result.nextExpectedRevision), position };
     }
-    const position = (await this.positionAt(streamId, result.nextExpectedRevision)) ?? toLogPosition(result.position);
-    if (!position) throw new Error(`EventStoreDB reported no position for the append to ${streamId}`);
-    return { nextExpectedRevision: Number(result.nextExpectedRevision), position };
+  }
+
+  /**
+   * One append after another: the server has no batch across streams that keeps our chain links and
+   * JSON metadata, and the port promises no atomicity, only that each append stands on its own.
+   */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    checkStreamAppends(appends);
+    const outcomes: StreamAppendOutcome[] = [];
+    for (const { streamId, events, expected } of appends) {
+      try {
+        outcomes.push({ ok: true, result: await this.appendToStream(streamId, events, expected) });
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError || error instanceof StreamDeletedError)) throw error;
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

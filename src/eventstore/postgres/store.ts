@@ -1,4 +1,5 @@
 import type { Database, SqlSession } from '../../db/types.js';
+import { eventDigest } from '../chain.js';
 import { catchUpSubscription } from '../catch-up.js';
 import { StreamDeletedError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
 import type {
@@ -13,11 +14,13 @@ import type {
   ReadAllPage,
   ReadStreamOptions,
   RecordedEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   StreamInfo,
   SubscribeOptions,
   SubscriptionItem,
 } from '../types.js';
-import { comparePositions, LOG_START, streamCategory } from '../types.js';
+import { checkStreamAppends, comparePositions, LOG_START, streamCategory } from '../types.js';
 import { AppendAnnouncer } from './append-announcer.js';
 import { AppendSignal } from './append-signal.js';
 
@@ -33,6 +36,7 @@ interface EventRow {
   data: JsonObject | null;
   metadata: JsonObject | null;
   recorded_at: Date;
+  hash: Buffer | Uint8Array | null;
   matches?: boolean;
 }
 
@@ -73,20 +77,45 @@ export class PostgresEventStore implements EventStore {
    * matches the expectation, and the events are inserted only if it moved. Nothing inserted means
    * refused; the refusal is then explained (or recognised as a repeat) with read-only queries.
    */
-  private async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    const pool = this.db.pool;
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    checkStreamAppends(appends);
+    if (appends.length === 0) return [];
+    // One transaction: one commit (one flush) for the lot, and on PGlite no follower query in between.
+    const outcomes = await this.db.transaction(async (session) => {
+      const done: StreamAppendOutcome[] = [];
+      for (const { streamId, events, expected } of appends) {
+        try {
+          done.push({ ok: true, result: await this.append(streamId, events, expected, session) });
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError || error instanceof StreamDeletedError)) throw error;
+          done.push({ ok: false, error });
+        }
+      }
+      return done;
+    });
+    if (outcomes.some((outcome) => outcome.ok)) {
+      this.signal.poke();
+      this.announcer?.announce();
+    }
+    return outcomes;
+  }
+
+  private async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, session: SqlSession = this.db.pool): Promise<AppendResult> {
+    const pool = session;
     if (expected === 'any') {
       const repeat = await findRepeat(pool, streamId, events, null);
       if (repeat) return repeat;
     }
     const claim = claimHead(expected);
+    const digests = events.map(eventDigest);
     const inserted = await pool.query<{ txid: string; seq: string; revision: string }>(
-      `WITH head AS (${claim.sql})
-       INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata)
-       SELECT $1, head.revision - $3::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', $2, e.value->'data', e.value->'metadata'
-       FROM head, jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
+      `WITH head AS (${claim.sql}),
+       chain AS (SELECT head.revision, es_chain(head.prev_head_hash, $5::text[]) AS links FROM head)
+       INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata, hash)
+       SELECT $1, chain.revision - $3::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', $2, e.value->'data', e.value->'metadata', chain.links[e.ord]
+       FROM chain, jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
        RETURNING txid::text AS txid, seq::text AS seq, revision::text AS revision`,
-      [streamId, streamCategory(streamId), events.length, JSON.stringify(events), ...claim.values],
+      [streamId, streamCategory(streamId), events.length, JSON.stringify(events), digests, ...claim.values],
     );
     if (inserted.rows.length > 0) {
       const head = Math.max(...inserted.rows.map((row) => Number(row.revision)));
@@ -103,7 +132,7 @@ export class PostgresEventStore implements EventStore {
     const limit = options.maxCount ?? 1_000_000;
     const result = await this.db.pool.query<EventRow>(
       `SELECT e.txid::text AS txid, e.seq::text AS seq, e.stream_id, e.revision::text AS revision,
-              e.event_id::text AS event_id, e.event_type, e.data, e.metadata, e.recorded_at
+              e.event_id::text AS event_id, e.event_type, e.data, e.metadata, e.recorded_at, e.hash
        FROM es_events e JOIN es_streams s ON s.stream_id = e.stream_id
        WHERE e.stream_id = $1 AND ($2::boolean OR s.deleted_at IS NULL)
          AND e.revision ${backwards ? '<=' : '>='} $3
@@ -128,7 +157,7 @@ export class PostgresEventStore implements EventStore {
     const filter = filterSql(options.filter, 4);
     const result = await this.db.pool.query<EventRow>(
       `SELECT txid::text AS txid, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
-              event_type, recorded_at, ${filter.sql} AS matches,
+              event_type, recorded_at, hash, ${filter.sql} AS matches,
               CASE WHEN ${filter.sql} THEN data END AS data,
               CASE WHEN ${filter.sql} THEN metadata END AS metadata
        FROM es_events
@@ -204,34 +233,35 @@ export class PostgresEventStore implements EventStore {
 
 /**
  * The statement that moves the stream's head by $3 events if it matches the expectation, returning
- * the new head. Parameters: $1 stream id, $2 category, $3 count, $5 expected revision.
+ * the new head and the chain link before the batch, and setting the new head link (assignments in
+ * one SET all read the old row). Parameters: $1 stream id, $2 category, $3 count, $5 the events'
+ * digests, $6 expected revision.
  */
 function claimHead(expected: ExpectedRevision): { sql: string; values: unknown[] } {
+  const chainOnto = (head: string) => `prev_head_hash = ${head}, head_hash = (es_chain(${head}, $5::text[]))[$3::int]`;
+  const insertNew = `INSERT INTO es_streams (stream_id, category, revision, prev_head_hash, head_hash)
+              VALUES ($1, $2, $3::bigint - 1, NULL, (es_chain(NULL, $5::text[]))[$3::int])`;
   switch (expected) {
     case 'no_stream':
-      return {
-        sql: `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
-              ON CONFLICT (stream_id) DO NOTHING RETURNING revision`,
-        values: [],
-      };
+      return { sql: `${insertNew} ON CONFLICT (stream_id) DO NOTHING RETURNING revision, prev_head_hash`, values: [] };
     case 'any':
       return {
-        sql: `INSERT INTO es_streams (stream_id, category, revision) VALUES ($1, $2, $3::bigint - 1)
-              ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $3::bigint, updated_at = now()
+        sql: `${insertNew}
+              ON CONFLICT (stream_id) DO UPDATE SET revision = es_streams.revision + $3::bigint, updated_at = now(), ${chainOnto('es_streams.head_hash')}
                 WHERE es_streams.deleted_at IS NULL
-              RETURNING revision`,
+              RETURNING revision, prev_head_hash`,
         values: [],
       };
     case 'stream_exists':
       return {
-        sql: `UPDATE es_streams SET revision = revision + $3::bigint, updated_at = now()
-              WHERE stream_id = $1 AND category = $2 AND deleted_at IS NULL RETURNING revision`,
+        sql: `UPDATE es_streams SET revision = revision + $3::bigint, updated_at = now(), ${chainOnto('head_hash')}
+              WHERE stream_id = $1 AND category = $2 AND deleted_at IS NULL RETURNING revision, prev_head_hash`,
         values: [],
       };
     default:
       return {
-        sql: `UPDATE es_streams SET revision = $5::bigint + $3::bigint, updated_at = now()
-              WHERE stream_id = $1 AND category = $2 AND revision = $5::bigint AND deleted_at IS NULL RETURNING revision`,
+        sql: `UPDATE es_streams SET revision = $6::bigint + $3::bigint, updated_at = now(), ${chainOnto('head_hash')}
+              WHERE stream_id = $1 AND category = $2 AND revision = $6::bigint AND deleted_at IS NULL RETURNING revision, prev_head_hash`,
         values: [expected],
       };
   }
@@ -323,5 +353,6 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     revision: Number(row.revision),
     position: positionOf(row),
     recordedAt: row.recorded_at,
+    ...(row.hash ? { hash: Buffer.from(row.hash).toString('hex') } : {}),
   };
 }

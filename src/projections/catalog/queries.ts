@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { JsonObject } from '../../eventstore/types.js';
 import type { Page } from '../pagination.js';
 import { pageByName } from '../pagination.js';
 
@@ -41,6 +42,8 @@ export interface ServiceView {
   readonly description: string;
   readonly ownerTeamId: string | null;
   readonly criticality: string;
+  readonly slaPolicyId: string | null;
+  readonly requestForm: JsonObject | null;
   readonly active: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -53,6 +56,8 @@ interface ServiceRow {
   description: string;
   owner_team_id: string | null;
   criticality: string;
+  sla_policy_id: string | null;
+  request_form: JsonObject | null;
   active: boolean;
   created_at: Date;
   updated_at: Date;
@@ -60,7 +65,7 @@ interface ServiceRow {
 }
 
 const CATEGORY_COLUMNS = ['id', 'name', 'description', 'parent_id', 'active', 'created_at', 'updated_at', 'version'];
-const SERVICE_COLUMNS = ['id', 'name', 'description', 'owner_team_id', 'criticality', 'active', 'created_at', 'updated_at', 'version'];
+const SERVICE_COLUMNS = ['id', 'name', 'description', 'owner_team_id', 'criticality', 'sla_policy_id', 'request_form', 'active', 'created_at', 'updated_at', 'version'];
 
 export async function getCategory(knex: Knex, tenantId: string, id: string, visibility: CatalogVisibility): Promise<CategoryView | null> {
   const row = (await visible(knex('categories').select(CATEGORY_COLUMNS).where({ tenant_id: tenantId, id }), visibility).first()) as CategoryRow | undefined;
@@ -82,6 +87,12 @@ export async function getService(knex: Knex, tenantId: string, id: string, visib
 
 export async function listServices(knex: Knex, tenantId: string, filter: CatalogFilter, visibility: CatalogVisibility): Promise<Page<ServiceView>> {
   return pageByName(filtered(knex('services').select(SERVICE_COLUMNS).where({ tenant_id: tenantId }), filter, visibility), filter, serviceView);
+}
+
+/** The SLA policy an active service of the tenant names for its tickets, if any. */
+export async function serviceSlaPolicyId(knex: Knex, tenantId: string, serviceId: string): Promise<string | null> {
+  const row = (await knex('services').select('sla_policy_id').where({ tenant_id: tenantId, id: serviceId }).first()) as { sla_policy_id: string | null } | undefined;
+  return row?.sla_policy_id ?? null;
 }
 
 function visible(query: Knex.QueryBuilder, visibility: CatalogVisibility): Knex.QueryBuilder {
@@ -114,6 +125,8 @@ function serviceView(row: ServiceRow): ServiceView {
     description: row.description,
     ownerTeamId: row.owner_team_id,
     criticality: row.criticality,
+    slaPolicyId: row.sla_policy_id,
+    requestForm: row.request_form,
     active: row.active,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

@@ -8,7 +8,8 @@ const TABLE = 'services';
 /** The tenant's business services, retired ones included: tickets keep pointing at them. */
 export const servicesProjection: Projection = {
   name: TABLE,
-  version: 1,
+  // 2: sla_policy_id and request_form.
+  version: 2,
   filter: { categories: ['service'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {
@@ -18,6 +19,8 @@ export const servicesProjection: Projection = {
       table.text('description').notNullable();
       table.uuid('owner_team_id');
       table.text('criticality').notNullable();
+      table.uuid('sla_policy_id');
+      table.jsonb('request_form');
       table.boolean('active').notNullable();
       table.timestamp('created_at', { useTz: true }).notNullable();
       table.timestamp('updated_at', { useTz: true }).notNullable();
@@ -51,6 +54,8 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: S
           description: d.description,
           owner_team_id: d.ownerTeamId,
           criticality: d.criticality,
+          sla_policy_id: d.slaPolicyId ?? null,
+          request_form: d.requestForm ? JSON.stringify(d.requestForm) : null,
           active: true,
           created_at: d.at,
           updated_at: d.at,
@@ -62,7 +67,10 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: S
     }
     case 'ServiceUpdated': {
       const d = event.data;
-      await change({ name: d.name, description: d.description, owner_team_id: d.ownerTeamId, criticality: d.criticality }, d.at);
+      await change(
+        { name: d.name, description: d.description, owner_team_id: d.ownerTeamId, criticality: d.criticality, sla_policy_id: d.slaPolicyId ?? null, request_form: d.requestForm ? JSON.stringify(d.requestForm) : null },
+        d.at,
+      );
       return;
     }
     case 'ServiceDeactivated':

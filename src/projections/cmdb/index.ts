@@ -1,2 +1,3 @@
 export { assetCategoriesProjection } from './asset-categories.js';
+export { assetRelationsProjection } from './asset-relations.js';
 export { assetsProjection } from './assets.js';

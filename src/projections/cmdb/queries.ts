@@ -37,6 +37,8 @@ export interface AssetView {
   readonly purchaseCost: string | null;
   readonly warrantyEnd: string | null;
   readonly attributes: JsonObject;
+  /** The earliest planned maintenance not yet done or cancelled. */
+  readonly nextMaintenanceOn: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly version: number;
@@ -56,6 +58,7 @@ interface AssetRow {
   purchase_cost: string | null;
   warranty_end: string | null;
   attributes: JsonObject;
+  next_maintenance_on: string | null;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -68,10 +71,12 @@ export interface AssetFilter {
   readonly categoryId?: string | undefined;
   readonly ownerUserId?: string | undefined;
   readonly tag?: string | undefined;
+  /** `overdue`: a planned maintenance's date is before `today` (YYYY-MM-DD, the caller's clock). */
+  readonly maintenance?: { readonly overdueBefore: string } | undefined;
 }
 
 const CATEGORY_COLUMNS = ['id', 'name', 'description', 'attributes_schema', 'created_at', 'updated_at', 'version'];
-const ASSET_COLUMNS = ['id', 'tag', 'name', 'category_id', 'status', 'owner_user_id', 'location', 'serial', 'vendor', 'purchase_date', 'purchase_cost', 'warranty_end', 'attributes', 'created_at', 'updated_at', 'version'];
+const ASSET_COLUMNS = ['id', 'tag', 'name', 'category_id', 'status', 'owner_user_id', 'location', 'serial', 'vendor', 'purchase_date', 'purchase_cost', 'warranty_end', 'attributes', 'next_maintenance_on', 'created_at', 'updated_at', 'version'];
 
 export async function getAssetCategory(knex: Knex, tenantId: string, id: string): Promise<AssetCategoryView | null> {
   const row = (await knex('asset_categories').select(CATEGORY_COLUMNS).where({ tenant_id: tenantId, id }).first()) as AssetCategoryRow | undefined;
@@ -98,6 +103,7 @@ export async function listAssets(knex: Knex, tenantId: string, filter: AssetFilt
   if (filter.ownerUserId !== undefined) query.andWhere({ owner_user_id: filter.ownerUserId });
   // Tags are unique case-insensitively, so they are looked up that way too.
   if (filter.tag !== undefined) query.andWhereRaw('lower(tag) = lower(?)', [filter.tag]);
+  if (filter.maintenance !== undefined) query.andWhere('next_maintenance_on', '<', filter.maintenance.overdueBefore);
   return pageByName(query, filter, assetView);
 }
 
@@ -128,6 +134,7 @@ function assetView(row: AssetRow): AssetView {
     purchaseCost: row.purchase_cost,
     warrantyEnd: row.warranty_end,
     attributes: row.attributes,
+    nextMaintenanceOn: row.next_maintenance_on,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
     version: row.version,

@@ -7,8 +7,8 @@ import { APPROVALS, ATTACHMENTS, COMMENTS, LINKS, TICKETS, createTicketTables, d
 /** Tickets with their comments, links, approvals and attachments, for lists, detail views and filters. */
 export const ticketsProjection: Projection = {
   name: 'tickets',
-  // 2: ticket_attachments.
-  version: 5,
+  // 2: ticket_attachments. 6: tickets.answers. 7: index on asset_ids.
+  version: 7,
   filter: { categories: ['ticket'] },
   createTables: createTicketTables,
   dropTables: dropTicketTables,
@@ -43,6 +43,7 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: T
         risk: d.risk,
         planned_start: d.plannedStart,
         planned_end: d.plannedEnd,
+        answers: JSON.stringify(d.answers ?? {}),
         created_at: d.at,
         updated_at: d.at,
         version: recorded.revision,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { JsonObject } from '../../eventstore/types.js';
 import type { Page } from '../pagination.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 import { APPROVALS, ATTACHMENTS, COMMENTS, LINKS, TICKETS } from './tables.js';
@@ -36,6 +37,8 @@ export interface TicketView {
 }
 
 export interface TicketDetailView extends TicketView {
+  /** A service request's answers to its service's form; {} otherwise. */
+  readonly answers: JsonObject;
   readonly links: Array<{ id: string; kind: string; targetId: string; createdAt: string }>;
   readonly approvals: Array<{ approverId: string; decision: string | null; comment: string | null; decidedAt: string | null }>;
   readonly attachments: AttachmentView[];
@@ -69,6 +72,7 @@ interface TicketRow {
   resolved_at: Date | null;
   closed_at: Date | null;
   reopen_count: number;
+  answers?: JsonObject;
   created_at: Date;
   updated_at: Date;
   version: number;
@@ -131,6 +135,7 @@ export async function getTicket(knex: Knex, scope: TicketScope, id: string): Pro
   ]);
   return {
     ...toView(row),
+    answers: row.answers ?? {},
     links: links.map((link) => ({ id: link.id, kind: link.kind, targetId: link.target_id, createdAt: new Date(link.created_at).toISOString() })),
     approvals: approvals.map((approval) => ({ approverId: approval.approver_id, decision: approval.decision, comment: approval.comment, decidedAt: iso(approval.decided_at) })),
     attachments,
@@ -169,6 +174,8 @@ export interface TicketFilter {
   readonly createdTo?: string | undefined;
   readonly updatedFrom?: string | undefined;
   readonly updatedTo?: string | undefined;
+  /** Only these tickets: the matches of a text search (`q`), found through the search index. */
+  readonly ids?: readonly string[] | undefined;
 }
 
 /** The page query for a filter, before it runs: the query-plan test EXPLAINs exactly this. */
@@ -186,6 +193,7 @@ export function ticketListQuery(knex: Knex, scope: TicketScope, filter: TicketFi
   if (filter.createdTo) query.andWhere('created_at', '<', filter.createdTo);
   if (filter.updatedFrom) query.andWhere('updated_at', '>=', filter.updatedFrom);
   if (filter.updatedTo) query.andWhere('updated_at', '<', filter.updatedTo);
+  if (filter.ids) query.whereIn('id', [...filter.ids]);
   const count = query.clone().clearSelect().count({ count: '*' });
   const { column, descending } = sortOf(filter.sort);
   if (filter.cursor) {

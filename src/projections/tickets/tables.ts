@@ -41,6 +41,8 @@ export async function createTicketTables(knex: Knex): Promise<void> {
     t.integer('reopen_count').notNullable().defaultTo(0);
     t.uuid('sla_policy_id');
     t.jsonb('sla_terms');
+    // A service request's answers to its service's form; {} for every other ticket.
+    t.jsonb('answers').notNullable().defaultTo('{}');
     t.boolean('deleted').notNullable().defaultTo(false);
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.timestamp('updated_at', { useTz: true }).notNullable();
@@ -53,6 +55,8 @@ export async function createTicketTables(knex: Knex): Promise<void> {
     await knex.raw(`CREATE INDEX tickets_by_${column} ON ${TICKETS} (tenant_id, ${column}, created_at DESC, id DESC) WHERE NOT deleted`);
   }
   await knex.raw(`CREATE INDEX tickets_by_tag ON ${TICKETS} USING gin (tags) WHERE NOT deleted`);
+  // An asset's tickets (GET /assets/:id/tickets) look the asset up inside this array.
+  await knex.raw(`CREATE INDEX tickets_by_asset ON ${TICKETS} USING gin (asset_ids)`);
 
   await knex.schema.createTable(COMMENTS, (t) => {
     t.uuid('id').primary();

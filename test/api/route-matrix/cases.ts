@@ -23,6 +23,8 @@ export interface Prepared {
   readonly body?: unknown;
   /** A multipart/form-data body (an upload), sent instead of a JSON one. */
   readonly form?: FormData;
+  /** A body sent as it is with its own media type (a CSV upload), instead of a JSON one. */
+  readonly raw?: { readonly body: string; readonly contentType: string };
   /** A query string (without `?`) for routes whose required input is in the query. */
   readonly query?: string;
   /** Runs after the call, to keep later cases independent of this one's side effects. */

@@ -1,4 +1,4 @@
-import { assetBody, createAsset, createAssetCategory } from '../../support/asset-fixtures.js';
+import { assetBody, createAsset, createAssetCategory, maintenanceBody, planMaintenance, relateAssets } from '../../support/asset-fixtures.js';
 import { uniqueSuffix } from '../../support/identity-fixtures.js';
 import type { RouteCase, World } from './cases.js';
 import { signedIn } from './cases.js';
@@ -31,6 +31,23 @@ export function sharedAssets(world: World): Promise<AssetTargets> {
     assetTargets.set(world.a.id, targets);
   }
   return targets;
+}
+
+/** A fresh relation from the requester's asset to a new one, so each caller removes its own. */
+async function freshRelation(world: World): Promise<{ id: string; relationId: string }> {
+  const token = world.a.sessions.admin.accessToken;
+  const { category, owned } = await sharedAssets(world);
+  const target = await createAsset(world.baseUrl, token, category);
+  const relationId = await relateAssets(world.baseUrl, token, owned, { type: 'depends_on', targetAssetId: target });
+  world.a.ids.add(target).add(relationId);
+  return { id: owned, relationId };
+}
+
+async function freshMaintenance(world: World): Promise<{ id: string; maintenanceId: string }> {
+  const { owned } = await sharedAssets(world);
+  const maintenanceId = await planMaintenance(world.baseUrl, world.a.sessions.admin.accessToken, owned);
+  world.a.ids.add(maintenanceId);
+  return { id: owned, maintenanceId };
 }
 
 /**
@@ -77,5 +94,30 @@ export function cmdbRoutes(): Record<string, RouteCase> {
         return { params: { id }, body: { status: 'in_use' } };
       },
     },
+    // The requester holds `owned`: they read its maintenance and its tickets (theirs only), not its
+    // history or graph (403), and write nothing.
+    [`GET ${assets}/:id/history`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).owned } }) },
+    [`GET ${assets}/:id/tickets`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).owned } }) },
+    [`GET ${assets}/:id/tickets #not the requester's`]: { expect: signedIn(200, 200, 200, 404, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).unowned } }) },
+    [`GET ${assets}/:id/maintenance`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await freshMaintenance(world)).id } }) },
+    [`POST ${assets}/:id/maintenance`]: { expect: signedIn(201, 201, 201, 403, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).owned }, body: maintenanceBody() }) },
+    [`GET ${assets}/:id/maintenance/:maintenanceId`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: await freshMaintenance(world) }) },
+    [`POST ${assets}/:id/maintenance/:maintenanceId/complete`]: {
+      expect: agentsWrite,
+      prepare: async (world) => ({ params: await freshMaintenance(world), body: { doneOn: new Date().toISOString().slice(0, 10), actualCost: '10.00' } }),
+    },
+    [`POST ${assets}/:id/maintenance/:maintenanceId/cancel`]: { expect: agentsWrite, prepare: async (world) => ({ params: await freshMaintenance(world), body: { reason: 'not needed' } }) },
+    [`GET ${assets}/:id/relations`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await freshRelation(world)).id } }) },
+    [`POST ${assets}/:id/relations`]: {
+      expect: signedIn(201, 201, 201, 403, 404),
+      prepare: async (world) => {
+        const { category, owned } = await sharedAssets(world);
+        const target = await createAsset(world.baseUrl, world.a.sessions.admin.accessToken, category);
+        world.a.ids.add(target);
+        return { params: { id: owned }, body: { type: 'connected_to', targetAssetId: target } };
+      },
+    },
+    [`DELETE ${assets}/:id/relations/:relationId`]: { expect: signedIn(204, 204, 204, 403, 404), prepare: async (world) => ({ params: await freshRelation(world) }) },
+    [`GET ${assets}/:id/impact`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: (await sharedAssets(world)).owned } }) },
   };
 }

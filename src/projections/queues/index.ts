@@ -1,0 +1,1 @@
+export { queuesProjection } from './queues.js';
