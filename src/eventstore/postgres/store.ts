@@ -72,11 +72,6 @@ export class PostgresEventStore implements EventStore {
     return result;
   }
 
-  /**
-   * One statement, so one round trip in autocommit: the CTE moves the stream head only if it
-   * matches the expectation, and the events are inserted only if it moved. Nothing inserted means
-   * refused; the refusal is then explained (or recognised as a repeat) with read-only queries.
-   */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
     checkStreamAppends(appends);
     if (appends.length === 0) return [];
@@ -100,6 +95,13 @@ export class PostgresEventStore implements EventStore {
     return outcomes;
   }
 
+  /**
+   * One statement, so one round trip in autocommit: the CTE moves the stream head only if it
+   * matches the expectation, and the events are inserted only if it moved. Nothing inserted means
+   * refused; the refusal is then explained (or recognised as a repeat) with read-only queries.
+   * The batch's chain links are computed once (MATERIALIZED): inlined, the planner would call
+   * `es_chain` again for every inserted row, which made 100-event appends nine times slower.
+   */
   private async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, session: SqlSession = this.db.pool): Promise<AppendResult> {
     const pool = session;
     if (expected === 'any') {
@@ -110,7 +112,7 @@ export class PostgresEventStore implements EventStore {
     const digests = events.map(eventDigest);
     const inserted = await pool.query<{ txid: string; seq: string; revision: string }>(
       `WITH head AS (${claim.sql}),
-       chain AS (SELECT head.revision, es_chain(head.prev_head_hash, $5::text[]) AS links FROM head)
+       chain AS MATERIALIZED (SELECT head.revision, es_chain(head.prev_head_hash, $5::text[]) AS links FROM head)
        INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata, hash)
        SELECT $1, chain.revision - $3::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', $2, e.value->'data', e.value->'metadata', chain.links[e.ord]
        FROM chain, jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
