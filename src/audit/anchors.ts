@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { EventStore, JsonObject, LogPosition } from '../eventstore/types.js';
-import { streamCategory } from '../eventstore/types.js';
+import { formatPosition, parsePosition, streamCategory } from '../eventstore/types.js';
+import { wholeStream } from '../eventstore/whole-stream.js';
 import { pause } from '../scheduler/pause.js';
 import type { StreamVerification } from './chain-verifier.js';
 import { verifyStream } from './chain-verifier.js';
-import { decodeLogPosition, encodeLogPosition } from './tenant-log.js';
 
 /**
  * The tenant-wide chain. Each stream's chain proves its events were not changed one by one; it
@@ -73,7 +73,7 @@ export class StreamHeadAnchoring {
     const at = clock().toISOString();
     for (const [tenantId, streams] of heads) {
       const anchored = [...streams.values()].sort((a, b) => (a.streamId < b.streamId ? -1 : a.streamId > b.streamId ? 1 : 0));
-      const data: JsonObject = { from: encodeLogPosition(from), to: encodeLogPosition(cursor), heads: anchored.map((head) => ({ ...head })), anchoredAt: at };
+      const data: JsonObject = { from: formatPosition(from), to: formatPosition(cursor), heads: anchored.map((head) => ({ ...head })), anchoredAt: at };
       await store.appendToStream(anchorStream(tenantId), [{ id: anchorId(tenantId, cursor), type: 'StreamHeadsAnchored', data, metadata: { tenantId, actorId: null, occurredAt: at } }], 'any');
     }
     // Never backwards: a slower round finishing after a faster one keeps the later position.
@@ -112,7 +112,7 @@ export class StreamHeadAnchoring {
 
 /** A UUID (version 5 layout) from tenant and position: the same round always makes the same id. */
 function anchorId(tenantId: string, position: LogPosition): string {
-  const hex = createHash('sha256').update(`${tenantId}:${encodeLogPosition(position)}`).digest('hex');
+  const hex = createHash('sha256').update(`${tenantId}:${formatPosition(position)}`).digest('hex');
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -142,15 +142,10 @@ export async function verifyTenant(store: EventStore, tenantId: string): Promise
   const anchorChain = await verifyStream(store, stream);
   const latest = new Map<string, AnchoredHead>();
   let anchoredUpTo: string | null = null;
-  for (let from = 0; ; ) {
-    const page = await store.readStream(stream, { fromRevision: from, maxCount: BATCH, includeDeleted: true });
-    for (const anchor of page) {
-      const heads = Array.isArray(anchor.data.heads) ? (anchor.data.heads as unknown as AnchoredHead[]) : [];
-      for (const head of heads) latest.set(head.streamId, head);
-      if (typeof anchor.data.to === 'string' && decodeLogPosition(anchor.data.to)) anchoredUpTo = anchor.data.to;
-    }
-    if (page.length < BATCH) break;
-    from = page.at(-1)!.revision + 1;
+  for await (const anchor of wholeStream(store, stream)) {
+    const heads = Array.isArray(anchor.data.heads) ? (anchor.data.heads as unknown as AnchoredHead[]) : [];
+    for (const head of heads) latest.set(head.streamId, head);
+    if (typeof anchor.data.to === 'string' && parsePosition(anchor.data.to)) anchoredUpTo = anchor.data.to;
   }
   const problems: AnchorProblem[] = [];
   if (!anchorChain.intact && anchorChain.firstBreak) problems.push({ streamId: stream, revision: anchorChain.firstBreak.revision, problem: `anchor chain broken: ${anchorChain.firstBreak.reason}` });

@@ -1,5 +1,6 @@
 import { eventDigest, linkHash } from '../eventstore/chain.js';
 import type { EventStore, LogPosition, RecordedEvent } from '../eventstore/types.js';
+import { wholeStream } from '../eventstore/whole-stream.js';
 
 /** Where a stream's chain stops holding, and why. */
 export interface ChainBreak {
@@ -61,12 +62,7 @@ const PAGE = 1000;
 /** Verifies one stream, soft-deleted events included: an auditor's view is the whole history. */
 export async function verifyStream(store: EventStore, streamId: string): Promise<StreamVerification> {
   const walk = new ChainWalk(streamId);
-  for (let from = 0; ; ) {
-    const page = await store.readStream(streamId, { fromRevision: from, maxCount: PAGE, includeDeleted: true });
-    for (const event of page) walk.take(event);
-    if (page.length < PAGE) break;
-    from = page.at(-1)!.revision + 1;
-  }
+  for await (const event of wholeStream(store, streamId)) walk.take(event);
   return walk.result();
 }
 

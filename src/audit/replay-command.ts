@@ -13,9 +13,8 @@ import { slaPolicyDecider } from '../domain/sla/policy.js';
 import { tenantDecider } from '../domain/tenant/tenant.js';
 import { ticketDecider } from '../domain/ticket/index.js';
 import type { EventStore, JsonValue } from '../eventstore/types.js';
-import { streamCategory } from '../eventstore/types.js';
+import { formatPosition, occurredAt, streamCategory } from '../eventstore/types.js';
 import { withoutSecrets } from './redaction.js';
-import { encodeLogPosition } from './tenant-log.js';
 
 /** An aggregate's fold with its types erased, so one table can hold every kind of stream. */
 interface StateFold {
@@ -69,10 +68,10 @@ export async function runReplay(store: EventStore, args: readonly string[], writ
   const fold = FOLDS[streamCategory(streamId)];
   let state = fold?.start();
   for (const event of events) {
-    const at = typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt.toISOString();
+    const at = occurredAt(event);
     if (asOf !== null && Date.parse(at) > asOf) break;
     const actor = typeof event.metadata.actorId === 'string' ? event.metadata.actorId : 'system';
-    write(`#${event.revision} ${event.type} at ${at} by ${actor} (position ${encodeLogPosition(event.position)}${event.hash ? `, link ${event.hash.slice(0, 16)}…` : ''})`);
+    write(`#${event.revision} ${event.type} at ${at} by ${actor} (position ${formatPosition(event.position)}${event.hash ? `, link ${event.hash.slice(0, 16)}…` : ''})`);
     write(`  data:  ${JSON.stringify(withoutSecrets(event.data))}`);
     if (fold) {
       state = fold.apply(state, { type: event.type, data: event.data });

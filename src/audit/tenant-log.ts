@@ -41,16 +41,3 @@ export async function readTenantLog(store: EventStore, tenantId: string, after: 
     if (scanned >= SCAN_BUDGET) return { events, cursor, isEnd: false };
   }
 }
-
-export function encodeLogPosition(position: LogPosition): string {
-  return `${position.commit}-${position.prepare}`;
-}
-
-export function decodeLogPosition(text: string): LogPosition | null {
-  const match = /^(\d{1,20})-(\d{1,20})$/.exec(text);
-  if (!match) return null;
-  const commit = BigInt(match[1]!);
-  const prepare = BigInt(match[2]!);
-  // Positions are unsigned 64-bit on every store.
-  return commit < 2n ** 64n && prepare < 2n ** 64n ? { commit, prepare } : null;
-}

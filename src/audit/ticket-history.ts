@@ -7,8 +7,9 @@ import type { FieldChange } from '../domain/ticket/history.js';
 import { describeTicketEvent, isPublicTicketEvent } from '../domain/ticket/history.js';
 import type { Ticket, TicketEvent } from '../domain/ticket/index.js';
 import { ticketDecider, ticketStream } from '../domain/ticket/index.js';
-import type { EventStore, RecordedEvent } from '../eventstore/types.js';
-import { encodeLogPosition } from './tenant-log.js';
+import type { EventStore } from '../eventstore/types.js';
+import { formatPosition, occurredAt } from '../eventstore/types.js';
+import { readWholeStream } from '../eventstore/whole-stream.js';
 
 export interface TicketHistoryEntry {
   readonly revision: number;
@@ -23,15 +24,13 @@ export interface TicketHistoryEntry {
   readonly changes: readonly FieldChange[];
 }
 
-const PAGE = 1000;
-
 /**
  * A ticket's whole history from its stream, deleted tickets included: every event in order, with
  * what it changed. Agents see every event; a requester sees only their own ticket's public part
  * (no internal notes, SLA bookkeeping, approvals or watchers), and never a deleted ticket.
  */
 export async function ticketHistory(store: EventStore, actor: Actor, ticketId: string): Promise<TicketHistoryEntry[]> {
-  const recorded = await readWhole(store, ticketStream(ticketId));
+  const recorded = await readWholeStream(store, ticketStream(ticketId));
   const first = recorded[0];
   if (!first || first.metadata.tenantId !== actor.tenantId) throw new NotFoundError('ticket not found');
   const agent = can(actor.role, 'ticket.readAll');
@@ -44,16 +43,16 @@ export async function ticketHistory(store: EventStore, actor: Actor, ticketId: s
     state = ticketDecider.evolve(state, domainEvent);
     if (!agent && !isPublicTicketEvent(domainEvent, before)) continue;
     const line = describeTicketEvent(before, state, domainEvent);
-    const occurredAt = typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt.toISOString();
+    const at = occurredAt(event);
     const actorId = typeof event.metadata.actorId === 'string' ? event.metadata.actorId : null;
     entries.push({
       revision: event.revision,
-      position: encodeLogPosition(event.position),
+      position: formatPosition(event.position),
       eventId: event.id,
       type: event.type,
-      occurredAt,
+      occurredAt: at,
       recordedAt: event.recordedAt.toISOString(),
-      actor: actorId ? { id: actorId, name: await names.nameAt(actorId, occurredAt) } : null,
+      actor: actorId ? { id: actorId, name: await names.nameAt(actorId, at) } : null,
       summary: line.summary,
       changes: line.changes,
     });
@@ -62,15 +61,6 @@ export async function ticketHistory(store: EventStore, actor: Actor, ticketId: s
   return entries;
 }
 
-async function readWhole(store: EventStore, streamId: string): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  for (let from = 0; ; ) {
-    const page = await store.readStream(streamId, { fromRevision: from, maxCount: PAGE, includeDeleted: true });
-    events.push(...page);
-    if (page.length < PAGE) return events;
-    from = page.at(-1)!.revision + 1;
-  }
-}
 
 /** Names from each user's own stream, as of a moment: a renamed agent's old work shows their old name. */
 class ActorNames {
@@ -94,12 +84,12 @@ class ActorNames {
   }
 
   private async load(userId: string): Promise<Array<{ at: string; name: string }>> {
-    const events = await readWhole(this.store, userStream(userId));
+    const events = await readWholeStream(this.store, userStream(userId));
     if (events[0]?.metadata.tenantId !== undefined && events[0].metadata.tenantId !== this.tenantId) return [];
     const names: Array<{ at: string; name: string }> = [];
     for (const event of events) {
       const domainEvent = { type: event.type, data: event.data } as UserEvent;
-      const at = typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt.toISOString();
+      const at = occurredAt(event);
       if (domainEvent.type === 'UserRegistered' || domainEvent.type === 'UserProfileUpdated') names.push({ at, name: domainEvent.data.name });
     }
     return names;

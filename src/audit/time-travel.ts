@@ -3,7 +3,9 @@ import type { Actor } from '../commands/identity/actor.js';
 import { authorize } from '../commands/identity/actor.js';
 import { NotFoundError } from '../domain/errors.js';
 import { ticketStream } from '../domain/ticket/index.js';
-import type { EventStore, RecordedEvent } from '../eventstore/types.js';
+import type { EventStore } from '../eventstore/types.js';
+import { occurredAt } from '../eventstore/types.js';
+import { readWholeStream } from '../eventstore/whole-stream.js';
 import { ticketsProjection } from '../projections/tickets/index.js';
 import type { TicketDetailView } from '../projections/tickets/queries.js';
 import { getTicket } from '../projections/tickets/queries.js';
@@ -20,9 +22,9 @@ class Discard extends Error {}
  */
 export async function ticketAsOf(knex: Knex, store: EventStore, actor: Actor, ticketId: string, point: HistoryPoint): Promise<TicketDetailView> {
   authorize(actor, 'ticket.timeTravel');
-  const events = await store.readStream(ticketStream(ticketId), { includeDeleted: true });
+  const events = await readWholeStream(store, ticketStream(ticketId));
   if (events[0]?.metadata.tenantId !== actor.tenantId) throw new NotFoundError('ticket not found');
-  const upTo = events.filter((event) => ('asOfVersion' in point ? event.revision <= point.asOfVersion : occurredAt(event) <= point.asOf.getTime()));
+  const upTo = events.filter((event) => ('asOfVersion' in point ? event.revision <= point.asOfVersion : Date.parse(occurredAt(event)) <= point.asOf.getTime()));
   if (upTo.length === 0) throw new NotFoundError('the ticket did not exist yet at that point');
   let view: TicketDetailView | null = null;
   try {
@@ -39,9 +41,4 @@ export async function ticketAsOf(knex: Knex, store: EventStore, actor: Actor, ti
   }
   if (!view) throw new NotFoundError('the ticket was deleted at that point');
   return view;
-}
-
-function occurredAt(event: RecordedEvent): number {
-  const at = event.metadata.occurredAt;
-  return typeof at === 'string' ? Date.parse(at) : event.recordedAt.getTime();
 }

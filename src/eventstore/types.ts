@@ -30,10 +30,17 @@ export function formatPosition(p: LogPosition): string {
   return `${p.commit}/${p.prepare}`;
 }
 
+/** The text of `formatPosition`; null for anything else, including numbers past 64 bits (no store has them). */
 export function parsePosition(text: string): LogPosition | null {
   const match = /^(\d{1,20})\/(\d{1,20})$/.exec(text);
   if (!match) return null;
-  return { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+  const position = { commit: BigInt(match[1]!), prepare: BigInt(match[2]!) };
+  return position.commit < 2n ** 64n && position.prepare < 2n ** 64n ? position : null;
+}
+
+/** When the event happened, as its command said; the store's recording time for events without it. */
+export function occurredAt(event: RecordedEvent): string {
+  return typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt.toISOString();
 }
 
 /** What a stream must look like for an append to go through. */

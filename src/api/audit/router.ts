@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { verifyTenant } from '../../audit/anchors.js';
 import { verifyStream } from '../../audit/chain-verifier.js';
 import { withoutSecrets } from '../../audit/redaction.js';
-import { decodeLogPosition, encodeLogPosition, readTenantLog, streamBelongsTo } from '../../audit/tenant-log.js';
+import { readTenantLog, streamBelongsTo } from '../../audit/tenant-log.js';
 import { authorize } from '../../commands/identity/actor.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import type { EventStore, LogPosition } from '../../eventstore/types.js';
+import { formatPosition, parsePosition } from '../../eventstore/types.js';
 import type { AppState } from '../context.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
@@ -45,13 +46,13 @@ export function auditRouter(deps: { readonly store: EventStore; readonly clock: 
     const query = parseInput(eventsQuery, ctx.query, 'query');
     let after: LogPosition | null = null;
     if (query.after !== undefined) {
-      after = decodeLogPosition(query.after);
+      after = parsePosition(query.after);
       if (!after) throw new ValidationError('invalid query', [{ path: '/after', message: 'a position from an earlier page (nextCursor)' }]);
     }
     const page = await readTenantLog(deps.store, actor.tenantId, after, query.limit);
     ctx.body = {
       data: page.events.map((event) => ({
-        position: encodeLogPosition(event.position),
+        position: formatPosition(event.position),
         streamId: event.streamId,
         revision: event.revision,
         id: event.id,
@@ -61,7 +62,7 @@ export function auditRouter(deps: { readonly store: EventStore; readonly clock: 
         metadata: event.metadata,
         hash: event.hash ?? null,
       })),
-      nextCursor: encodeLogPosition(page.cursor),
+      nextCursor: formatPosition(page.cursor),
       end: page.isEnd,
     };
   });

@@ -13,7 +13,7 @@ import type { AppState } from '../context.js';
 import { commandContext, expectedVersion, idParam, respondAfterWrite, setVersion } from '../http.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
-import { boundedJsonObject } from './json-object.js';
+import { jsonObject } from '../json-object.js';
 import { catalogListQuery, noBody, visibilityOf } from './visibility.js';
 
 const criticality = z.enum(CRITICALITIES);
@@ -22,7 +22,7 @@ const ownerTeamId = z.uuid().transform((id) => id.toLowerCase()).nullable();
 /** `null` lets the SLA scope rules pick the policy for the service's tickets again. */
 const slaPolicyId = z.uuid().transform((id) => id.toLowerCase()).nullable();
 /** A JSON Schema object; the domain checks it is a usable, bounded one (request-form.ts). `null` removes the form. */
-const requestForm = boundedJsonObject.nullable();
+const requestForm = jsonObject.nullable();
 const createBody = z
   .object({
     name: z.string().max(120),

@@ -12,7 +12,7 @@ import type { AppState } from '../context.js';
 import { commandContext, expectedVersion, idParam, listQuery, respondAfterWrite, setVersion } from '../http.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
-import { jsonObject } from './json-object.js';
+import { jsonObject } from '../json-object.js';
 
 const createBody = z.object({ name: z.string().max(120), description: z.string().max(2000).optional(), attributesSchema: jsonObject.optional() }).strict();
 const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional(), attributesSchema: jsonObject.optional() }).strict();

@@ -16,7 +16,7 @@ import type { AppState } from '../context.js';
 import { commandContext, expectedVersion, idParam, listQuery, respondAfterWrite, setVersion } from '../http.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
-import { jsonObject } from './json-object.js';
+import { jsonObject } from '../json-object.js';
 
 const uuid = z.uuid().transform((id) => id.toLowerCase());
 const optionalText = z.string().max(200).nullable().optional();

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LEVELS, LINK_KINDS, PRIORITIES, RISKS, STATUSES, TICKET_TYPES } from '../../domain/ticket/index.js';
 import { SORTS } from '../../projections/tickets/queries.js';
-import { boundedJsonObject } from '../catalog/json-object.js';
+import { jsonObject } from '../json-object.js';
 
 const id = z.uuid().transform((value) => value.toLowerCase());
 // PostgreSQL has no year 0: such an instant would fail in SQL instead of in validation.
@@ -31,7 +31,7 @@ export const openBody = z
     plannedStart: instant.optional(),
     plannedEnd: instant.optional(),
     /** A service request's answers to its service's request form (checked against it). */
-    answers: boundedJsonObject.optional(),
+    answers: jsonObject.optional(),
   })
   .strict();
 

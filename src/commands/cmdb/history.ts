@@ -1,6 +1,7 @@
 import type { AssetEvent } from '../../domain/cmdb/index.js';
 import { assetStream } from '../../domain/cmdb/index.js';
 import type { JsonValue } from '../../eventstore/types.js';
+import { occurredAt } from '../../eventstore/types.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
 import type { CmdbDependencies } from './asset-categories.js';
@@ -44,9 +45,9 @@ export async function assetHistory(deps: CmdbDependencies, actor: Actor, assetId
       previous = described.state;
       if (recorded.revision < page.fromRevision) continue;
       if (entries.length === page.limit) return { data: entries, nextCursor: String(recorded.revision) };
-      const occurredAt = typeof recorded.metadata.occurredAt === 'string' ? recorded.metadata.occurredAt : recorded.recordedAt.toISOString();
+      const at = occurredAt(recorded);
       const actorId = typeof recorded.metadata.actorId === 'string' ? recorded.metadata.actorId : null;
-      entries.push({ type: recorded.type, revision: recorded.revision, occurredAt, actorId, summary: described.summary, changes: described.changes });
+      entries.push({ type: recorded.type, revision: recorded.revision, occurredAt: at, actorId, summary: described.summary, changes: described.changes });
     }
     if (events.length < PAGE) return { data: entries, nextCursor: null };
   }
