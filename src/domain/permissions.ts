@@ -57,6 +57,8 @@ export const ACTIONS = [
   'audit.verify',
   'audit.export',
   'ticket.timeTravel',
+  'report.read',
+  'user.forget',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -96,7 +98,7 @@ const SEARCHING: readonly Action[] = ['search.query'];
 
 const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish', ...ASSET_WORK, 'assetCategory.manage', 'asset.import', ...QUEUE_READING, 'queue.manage', ...SEARCHING, 'audit.verify', 'ticket.timeTravel']),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish', ...ASSET_WORK, 'assetCategory.manage', 'asset.import', ...QUEUE_READING, 'queue.manage', ...SEARCHING, 'audit.verify', 'ticket.timeTravel', 'report.read']),
   technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING, ...ARTICLE_WRITING, ...ASSET_WORK, ...QUEUE_READING, ...SEARCHING]),
   // Requesters see themselves through /me and their own records; nobody else's.
   user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...ARTICLE_READING, 'asset.readOwn', ...SEARCHING]),
