@@ -16,10 +16,16 @@
  *                          the first broken link; exits 1 when one is broken
  */
 import type { Server } from 'node:http';
+import type Koa from 'koa';
+import type { AppState } from './api/context.js';
+import type { Drain } from './api/drain.js';
+import { drainable } from './api/drain.js';
 import { runReplay } from './audit/replay-command.js';
 import { runAuditVerify } from './audit/verify-command.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './config/logger.js';
+import { Progress, shareOfLog } from './observability/progress.js';
+import type { CatchUpProgress } from './projections/runner.js';
 import { reindexSearch } from './projections/search/index.js';
 import { seedDemoData } from './seed/demo.js';
 import type { System } from './system.js';
@@ -62,24 +68,33 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     case 'audit:verify': {
-      const intact = await runAuditVerify(system.store, argv[1], (line) => process.stdout.write(`${line}\n`));
+      // The chain covers the log as stored, people's data sealed.
+      const intact = await runAuditVerify(system.sealedLog, argv[1], (line) => process.stdout.write(`${line}\n`));
       await system.close();
       if (!intact) process.exitCode = 1;
       return;
     }
-    case 'seed':
+    case 'seed': {
       await seedDemoData(system);
-      await system.projections.catchUp();
+      const progress = progressOf(system, 'projecting the seeded data', 'events');
+      await system.projections.catchUp(system.projections.names, undefined, progress.onBatch);
+      progress.finish();
       return system.close();
-    case 'project':
+    }
+    case 'project': {
       system.projections.start();
-      return runUntilSignalled(system, null);
-    case 'schedule':
+      // Probes and metrics only, so orchestrators can check this process and Prometheus can scrape it.
+      const probes = await listen(system.config.http, system.createProbeApi());
+      return runUntilSignalled(system, drainable(probes));
+    }
+    case 'schedule': {
       // Its timers come from the `timers` projection, which a `project` or `all` process feeds.
       system.scheduler.start();
       system.anchoring.start();
       system.notifications?.start();
-      return runUntilSignalled(system, null);
+      const probes = await listen(system.config.http, system.createProbeApi());
+      return runUntilSignalled(system, drainable(probes));
+    }
     case 'serve':
     case 'all': {
       if (mode === 'all') {
@@ -89,12 +104,13 @@ async function main(argv: readonly string[]): Promise<void> {
         system.notifications?.start();
       }
       const seeded = config.seedDemo ? await seedDemoData(system) : null;
-      const server = await listen(system);
+      const server = await listen(system.config.http, system.createApi());
+      const drain = drainable(server);
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : config.http.port;
       const url = `http://${config.http.host}:${port}`;
       printWelcome(url, system, seeded);
-      return runUntilSignalled(system, server);
+      return runUntilSignalled(system, drain);
     }
   }
 }
@@ -102,29 +118,42 @@ async function main(argv: readonly string[]): Promise<void> {
 async function rebuild(system: System, target: string | undefined): Promise<void> {
   const names = target === undefined || target === 'all' ? system.projections.names : [target];
   for (const name of names) {
-    const started = Date.now();
-    await system.projections.rebuild(name);
+    const progress = progressOf(system, `rebuilding ${name}`, 'events');
+    await system.projections.rebuild(name, progress.onBatch);
     const [lag] = (await system.projections.lag()).filter((entry) => entry.name === name);
-    system.logger.info({ projection: name, ms: Date.now() - started, checkpoint: lag?.checkpoint }, 'projection rebuilt');
+    progress.finish({ projection: name, checkpoint: lag?.checkpoint });
   }
   await system.close();
 }
 
 /** Brings the search projection up to date, then refills the index from its documents. */
 async function reindex(system: System): Promise<void> {
-  const started = Date.now();
-  await system.projections.catchUp(['search']);
-  const documents = await reindexSearch(system.db.knex, system.search, (done) => {
-    if (done % 10_000 === 0) system.logger.info({ documents: done }, 'reindexing');
-  });
-  system.logger.info({ adapter: system.search.name, documents, ms: Date.now() - started }, 'search index refilled');
+  const catchingUp = progressOf(system, 'bringing the search projection up to date', 'events');
+  await system.projections.catchUp(['search'], undefined, catchingUp.onBatch);
+  catchingUp.finish();
+  const progress = progressOf(system, 'refilling the search index', 'documents');
+  await reindexSearch(system.db.knex, system.search, (done) => progress.update(done));
+  // A refilled index has no planner statistics until ANALYZE; queries would scan meanwhile.
+  await system.db.knex.raw('ANALYZE');
+  progress.finish({ adapter: system.search.name });
   await system.close();
 }
 
-function listen(system: System): Promise<Server> {
-  const api = system.createApi();
+/** A bar on a terminal, log lines otherwise; `onBatch` feeds it from a projection catch-up. */
+function progressOf(system: System, label: string, unit: string): Progress & { onBatch: (batch: CatchUpProgress) => void } {
+  const progress = new Progress({ label, unit, logger: system.logger, terminal: process.stderr.isTTY ? process.stderr : null });
+  let applied = 0;
+  return Object.assign(progress, {
+    onBatch: (batch: CatchUpProgress) => {
+      applied += batch.events;
+      progress.update(applied, shareOfLog(batch.cursor, batch.target));
+    },
+  });
+}
+
+function listen(http: { readonly port: number; readonly host: string }, api: Koa<AppState>): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = api.listen(system.config.http.port, system.config.http.host, () => resolve(server));
+    const server = api.listen(http.port, http.host, () => resolve(server));
     // Longer than the idle timeout of the load balancers in front (commonly 60 s), so they close
     // idle connections first and never send a request on a socket we are closing.
     server.keepAliveTimeout = 65_000;
@@ -148,7 +177,7 @@ function printWelcome(url: string, system: System, seeded: Awaited<ReturnType<ty
 }
 
 /** SIGTERM/SIGINT: stop taking requests, let in-flight ones and the current batch finish, close pools. A second signal exits at once. */
-function runUntilSignalled(system: System, server: Server | null): Promise<void> {
+function runUntilSignalled(system: System, server: Drain | null): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
@@ -158,8 +187,7 @@ function runUntilSignalled(system: System, server: Server | null): Promise<void>
       }
       stopping = true;
       system.logger.info({ signal }, 'shutting down');
-      const closed = server ? new Promise<void>((done) => server.close(() => done())) : Promise.resolve();
-      server?.closeIdleConnections();
+      const closed = server ? server.close(system.config.edge.shutdownGraceMs) : Promise.resolve();
       void closed
         .then(() => system.close())
         .then(() => resolve())
@@ -168,8 +196,8 @@ function runUntilSignalled(system: System, server: Server | null): Promise<void>
           process.exit(1);
         });
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
   });
 }
 

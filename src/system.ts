@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { createApp } from './api/app.js';
 import type { AppState } from './api/context.js';
 import { healthRouter } from './api/health/router.js';
+import { referenceRouter } from './api/reference/router.js';
 import type { ReadinessCheck } from './api/health/router.js';
 import type { CommandDependencies } from './commands/handle.js';
 import type { Config } from './config/config.js';
@@ -57,7 +58,15 @@ import { KnexIdempotencyStore } from './idempotency/index.js';
 import { emailTemplatesRouter } from './api/notifications/email-templates-router.js';
 import { outboxRouter } from './api/notifications/outbox-router.js';
 import { auditRouter } from './api/audit/router.js';
-import { NotificationSender } from './notifications/sender.js';
+import { reportsRouter } from './api/reports/router.js';
+import { NotificationSender, outboxDepth } from './notifications/sender.js';
+import { instrumentEventStore } from './observability/instrumented-event-store.js';
+import { bearerSubject } from './api/middleware/bearer-subject.js';
+import { Metrics } from './observability/metrics.js';
+import { loadOrCreateMasterKeys, parseMasterKeys } from './privacy/master-keys.js';
+import { PersonalDataKeys } from './privacy/personal-data-keys.js';
+import { PersonalDataEventStore } from './privacy/personal-data-store.js';
+import { forgottenRecipientsProjection } from './privacy/forgotten-recipients.js';
 
 /** Everything the process runs on, built once from config. */
 export interface System {
@@ -65,6 +74,10 @@ export interface System {
   readonly logger: Logger;
   readonly db: Database;
   readonly store: EventStore;
+  /** The log as stored, people's data sealed: what the hash chain covers, for the chain verifier and the anchors. */
+  readonly sealedLog: EventStore;
+  /** Per-person data keys; destroying one forgets that person (crypto-shredding). */
+  readonly personalDataKeys: PersonalDataKeys;
   readonly projections: ProjectionRunner;
   /** Due timers (SLA warnings and breaches, auto-close); idle until `start()`. */
   readonly scheduler: Scheduler;
@@ -83,7 +96,11 @@ export interface System {
   /** The search index the `search` projection feeds (PostgreSQL full-text search, or Meilisearch). */
   readonly search: SearchIndex;
   readonly clock: () => Date;
+  /** What /metrics shows; a registry of this system's own. */
+  readonly metrics: Metrics;
   createApi(): Koa<AppState>;
+  /** Only /healthz, /readyz and /metrics: what the projector and scheduler processes serve for their probes. */
+  createProbeApi(): Koa<AppState>;
   /** Every route the API serves (method and path template), read from the routers themselves. */
   routeTable(): Array<{ readonly method: string; readonly path: string }>;
   close(): Promise<void>;
@@ -101,15 +118,31 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
   const closers: Array<() => Promise<void>> = [() => db.close()];
   try {
     await migrateToLatest(db.knex);
-    const store = openEventStore(config, db);
-    closers.unshift(() => store.close());
+    const metrics = new Metrics();
+    const sealedLog = instrumentEventStore(openEventStore(config, db), metrics);
+    closers.unshift(() => sealedLog.close());
     const clock = overrides.clock ?? (() => new Date());
+    // Commands, projections and history see people's names and emails opened; the log holds them sealed per person.
+    const masterKeys = config.privacy.masterKeys ? parseMasterKeys(config.privacy.masterKeys) : await loadOrCreateMasterKeys(resolve(config.dataDir, 'personal-data-keys.json'));
+    const personalDataKeys = new PersonalDataKeys(db.pool, masterKeys, clock);
+    const store: EventStore = new PersonalDataEventStore(sealedLog, personalDataKeys);
     const volatile = await openVolatileState(config.volatile, { onError: (error) => logger.warn({ err: error }, 'volatile state store error') });
     closers.unshift(() => volatile.close());
     const search = openSearchIndex(config.search, db);
     closers.unshift(() => search.close());
-    const projectionList = search.name === 'postgres' ? allProjections : allProjections.map((projection) => (projection.name === 'search' ? searchProjection(search) : projection));
-    const projections = new ProjectionRunner({ db, store, projections: projectionList, logger: logger.child({ component: 'projections' }) });
+    const projectionList = [
+      ...(search.name === 'postgres' ? allProjections : allProjections.map((projection) => (projection.name === 'search' ? searchProjection(search) : projection))),
+      // Forgetting someone reaches the mail outbox too (a destroyed key cannot: the outbox is not the log).
+      forgottenRecipientsProjection,
+    ];
+    const projections = new ProjectionRunner({
+      db,
+      store,
+      projections: projectionList,
+      logger: logger.child({ component: 'projections' }),
+      onBatch: (batch) => metrics.projectionBatchDuration.observe({ projection: batch.projection }, batch.seconds),
+    });
+    metrics.watch({ projectionLag: () => projections.lag(), outboxDepth: () => outboxDepth(db.knex), searchProjection: 'search' });
     await projections.prepare();
     const commands: CommandDependencies = { store, newId: randomUUID };
     const fallback = await openVolatileState({ kind: 'memory' });
@@ -135,8 +168,15 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const signedIn = authenticate(identity.accessTokens, volatile.denyList);
     const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
     const tickets: TicketDependencies = { commands, knex: db.knex, clock, policy: config.tickets };
-    const scheduler = new Scheduler({ tickets, clock, logger: logger.child({ component: 'scheduler' }), intervalMs: config.scheduler.intervalMs, autoCloseAfterMs: config.scheduler.autoCloseAfterMs });
-    const anchoring = new StreamHeadAnchoring({ store, knex: db.knex, clock, logger: logger.child({ component: 'audit-anchors' }), intervalMs: config.scheduler.auditAnchorIntervalMs });
+    const scheduler = new Scheduler({
+      tickets,
+      clock,
+      logger: logger.child({ component: 'scheduler' }),
+      intervalMs: config.scheduler.intervalMs,
+      autoCloseAfterMs: config.scheduler.autoCloseAfterMs,
+      observer: { timerFired: (kind) => metrics.timersFired.inc({ kind }), slaBreached: (clock) => metrics.slaBreaches.inc({ clock }) },
+    });
+    const anchoring = new StreamHeadAnchoring({ store: sealedLog, knex: db.knex, clock, logger: logger.child({ component: 'audit-anchors' }), intervalMs: config.scheduler.auditAnchorIntervalMs });
     const blobs = new FilesystemBlobStore(config.blobs.dir);
     const mail = config.mail;
     const notifications = mail.smtpUrl
@@ -149,10 +189,12 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
         await keyed(ctx, next);
       });
     };
+    const probes = healthRouter({ checks: readinessChecks(db, store, projections, volatile, config), metrics, metricsToken: config.edge.metricsToken });
     const routers = [
-      healthRouter(readinessChecks(db, store, projections, volatile, config)),
+      probes,
+      referenceRouter(),
       authRouter(identity, signedIn),
-      usersRouter(identity, signedInCommands, waitFor),
+      usersRouter(identity, signedInCommands, waitFor, personalDataKeys),
       groupsRouter('team', identity, signedInCommands, waitFor),
       groupsRouter('department', identity, signedInCommands, waitFor),
       // The catalog needs a subset of what identity is built with: the store, read models, clock.
@@ -177,8 +219,9 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       attachmentsRouter({ ...tickets, blobs, maxBytes: config.attachments.maxBytes }, signedInCommands, waitFor),
       emailTemplatesRouter({ commands, knex: db.knex, clock }, signedInCommands, waitFor),
       outboxRouter({ knex: db.knex }, signedIn),
-      auditRouter({ store, clock }, signedIn),
+      auditRouter({ store, sealedLog, clock }, signedIn),
       searchRouter(search, signedIn),
+      reportsRouter({ knex: db.knex, clock }, signedIn),
       ...(overrides.routers ?? []),
     ];
     return {
@@ -186,6 +229,8 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       logger,
       db,
       store,
+      sealedLog,
+      personalDataKeys,
       projections,
       scheduler,
       anchoring,
@@ -198,7 +243,9 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       tickets,
       blobs,
       clock,
-      createApi: () => createApp({ logger, bodyLimitBytes: config.http.bodyLimitBytes, rateLimiter: volatile.rateLimiter, rateLimitPerMinute: config.rateLimitPerMinute, routers, ownBodyPaths: (path) => isAttachmentUpload(path) || isAssetImport(path) }),
+      metrics,
+      createApi: () => appServing(routers),
+      createProbeApi: () => appServing([probes]),
       routeTable: () =>
         routers.flatMap((router) =>
           router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),
@@ -212,6 +259,24 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
         for (const close of closers) await close();
       },
     };
+
+    function appServing(served: readonly Router<AppState>[]): Koa<AppState> {
+      return createApp({
+          logger,
+          metrics,
+          bodyLimitBytes: config.http.bodyLimitBytes,
+          rateLimiter: volatile.rateLimiter,
+          fallbackRateLimiter: fallback.rateLimiter,
+          rateLimitPerMinute: config.rateLimitPerMinute,
+          rateLimitPerUserPerMinute: config.rateLimitPerUserPerMinute,
+          subjectOf: (ctx) => bearerSubject(identity.accessTokens, ctx.get('Authorization')),
+          requestTimeoutMs: config.edge.requestTimeoutMs,
+          corsOrigins: config.edge.corsOrigins,
+          trustProxy: config.edge.trustProxy,
+          routers: served,
+          ownBodyPaths: (path) => isAttachmentUpload(path) || isAssetImport(path),
+      });
+    }
   } catch (error) {
     for (const close of closers) await close().catch(() => undefined);
     throw error;
@@ -231,9 +296,15 @@ function readinessChecks(db: Database, store: EventStore, projections: Projectio
   return [
     {
       name: 'volatileState',
+      // Reported, never failing: without Redis, reads go on and limits fall back to per-instance caps;
+      // failing readiness would take every replica out of the load balancer at once.
       async check() {
-        await volatile.ping();
-        return { ok: true, detail: config.volatile.kind };
+        try {
+          await volatile.ping();
+          return { ok: true, detail: config.volatile.kind };
+        } catch (error) {
+          return { ok: true, detail: { kind: config.volatile.kind, degraded: error instanceof Error ? error.message : 'unreachable' } };
+        }
       },
     },
     {

@@ -1,20 +1,35 @@
 import Koa from 'koa';
 import type Router from '@koa/router';
 import type { Logger } from 'pino';
-import type { AppState } from './context.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { AppContext, AppState } from './context.js';
+import { cors } from './middleware/cors.js';
+import { httpMetrics } from './middleware/http-metrics.js';
 import { jsonBody } from './middleware/json-body.js';
 import { problems } from './middleware/problems.js';
 import { queryGuard } from './middleware/query-guard.js';
 import { rateLimit } from './middleware/rate-limit.js';
+import { requestTimeout } from './middleware/request-timeout.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import type { RateLimiter } from '../volatile/index.js';
 import { requestContext } from './middleware/request-context.js';
 
 export interface AppOptions {
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly bodyLimitBytes: number;
   readonly routers: readonly Router<AppState>[];
   readonly rateLimiter: RateLimiter;
+  /** This instance's own limiter, for when the shared one is down. */
+  readonly fallbackRateLimiter: RateLimiter;
   readonly rateLimitPerMinute: number;
+  readonly rateLimitPerUserPerMinute: number;
+  /** The user a request's bearer token names, when it carries a valid one (per-user limits). */
+  readonly subjectOf: (ctx: AppContext) => string | null;
+  readonly requestTimeoutMs: number;
+  readonly corsOrigins: readonly string[];
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-*. */
+  readonly trustProxy: boolean;
   /** Paths whose handlers read the request body themselves (uploads): the JSON body parser skips them. */
   readonly ownBodyPaths?: (path: string) => boolean;
 }
@@ -22,13 +37,26 @@ export interface AppOptions {
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function createApp(options: AppOptions): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: false });
+  const app = new Koa<AppState>({ proxy: options.trustProxy });
   // Errors are rendered by the problems middleware; Koa's default handler would print stacks.
   app.silent = true;
   app.use(requestContext(options.logger));
+  app.use(httpMetrics(options.metrics));
+  app.use(securityHeaders());
+  app.use(cors({ origins: options.corsOrigins }));
   app.use(problems());
+  app.use(requestTimeout({ timeoutMs: options.requestTimeoutMs }));
   app.use(queryGuard());
-  app.use(rateLimit({ limiter: options.rateLimiter, perMinute: options.rateLimitPerMinute, exempt: (path) => PROBES.has(path) }));
+  app.use(
+    rateLimit({
+      limiter: options.rateLimiter,
+      fallback: options.fallbackRateLimiter,
+      perMinute: options.rateLimitPerMinute,
+      perUserPerMinute: options.rateLimitPerUserPerMinute,
+      subjectOf: options.subjectOf,
+      exempt: (path) => PROBES.has(path),
+    }),
+  );
   app.use(jsonBody({ limitBytes: options.bodyLimitBytes, ...(options.ownBodyPaths ? { skip: options.ownBodyPaths } : {}) }));
   for (const router of options.routers) {
     app.use(router.routes());

@@ -38,6 +38,17 @@ const environmentSchema = z.object({
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   REDIS_KEY_PREFIX: z.string().trim().min(1).max(64).default('itsm:'),
   RATE_LIMIT_PER_MINUTE: integer(1_200, 1, 1_000_000),
+  // Unset: the same figure as the per-address limit.
+  RATE_LIMIT_PER_USER_PER_MINUTE: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000').optional(),
+  REQUEST_TIMEOUT_MS: integer(30_000, 100, 600_000),
+  SHUTDOWN_GRACE_MS: integer(25_000, 0, 600_000),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .refine((origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), { message: 'must be a comma-separated list of origins such as https://desk.example.com (scheme and host, no path)' }),
+  TRUST_PROXY: flag(false),
+  METRICS_TOKEN: z.string().trim().optional().transform((value) => (value === '' ? undefined : value)).refine((value) => value === undefined || value.length >= 16, { message: 'must be at least 16 characters' }),
   EVENTSTORE_URL: optionalUrl(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kdb', 'kdb+discover']),
   MEILI_URL: optionalUrl(['http', 'https']),
   MEILI_KEY: z.string().optional(),
@@ -47,6 +58,7 @@ const environmentSchema = z.object({
   READY_MAX_PROJECTION_LAG_SECONDS: integer(30, 1, 86_400),
   SEED_DEMO: flag(true),
   AUTH_SIGNING_KEYS: z.string().trim().optional(),
+  PERSONAL_DATA_MASTER_KEYS: z.string().trim().optional(),
   AUTH_ISSUER: z.string().trim().min(1).max(200).default('itsm'),
   ACCESS_TOKEN_TTL_SECONDS: integer(900, 60, 900),
   REFRESH_TOKEN_TTL_DAYS: integer(30, 1, 365),
@@ -66,6 +78,14 @@ const environmentSchema = z.object({
   AUTO_CLOSE_AFTER_DAYS: integer(7, 1, 3650),
 });
 
+/** Every environment variable the config reads; deployment files are checked against this list. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
+/** The variables without a default: a process started without them refuses to run. */
+export const REQUIRED_CONFIG_VARIABLES: readonly string[] = Object.entries(environmentSchema.shape)
+  .filter(([, schema]) => !schema.safeParse(undefined).success)
+  .map(([name]) => name);
+
 export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
   readonly dataDir: string;
@@ -80,6 +100,21 @@ export interface Config {
   readonly volatile: { readonly kind: 'memory' } | { readonly kind: 'redis'; readonly url: string; readonly keyPrefix: string };
   /** Requests per minute one client address may make to the API. */
   readonly rateLimitPerMinute: number;
+  /** Requests per minute one signed-in user (token subject) may make, from wherever. */
+  readonly rateLimitPerUserPerMinute: number;
+  /** Hardening of the HTTP edge. */
+  readonly edge: {
+    /** A read (GET/HEAD) not answered within this is answered 503 with Retry-After. */
+    readonly requestTimeoutMs: number;
+    /** Browser origins allowed to call the API (CORS); empty allows none. */
+    readonly corsOrigins: readonly string[];
+    /** Behind a reverse proxy: trust X-Forwarded-For/-Proto (client address, TLS for HSTS). */
+    readonly trustProxy: boolean;
+    /** When set, /metrics wants `Authorization: Bearer <token>`. */
+    readonly metricsToken: string | undefined;
+    /** On SIGTERM, how long requests in flight may take to finish before their connections are cut. */
+    readonly shutdownGraceMs: number;
+  };
   readonly search: { readonly kind: 'postgres' } | { readonly kind: 'meilisearch'; readonly url: string; readonly key: string | undefined };
   readonly logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   readonly readYourWritesTimeoutMs: number;
@@ -111,6 +146,11 @@ export interface Config {
     readonly retryBaseMs: number;
     readonly pollMs: number;
   };
+  /**
+   * Crypto-shredding of people's names and emails (src/privacy/): master keys that wrap each
+   * person's data key, `kid:base64secret,…` (the first wraps); absent: a key file under the data directory.
+   */
+  readonly privacy: { readonly masterKeys: string | undefined };
   readonly auth: {
     /** `kid:base64secret,…`; absent: a key file under the data directory, made on first start. */
     readonly signingKeys: string | undefined;
@@ -149,6 +189,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     eventStore: env.EVENTSTORE_URL ? { kind: 'esdb', url: env.EVENTSTORE_URL } : { kind: 'postgres' },
     volatile: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : { kind: 'memory' },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    rateLimitPerUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MINUTE ?? env.RATE_LIMIT_PER_MINUTE,
+    edge: { requestTimeoutMs: env.REQUEST_TIMEOUT_MS, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, metricsToken: env.METRICS_TOKEN, shutdownGraceMs: env.SHUTDOWN_GRACE_MS },
     search: env.MEILI_URL ? { kind: 'meilisearch', url: env.MEILI_URL, key: env.MEILI_KEY } : { kind: 'postgres' },
     logLevel: env.LOG_LEVEL,
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
@@ -157,6 +199,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     tickets: { reopenWindowMs: env.TICKET_REOPEN_WINDOW_DAYS * 86_400_000, commentEditWindowMs: env.COMMENT_EDIT_WINDOW_MINUTES * 60_000 },
     scheduler: { intervalMs: env.SCHEDULER_INTERVAL_MS, autoCloseAfterMs: env.AUTO_CLOSE_AFTER_DAYS * 86_400_000, auditAnchorIntervalMs: env.AUDIT_ANCHOR_INTERVAL_MS },
     mail: { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, timeoutMs: env.SMTP_TIMEOUT_MS, maxAttempts: env.NOTIFY_MAX_ATTEMPTS, retryBaseMs: env.NOTIFY_RETRY_BASE_MS, pollMs: env.NOTIFY_POLL_MS },
+    privacy: { masterKeys: env.PERSONAL_DATA_MASTER_KEYS === '' ? undefined : env.PERSONAL_DATA_MASTER_KEYS },
     auth: {
       signingKeys: env.AUTH_SIGNING_KEYS === '' ? undefined : env.AUTH_SIGNING_KEYS,
       issuer: env.AUTH_ISSUER,

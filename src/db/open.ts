@@ -29,6 +29,11 @@ function openPostgres(url: string, poolSize: number): Database {
   });
   // An idle client that loses its server emits here; without a listener Node would crash.
   pool.on('error', () => undefined);
+  // So does a checked-out client between two statements (a transaction in progress) when the
+  // server goes away; the pool drops it on release, and its next statement fails as unavailable.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const sqlPool = pool as unknown as SqlPool;
   const knex = knexFactory({ client: 'pg', connectionPool: pool });
   return {

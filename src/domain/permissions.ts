@@ -3,7 +3,7 @@
  * Tenant boundaries are not decided here: every query and command is scoped to the caller's
  * tenant before this table is asked.
  */
-export const ROLES = ['admin', 'manager', 'technician', 'user'] as const;
+export const ROLES = ['admin', 'manager', 'technician', 'user', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ACTIONS = [
@@ -29,6 +29,8 @@ export const ACTIONS = [
   'catalog.manage',
   'ticket.create',
   'ticket.readAll',
+  'ticket.readInternal',
+  'ticket.contribute',
   'ticket.onBehalf',
   'ticket.work',
   'ticket.commentInternal',
@@ -42,6 +44,7 @@ export const ACTIONS = [
   'sla.manage',
   'notifications.manage',
   'article.read',
+  'article.feedback',
   'article.readAll',
   'article.write',
   'article.publish',
@@ -71,7 +74,10 @@ const EVERYONE: readonly Action[] = ['catalog.read'];
  * Agents see every ticket of the tenant and work them; technicians may take a ticket themselves,
  * managers assign anyone. A requester raises tickets and sees only their own (checked per ticket).
  */
-const TICKET_WORK: readonly Action[] = ['ticket.create', 'ticket.readAll', 'ticket.onBehalf', 'ticket.work', 'ticket.commentInternal', 'ticket.assignSelf', 'ticket.requestApproval'];
+const TICKET_READING: readonly Action[] = ['ticket.readAll', 'ticket.readInternal'];
+/** Any change to a ticket someone may see (a public comment, a file, watching it); an auditor changes nothing. */
+const TICKET_CONTRIBUTING: readonly Action[] = ['ticket.contribute'];
+const TICKET_WORK: readonly Action[] = [...TICKET_READING, ...TICKET_CONTRIBUTING, 'ticket.create', 'ticket.onBehalf', 'ticket.work', 'ticket.commentInternal', 'ticket.assignSelf', 'ticket.requestApproval'];
 const TICKET_MANAGEMENT: readonly Action[] = [...TICKET_WORK, 'ticket.assign', 'ticket.overridePriority', 'ticket.delete', 'ticket.bulk'];
 
 /** Agents read the SLAs their tickets run under; only admins set them. */
@@ -82,13 +88,17 @@ const SLA_READING: readonly Action[] = ['sla.read'];
  * article). Agents write drafts; managers decide what gets published.
  */
 const ARTICLE_READING: readonly Action[] = ['article.read'];
-const ARTICLE_WRITING: readonly Action[] = [...ARTICLE_READING, 'article.readAll', 'article.write'];
+/** Readers vote on and comment on what they read, auditors aside. */
+const ARTICLE_FEEDBACK: readonly Action[] = [...ARTICLE_READING, 'article.feedback'];
+const ARTICLE_READING_ALL: readonly Action[] = [...ARTICLE_READING, 'article.readAll'];
+const ARTICLE_WRITING: readonly Action[] = [...ARTICLE_FEEDBACK, ...ARTICLE_READING_ALL, 'article.write'];
 
 /**
  * Agents keep the CMDB: they read the categories and register and move assets; managers also shape
  * the categories. A requester sees only the assets assigned to them (checked per asset).
  */
-const ASSET_WORK: readonly Action[] = ['assetCategory.read', 'asset.read', 'asset.write'];
+const ASSET_READING: readonly Action[] = ['assetCategory.read', 'asset.read'];
+const ASSET_WORK: readonly Action[] = [...ASSET_READING, 'asset.write'];
 
 /** Agents see how tickets are routed; managers set the rules for their teams. */
 const QUEUE_READING: readonly Action[] = ['queue.read'];
@@ -96,12 +106,17 @@ const QUEUE_READING: readonly Action[] = ['queue.read'];
 /** Everyone searches; what a requester can match is narrowed per document (own tickets, published public articles). */
 const SEARCHING: readonly Action[] = ['search.query'];
 
+/** Looking back: replaying a ticket's past, checking the hash chains, the reports. Exporting the log stays the admin's. */
+const AUDITING: readonly Action[] = ['audit.verify', 'ticket.timeTravel', 'report.read'];
+
 const GRANTS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   admin: new Set(ACTIONS),
-  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish', ...ASSET_WORK, 'assetCategory.manage', 'asset.import', ...QUEUE_READING, 'queue.manage', ...SEARCHING, 'audit.verify', 'ticket.timeTravel', 'report.read']),
+  manager: new Set<Action>([...AGENT_DIRECTORY, 'team.create', 'team.update', 'team.manageMembers', 'department.manageMembers', ...EVERYONE, ...TICKET_MANAGEMENT, ...SLA_READING, ...ARTICLE_WRITING, 'article.publish', ...ASSET_WORK, 'assetCategory.manage', 'asset.import', ...QUEUE_READING, 'queue.manage', ...SEARCHING, ...AUDITING]),
   technician: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_WORK, ...SLA_READING, ...ARTICLE_WRITING, ...ASSET_WORK, ...QUEUE_READING, ...SEARCHING]),
   // Requesters see themselves through /me and their own records; nobody else's.
-  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...ARTICLE_READING, 'asset.readOwn', ...SEARCHING]),
+  user: new Set<Action>(['tenant.read', ...EVERYONE, 'ticket.create', ...TICKET_CONTRIBUTING, ...ARTICLE_FEEDBACK, 'asset.readOwn', ...SEARCHING]),
+  // Auditors read what agents read, internal notes and drafts included, and look back; they change nothing.
+  auditor: new Set<Action>([...AGENT_DIRECTORY, ...EVERYONE, ...TICKET_READING, ...SLA_READING, ...ARTICLE_READING_ALL, ...ASSET_READING, ...QUEUE_READING, ...SEARCHING, ...AUDITING]),
 };
 
 export function can(role: Role, action: Action): boolean {
@@ -112,7 +127,7 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-/** Agents work tickets; requesters raise them. */
+/** Agents work tickets; requesters raise them, and auditors only look. */
 export function isAgent(role: Role): boolean {
-  return role !== 'user';
+  return can(role, 'ticket.work');
 }

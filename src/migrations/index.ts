@@ -4,6 +4,8 @@ import * as projectionCheckpoints from './20261125_002_projection_checkpoints.js
 import * as idempotencyKeys from './20261125_003_idempotency_keys.js';
 import * as notificationOutbox from './20261201_001_notification_outbox.js';
 import * as eventHashChain from './20261202_001_event_hash_chain.js';
+import * as personalDataKeys from './20261203_001_personal_data_keys.js';
+import * as reportingSchema from './20261203_002_reporting_schema.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -17,6 +19,8 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261125_003_idempotency_keys', idempotencyKeys],
   ['20261201_001_notification_outbox', notificationOutbox],
   ['20261202_001_event_hash_chain', eventHashChain],
+  ['20261203_001_personal_data_keys', personalDataKeys],
+  ['20261203_002_reporting_schema', reportingSchema],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -215,3 +215,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', finish, { once: true });
   });
 }
+
+/** Mail still to go out (waiting, or being sent now): the outbox depth shown on /metrics. */
+export async function outboxDepth(knex: Knex): Promise<number> {
+  const row = (await knex(OUTBOX).whereIn('state', ['pending', 'sending']).count({ count: '*' }).first()) as { count: string | number } | undefined;
+  return Number(row?.count ?? 0);
+}

@@ -5,6 +5,7 @@ import { departmentsProjection, teamsProjection } from './groups/index.js';
 import { emailTemplatesProjection, notificationsProjection } from './notifications/index.js';
 import { sessionsProjection } from './sessions/index.js';
 import { queuesProjection } from './queues/index.js';
+import { reportingProjection } from './reporting/index.js';
 import { businessCalendarsProjection, slaPoliciesProjection } from './sla/index.js';
 import { tenantsProjection } from './tenants/index.js';
 import { searchProjection } from './search/index.js';
@@ -34,6 +35,8 @@ export const allProjections: readonly Projection[] = [
   assetCategoriesProjection,
   assetsProjection,
   assetRelationsProjection,
+  // The analysts' `reporting` schema (docs/reporting.md).
+  reportingProjection,
   // Feeds the default (PostgreSQL) index; src/system.ts swaps in the Meilisearch writer when configured.
   searchProjection(postgresSearchWriter),
 ];

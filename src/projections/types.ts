@@ -9,6 +9,11 @@ export interface Projection {
   readonly name: string;
   /** Bump when the tables or the row mapping change; the engine then rebuilds from the log. */
   readonly version: number;
+  /**
+   * False for read models no command response reads (analysts' tables, side effects): answers
+   * then never wait for them (read-your-writes), and a slow one cannot hold up every command.
+   */
+  readonly readYourWrites?: boolean;
   /** Only these events reach `apply`; others still move the checkpoint. */
   readonly filter?: LogFilter;
   createTables(knex: Knex): Promise<void>;

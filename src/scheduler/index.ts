@@ -1,2 +1,2 @@
-export type { SchedulerOptions } from './scheduler.js';
+export type { SchedulerObserver, SchedulerOptions } from './scheduler.js';
 export { Scheduler } from './scheduler.js';

@@ -30,6 +30,15 @@ export interface SchedulerOptions {
   readonly batchSize?: number;
   /** How long a claim holds before another scheduler may take the work over (its holder presumed dead). */
   readonly leaseMs?: number;
+  /** Told what the scheduler did (metrics). */
+  readonly observer?: SchedulerObserver;
+}
+
+export interface SchedulerObserver {
+  /** A due timer was acted on (not found moot). */
+  timerFired(kind: TimerKind): void;
+  /** A breach was recorded on a ticket (once per ticket and clock). */
+  slaBreached(clock: SlaClock): void;
 }
 
 /** The scheduler acts as nobody in particular: events carry actorId null; the actor only scopes the load. */
@@ -222,6 +231,7 @@ export class Scheduler {
     const { knex } = this.options.tickets;
     if (outcome.fired) await knex(DUE_TIMERS).where({ id: timer.id }).update({ fired_at: now, claimed_until: null, last_error: outcome.note });
     else await knex(DUE_TIMERS).where({ id: timer.id }).update({ last_error: outcome.error });
+    if (outcome.fired && outcome.note === null) this.options.observer?.timerFired(timer.kind);
     return outcome.fired;
   }
 
@@ -253,6 +263,7 @@ export class Scheduler {
       command = { type: 'RecordSlaBreach', clock, dueAt: evaluation.breachedAt, now };
     }
     const recorded = await this.issue(ticket, now, () => command);
+    if (recorded && command.type === 'RecordSlaBreach') this.options.observer?.slaBreached(clock);
     // A retry may follow a claim that recorded the alert and then died before escalating; the
     // escalation commands are idempotent (same team, same watchers), so running them again is safe.
     if (recorded || timer.attempts > 1) await this.escalate(ticket, timer.kind === 'sla_warning' ? 'onWarning' : 'onBreach', now);

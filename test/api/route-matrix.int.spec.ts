@@ -12,15 +12,17 @@ import { calendarBody, createCalendar, createPolicy, policyBody } from '../suppo
 import { articleRoutes, sharedArticles } from './route-matrix/articles.js';
 import { auditRoutes } from './route-matrix/audit.js';
 import type { Caller, Prepared, RouteCase, Statuses, World } from './route-matrix/cases.js';
-import { adminCall, CALLERS, everyone, json, signedIn } from './route-matrix/cases.js';
+import { adminCall, CALLERS, everyone, expectedStatus, json, signedIn } from './route-matrix/cases.js';
 import { catalogRoutes } from './route-matrix/catalog.js';
 import { cmdbRoutes } from './route-matrix/cmdb.js';
 import { assetTransferRoutes } from './route-matrix/asset-transfer.js';
 import { queueRoutes } from './route-matrix/queues.js';
 import { searchRoutes } from './route-matrix/search.js';
+import { referenceRoutes } from './route-matrix/reference.js';
+import { reportRoutes } from './route-matrix/reports.js';
 
 /**
- * Every route the API serves, called by every kind of caller: the four roles of tenant A, tenant
+ * Every route the API serves, called by every kind of caller: every role of tenant A, tenant
  * B's admin holding tenant A's ids, and nobody. The expectations are the permission table
  * (src/domain/permissions.ts) as seen over HTTP; a route without an expectation fails the suite,
  * so a new route cannot ship without deciding who may call it.
@@ -289,10 +291,10 @@ function ticketRoutes(): Record<string, RouteCase> {
     [`POST ${base}/:id/comments`]: { expect: signedIn(201, 201, 201, 404, 404), prepare: at('new', { body: 'looking into it' }) },
     [`PATCH ${base}/:id/comments/:commentId`]: {
       expect: work,
-      // Only the author edits: an agent caller edits a comment of their own.
+      // Only the author edits: an agent caller edits a comment of their own (an auditor has none to edit).
       prepare: async (world, caller, session) => {
         const id = await freshTicket(world);
-        const author = session && caller !== 'user' && caller !== 'otherTenant' ? session.accessToken : world.a.sessions.admin.accessToken;
+        const author = session && caller !== 'user' && caller !== 'auditor' && caller !== 'otherTenant' ? session.accessToken : world.a.sessions.admin.accessToken;
         const comment = expectStatus(await call(world.baseUrl, `${base}/${id}/comments`, { method: 'POST', headers: bearer(author), json: { body: 'first words' } }), 201, 'commenting');
         return { params: { id, commentId: String(json(comment).id) }, body: { body: 'better words' } };
       },
@@ -337,6 +339,8 @@ function ticketRoutes(): Record<string, RouteCase> {
     [`GET ${base}/:id/sla`]: { expect: work, prepare: at('new') },
     [`POST ${base}/:id/sla/what-if`]: {
       expect: signedIn(200, 200, 200, 403, 404),
+      // A read sent as POST: nothing changes.
+      auditor: 200,
       prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { policyId: await sharedPolicy(world) } }),
     },
     [`POST ${base}/:id/merge`]: { expect: workOnly, prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { masterId: await freshTicket(world) } }) },
@@ -365,6 +369,8 @@ function ticketRoutes(): Record<string, RouteCase> {
 const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
   'GET /healthz': { expect: everyone(200) },
   'GET /readyz': { expect: everyone(200) },
+  // Open to whoever can reach it unless METRICS_TOKEN is set (then that bearer token, not a user's).
+  'GET /metrics': { expect: everyone(200) },
 
   // Routes that take no bearer token: any token sent is ignored.
   'POST /api/v1/signup': {
@@ -386,10 +392,11 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
   'POST /api/v1/auth/refresh': { expect: everyone(200), prepare: async (world) => ({ body: { refreshToken: await freshRefreshToken(world) } }) },
   'POST /api/v1/auth/logout': { expect: everyone(204), prepare: async (world) => ({ body: { refreshToken: await freshRefreshToken(world) } }) },
 
-  // The caller's own account: every signed-in caller, whatever the role.
-  'POST /api/v1/auth/mfa/setup': { expect: signedIn(200, 200, 200, 200, 200), prepare: () => Promise.resolve({ body: {} }) },
+  // The caller's own account: every signed-in caller, whatever the role, auditors too.
+  'POST /api/v1/auth/mfa/setup': { expect: signedIn(200, 200, 200, 200, 200), auditor: 200, prepare: () => Promise.resolve({ body: {} }) },
   'POST /api/v1/auth/mfa/enable': {
     expect: signedIn(200, 200, 200, 200, 200),
+    auditor: 200,
     prepare: async (world, _caller, session) => {
       if (!session) return { body: { code: '123456' } };
       const secret = await startMfaSetup(world, session);
@@ -398,11 +405,13 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
   },
   'POST /api/v1/auth/mfa/disable': {
     expect: signedIn(204, 204, 204, 204, 204),
+    auditor: 204,
     // A recovery code: the TOTP step that enabled MFA may not be used twice.
     prepare: async (world, _caller, session) => ({ body: { code: session ? (await enableMfa(world, session))[0] : 'aaaa-bbbb' } }),
   },
   'POST /api/v1/auth/password': {
     expect: signedIn(204, 204, 204, 204, 204),
+    auditor: 204,
     prepare: (_world, _caller, session) => {
       const newPassword = strongPassword();
       return Promise.resolve({
@@ -451,6 +460,11 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
       return { params: { id: target.id } };
     },
   },
+  // Crypto-shredding: destroys the target's data key, so always a fresh target.
+  'POST /api/v1/users/:id/forget': {
+    expect: signedIn(200, 403, 403, 403, 404),
+    prepare: async (world) => ({ params: { id: (await freshUser(world)).id } }),
+  },
 
   // Managers run teams; departments are the admin's, though managers staff them.
   ...groupRoutes('teams', { create: signedIn(201, 201, 403, 403, 201), update: signedIn(200, 200, 403, 403, 404), members: signedIn(200, 200, 403, 403, 404) }),
@@ -483,6 +497,12 @@ const EXPECTATIONS: Readonly<Record<string, RouteCase>> = {
 
   // Search across tickets, articles and assets.
   ...searchRoutes(),
+
+  // The OpenAPI document and the reference page.
+  ...referenceRoutes(),
+
+  // Reports from the analysts' reporting schema.
+  ...reportRoutes(),
 };
 
 const routeOf = (key: string): string => key.split(' #')[0]!;
@@ -569,7 +589,8 @@ test('every route answers every role as the permission table says', async ({ api
         const created = json(response).id;
         if (response.status === 201 && typeof created === 'string') (caller === 'otherTenant' ? world!.b : world!.a).ids.add(created);
         const problems = answerProblems(world!, caller, routeCase, response);
-        if (response.status !== routeCase.expect[caller]) problems.unshift(`expected ${routeCase.expect[caller]}, got ${response.status}`);
+        const expected = expectedStatus(routeCase, method, caller);
+        if (response.status !== expected) problems.unshift(`expected ${expected}, got ${response.status}`);
         if (problems.length > 0) mismatches.push(`${key} as ${caller}: ${problems.join('; ')} — ${JSON.stringify(response.body ?? null).slice(0, 200)}`);
         await prepared.after?.(response);
       }

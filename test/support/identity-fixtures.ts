@@ -114,20 +114,21 @@ export interface TenantFixture {
   readonly ids: Set<string>;
 }
 
-/** A tenant with an admin, a manager, a technician and a requester signed in, a team and a department. */
+/** A tenant with an admin, a manager, a technician, a requester and an auditor signed in, a team and a department. */
 export async function setUpTenant(baseUrl: string, label: string): Promise<TenantFixture> {
   const tenant = await signupTenant(baseUrl, label);
   const adminToken = tenant.tokens.accessToken;
-  const [manager, technician, user, subject] = await Promise.all([
+  const [manager, technician, user, auditor, subject] = await Promise.all([
     createUser(baseUrl, adminToken, 'manager'),
     createUser(baseUrl, adminToken, 'technician'),
     createUser(baseUrl, adminToken, 'user'),
+    createUser(baseUrl, adminToken, 'auditor'),
     createUser(baseUrl, adminToken, 'user', 'subject'),
   ]);
   const [team, department] = await Promise.all([createGroup(baseUrl, adminToken, 'teams'), createGroup(baseUrl, adminToken, 'departments')]);
   await addMember(baseUrl, adminToken, 'teams', team, technician.id);
   await addMember(baseUrl, adminToken, 'departments', department, technician.id);
-  const accounts: Record<Role, Account> = { admin: tenant.admin, manager, technician, user };
+  const accounts: Record<Role, Account> = { admin: tenant.admin, manager, technician, user, auditor };
   const entries = await Promise.all(
     (Object.keys(accounts) as Role[]).map(async (role): Promise<[Role, Session]> => {
       const account = accounts[role];
@@ -136,6 +137,6 @@ export async function setUpTenant(baseUrl: string, label: string): Promise<Tenan
     }),
   );
   const sessions = Object.fromEntries(entries) as Record<Role, Session>;
-  const ids = new Set([tenant.id, tenant.admin.id, manager.id, technician.id, user.id, subject.id, team, department]);
+  const ids = new Set([tenant.id, tenant.admin.id, manager.id, technician.id, user.id, auditor.id, subject.id, team, department]);
   return { id: tenant.id, slug: tenant.slug, sessions, subject, team, department, member: technician, ids };
 }

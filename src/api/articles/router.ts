@@ -25,9 +25,9 @@ const content = {
   categoryId: uuid.nullable(),
   audience: z.enum(AUDIENCES),
 };
-const createBody = z.object({ ...content, kind: z.enum(ARTICLE_KINDS).default('article'), tags: content.tags.optional(), categoryId: content.categoryId.optional(), audience: content.audience.optional() }).strict();
-const patchBody = z.object(content).partial().strict();
-const articlesQuery = listQuery
+export const createBody = z.object({ ...content, kind: z.enum(ARTICLE_KINDS).default('article'), tags: content.tags.optional(), categoryId: content.categoryId.optional(), audience: content.audience.optional() }).strict();
+export const patchBody = z.object(content).partial().strict();
+export const articlesQuery = listQuery
   .extend({
     status: z.enum(['draft', 'in_review', 'published', 'archived']).optional(),
     kind: z.enum(ARTICLE_KINDS).optional(),
@@ -37,10 +37,10 @@ const articlesQuery = listQuery
   })
   .strict();
 const noBody = z.object({}).strict().optional();
-const feedbackBody = z.object({ helpful: z.boolean(), comment: z.string().max(2000).optional() }).strict();
-const commentBody = z.object({ body: z.string().min(1).max(10_000) }).strict();
+export const feedbackBody = z.object({ helpful: z.boolean(), comment: z.string().max(2000).optional() }).strict();
+export const commentBody = z.object({ body: z.string().min(1).max(10_000) }).strict();
 const versionParam = z.coerce.number().int().min(1).max(1_000_000);
-const diffQuery = z.strictObject({ from: versionParam, to: versionParam });
+export const diffQuery = z.strictObject({ from: versionParam, to: versionParam });
 
 function visibilityOf(actor: Actor): ArticleVisibility {
   return { includeUnpublished: can(actor.role, 'article.readAll') };

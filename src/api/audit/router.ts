@@ -13,16 +13,21 @@ import type { AppState } from '../context.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 
-const verifyQuery = z.strictObject({ stream: z.string().regex(/^[a-z][a-z0-9]*-[A-Za-z0-9:._-]{1,200}$/, 'a stream id such as ticket-<uuid>').optional() });
-const eventsQuery = z.strictObject({ after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
+export const verifyQuery = z.strictObject({ stream: z.string().regex(/^[a-z][a-z0-9]*-[A-Za-z0-9:._-]{1,200}$/, 'a stream id such as ticket-<uuid>').optional() });
+export const eventsQuery = z.strictObject({ after: z.string().max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 /**
  * `/api/v1/audit`: what an auditor needs to trust the history. `verify` recomputes one stream's
  * hash chain (src/eventstore/chain.ts), or without `stream` checks every stream the tenant's
  * anchors name (src/audit/anchors.ts); `events` pages through the tenant's part of the log for
  * export, in log order, with a cursor an exporter keeps to resume later.
+ *
+ * Verification reads `sealedLog`, the log as stored (people's names and emails sealed), since the
+ * chain covers those bytes. The export reads `store`, as the rest of the API does: readable
+ * names of people not forgotten, the redaction markers for those who were. It was never meant for
+ * recomputing links (credentials are redacted in it too); the verifier does that.
  */
-export function auditRouter(deps: { readonly store: EventStore; readonly clock: () => Date }, authenticate: Middleware<AppState>): Router<AppState> {
+export function auditRouter(deps: { readonly store: EventStore; readonly sealedLog: EventStore; readonly clock: () => Date }, authenticate: Middleware<AppState>): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/v1/audit' });
   router.use(authenticate);
 
@@ -32,11 +37,11 @@ export function auditRouter(deps: { readonly store: EventStore; readonly clock: 
     const { stream } = parseInput(verifyQuery, ctx.query, 'query');
     // Without a stream: the whole tenant, as far as its anchors reach.
     if (stream === undefined) {
-      ctx.body = { ...(await verifyTenant(deps.store, actor.tenantId)), verifiedAt: deps.clock().toISOString() };
+      ctx.body = { ...(await verifyTenant(deps.sealedLog, actor.tenantId)), verifiedAt: deps.clock().toISOString() };
       return;
     }
-    if (!(await streamBelongsTo(deps.store, stream, actor.tenantId))) throw new NotFoundError('stream not found');
-    const verification = await verifyStream(deps.store, stream);
+    if (!(await streamBelongsTo(deps.sealedLog, stream, actor.tenantId))) throw new NotFoundError('stream not found');
+    const verification = await verifyStream(deps.sealedLog, stream);
     ctx.body = { ...verification, verifiedAt: deps.clock().toISOString() };
   });
 

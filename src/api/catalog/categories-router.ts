@@ -16,10 +16,10 @@ import { catalogListQuery, noBody, visibilityOf } from './visibility.js';
 
 /** `null` makes a category top-level again. */
 const parentId = z.uuid().transform((id) => id.toLowerCase()).nullable();
-const createBody = z.object({ name: z.string().max(120), description: z.string().max(2000).optional(), parentId: parentId.optional() }).strict();
-const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional(), parentId: parentId.optional() }).strict();
+export const createBody = z.object({ name: z.string().max(120), description: z.string().max(2000).optional(), parentId: parentId.optional() }).strict();
+export const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional(), parentId: parentId.optional() }).strict();
 /** `?parentId=none` lists the top-level categories, a requester's first pick. */
-const categoriesQuery = catalogListQuery
+export const categoriesQuery = catalogListQuery
   .extend({ parentId: z.union([z.uuid().transform((id) => id.toLowerCase()), z.literal('none').transform(() => null)]).optional() })
   .strict();
 

@@ -23,7 +23,7 @@ const ownerTeamId = z.uuid().transform((id) => id.toLowerCase()).nullable();
 const slaPolicyId = z.uuid().transform((id) => id.toLowerCase()).nullable();
 /** A JSON Schema object; the domain checks it is a usable, bounded one (request-form.ts). `null` removes the form. */
 const requestForm = jsonObject.nullable();
-const createBody = z
+export const createBody = z
   .object({
     name: z.string().max(120),
     description: z.string().max(2000).optional(),
@@ -33,7 +33,7 @@ const createBody = z
     requestForm: requestForm.optional(),
   })
   .strict();
-const patchBody = z
+export const patchBody = z
   .object({
     name: z.string().max(120).optional(),
     description: z.string().max(2000).optional(),
@@ -43,7 +43,7 @@ const patchBody = z
     requestForm: requestForm.optional(),
   })
   .strict();
-const servicesQuery = catalogListQuery.strict();
+export const servicesQuery = catalogListQuery.strict();
 
 /** `/api/v1/services`: what a ticket affects. Admins keep the list; everyone in the tenant reads it. */
 export function servicesRouter(deps: CatalogDependencies, authenticate: Middleware<AppState>, waitFor: (position: LogPosition) => Promise<boolean>): Router<AppState> {

@@ -14,8 +14,8 @@ import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 import { jsonObject } from '../json-object.js';
 
-const createBody = z.object({ name: z.string().max(120), description: z.string().max(2000).optional(), attributesSchema: jsonObject.optional() }).strict();
-const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional(), attributesSchema: jsonObject.optional() }).strict();
+export const createBody = z.object({ name: z.string().max(120), description: z.string().max(2000).optional(), attributesSchema: jsonObject.optional() }).strict();
+export const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional(), attributesSchema: jsonObject.optional() }).strict();
 
 /** `/api/v1/asset-categories`: admins and managers shape them, agents read them, requesters have no use for them. */
 export function assetCategoriesRouter(deps: CmdbDependencies, authenticate: Middleware<AppState>, waitFor: (position: LogPosition) => Promise<boolean>): Router<AppState> {

@@ -17,8 +17,8 @@ import { parseInput } from '../validation.js';
 import { ownerScope } from './assets-router.js';
 
 const cost = z.union([z.string().max(32), z.number()]).nullable().optional();
-const completion = z.object({ doneOn: z.string().max(10), actualCost: cost, notes: z.string().max(5000).optional() }).strict();
-const planBody = z
+export const completion = z.object({ doneOn: z.string().max(10), actualCost: cost, notes: z.string().max(5000).optional() }).strict();
+export const planBody = z
   .object({
     kind: z.string().max(60),
     title: z.string().max(200),
@@ -30,8 +30,8 @@ const planBody = z
     done: completion.optional(),
   })
   .strict();
-const cancelBody = z.object({ reason: z.string().max(2000).optional() }).strict();
-const maintenanceQuery = listQuery.extend({ status: z.enum(MAINTENANCE_STATUSES).optional() }).strict();
+export const cancelBody = z.object({ reason: z.string().max(2000).optional() }).strict();
+export const maintenanceQuery = listQuery.extend({ status: z.enum(MAINTENANCE_STATUSES).optional() }).strict();
 
 const today = (now: Date): string => now.toISOString().slice(0, 10);
 

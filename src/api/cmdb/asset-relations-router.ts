@@ -18,7 +18,7 @@ import { parseInput } from '../validation.js';
 import { ownerScope } from './assets-router.js';
 
 const uuid = z.uuid().transform((id) => id.toLowerCase());
-const relationBody = z
+export const relationBody = z
   .object({ type: z.enum(ASSET_RELATION_TYPES), targetAssetId: uuid.optional(), targetServiceId: uuid.optional() })
   .strict()
   .superRefine((body, ctx) => {
@@ -28,7 +28,7 @@ const relationBody = z
     const other = wantsService ? 'targetAssetId' : 'targetServiceId';
     if (body[other] !== undefined) ctx.addIssue({ code: 'custom', path: [other], message: wantsService ? 'a supports relation points at a service, not an asset' : 'only a supports relation points at a service' });
   });
-const impactQuery = z.object({ depth: z.coerce.number().int().min(1).max(IMPACT_MAX_DEPTH).default(IMPACT_MAX_DEPTH) }).strict();
+export const impactQuery = z.object({ depth: z.coerce.number().int().min(1).max(IMPACT_MAX_DEPTH).default(IMPACT_MAX_DEPTH) }).strict();
 
 /**
  * `/api/v1/assets/:id/relations` and `/api/v1/assets/:id/impact`: the CMDB graph seen from one

@@ -31,8 +31,8 @@ const IMPORT_PATH = /^\/api\/v1\/assets\/import\/?$/;
 /** The import reads its own (CSV) body as a stream: the app's JSON body parser must let it through. */
 export const isAssetImport = (path: string): boolean => IMPORT_PATH.test(path);
 
-const importQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
-const exportQuery = z.object({ status: z.enum(ASSET_STATUSES).optional(), categoryId: z.uuid().transform((id) => id.toLowerCase()).optional() }).strict();
+export const importQuery = z.object({ dryRun: z.enum(['true', 'false']).optional() }).strict();
+export const exportQuery = z.object({ status: z.enum(ASSET_STATUSES).optional(), categoryId: z.uuid().transform((id) => id.toLowerCase()).optional() }).strict();
 
 /**
  * `/api/v1/assets/import` and `/export`: the CMDB in and out as CSV, one asset per row, with the

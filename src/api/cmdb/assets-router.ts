@@ -31,13 +31,13 @@ const fields = {
   warrantyEnd: z.string().max(10).nullable().optional(),
   attributes: jsonObject.optional(),
 };
-const createBody = z.object({ ...fields, tag: z.string().max(64), categoryId: uuid, status: z.enum(ASSET_STATUSES).optional() }).strict();
-const patchBody = z.object({ ...fields, name: fields.name.optional(), categoryId: uuid.optional() }).strict();
-const statusBody = z.object({ status: z.enum(ASSET_STATUSES), note: z.string().max(2000).optional() }).strict();
-const assetsQuery = listQuery
+export const createBody = z.object({ ...fields, tag: z.string().max(64), categoryId: uuid, status: z.enum(ASSET_STATUSES).optional() }).strict();
+export const patchBody = z.object({ ...fields, name: fields.name.optional(), categoryId: uuid.optional() }).strict();
+export const statusBody = z.object({ status: z.enum(ASSET_STATUSES), note: z.string().max(2000).optional() }).strict();
+export const assetsQuery = listQuery
   .extend({ status: z.enum(ASSET_STATUSES).optional(), categoryId: uuid.optional(), ownerUserId: uuid.optional(), tag: z.string().max(64).optional(), maintenance: z.enum(['overdue']).optional() })
   .strict();
-const historyQuery = z
+export const historyQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().regex(/^\d{1,9}$/, 'not a cursor this list handed out').optional() })
   .strict();
 

@@ -3,6 +3,7 @@ import type { AccessTokens } from '../../auth/access-tokens.js';
 import type { Actor } from '../../commands/identity/actor.js';
 import { UnauthorizedError } from '../../domain/errors.js';
 import type { TokenDenyList } from '../../volatile/index.js';
+import { VolatileStateUnavailableError } from '../../volatile/index.js';
 import type { AppContext, AppState } from '../context.js';
 
 /**
@@ -16,7 +17,7 @@ export function authenticate(tokens: AccessTokens, denyList: TokenDenyList): Mid
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
     if (!match) throw new UnauthorizedError('a bearer access token is required');
     const claims = tokens.verify(match[1]!);
-    const [sessionRevoked, userRevokedBefore] = await Promise.all([denyList.isDenied(`session:${claims.sessionId}`), denyList.deniedBefore(`user:${claims.userId}`)]);
+    const [sessionRevoked, userRevokedBefore] = await revocationsOf(ctx, denyList, claims);
     if (sessionRevoked || (userRevokedBefore !== null && claims.issuedAt.getTime() <= userRevokedBefore.getTime())) {
       throw new UnauthorizedError('invalid or expired access token');
     }
@@ -29,4 +30,21 @@ export function actorOf(ctx: AppContext): Actor {
   const actor = ctx.state.actor;
   if (!actor) throw new UnauthorizedError('a bearer access token is required');
   return actor;
+}
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Whether the token's session, or tokens its user held before some moment, were revoked. While the
+ * deny-list's store is down a read goes on, bounded by the access token's own short expiry; a
+ * command, which could act for a revoked session, gets the store's 503 instead.
+ */
+async function revocationsOf(ctx: AppContext, denyList: TokenDenyList, claims: { sessionId: string; userId: string }): Promise<[boolean, Date | null]> {
+  try {
+    return await Promise.all([denyList.isDenied(`session:${claims.sessionId}`), denyList.deniedBefore(`user:${claims.userId}`)]);
+  } catch (error) {
+    if (!(error instanceof VolatileStateUnavailableError) || !READS.has(ctx.method)) throw error;
+    ctx.state.logger.warn({ err: error }, 'token deny-list unavailable; serving a read on the token alone');
+    return [false, null];
+  }
 }

@@ -12,12 +12,12 @@ import { parseInput } from '../validation.js';
 import { actorOf } from './actor.js';
 
 const text = (max: number) => z.string().max(max);
-const signupBody = z.object({ organization: text(200), email: text(320), password: text(1024), name: text(200) }).strict();
-const loginBody = z.object({ tenant: text(64), email: text(320), password: text(1024) }).strict();
-const mfaVerifyBody = z.object({ mfaToken: text(128), code: text(64) }).strict();
-const refreshBody = z.object({ refreshToken: text(256) }).strict();
-const codeBody = z.object({ code: text(64) }).strict();
-const passwordBody = z.object({ currentPassword: text(1024), newPassword: text(1024) }).strict();
+export const signupBody = z.object({ organization: text(200), email: text(320), password: text(1024), name: text(200) }).strict();
+export const loginBody = z.object({ tenant: text(64), email: text(320), password: text(1024) }).strict();
+export const mfaVerifyBody = z.object({ mfaToken: text(128), code: text(64) }).strict();
+export const refreshBody = z.object({ refreshToken: text(256) }).strict();
+export const codeBody = z.object({ code: text(64) }).strict();
+export const passwordBody = z.object({ currentPassword: text(1024), newPassword: text(1024) }).strict();
 const emptyBody = z.object({}).strict().optional();
 
 export function authRouter(deps: IdentityDependencies, authenticate: Middleware<AppState>): Router<AppState> {

@@ -14,9 +14,9 @@ import { commandContext, expectedVersion, idParam, listQuery, respondAfterWrite,
 import { parseInput } from '../validation.js';
 import { actorOf } from './actor.js';
 
-const createBody = z.object({ name: z.string().max(120), description: z.string().max(2000).optional() }).strict();
-const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional() }).strict();
-const memberBody = z.object({ userId: z.uuid() }).strict();
+export const createBody = z.object({ name: z.string().max(120), description: z.string().max(2000).optional() }).strict();
+export const patchBody = z.object({ name: z.string().max(120).optional(), description: z.string().max(2000).optional() }).strict();
+export const memberBody = z.object({ userId: z.uuid() }).strict();
 
 /** `/api/v1/teams` and `/api/v1/departments`: the same routes over their own streams and tables. */
 export function groupsRouter(kind: GroupKind, deps: IdentityDependencies, authenticate: Middleware<AppState>, waitFor: (position: LogPosition) => Promise<boolean>): Router<AppState> {

@@ -1,10 +1,17 @@
 import type { Middleware } from 'koa';
 import type { AppState } from '../context.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
+import { SearchUnavailableError } from '../../search/errors.js';
+import type { RenderedProblem } from '../problem.js';
 import { problemType, renderProblem } from '../problem.js';
+
+/** Seconds a client is told to wait when the database or the search index is out of reach (a restart takes a few). */
+const RETRY_AFTER_SECONDS = '5';
 
 /**
  * Renders every failure as application/problem+json. 4xx are the client's and logged at info;
- * 5xx are ours: logged with the error, while the client sees only a generic detail.
+ * 5xx are ours: logged with the error, while the client sees only a generic detail. A database out
+ * of reach, or the search index, is 503 with Retry-After, so clients back off instead of giving up.
  */
 export function problems(): Middleware<AppState> {
   return async (ctx, next) => {
@@ -16,7 +23,7 @@ export function problems(): Middleware<AppState> {
         ctx.body = { type: problemType('not-found'), title: 'Not found', status: 404, detail: `no resource at ${ctx.path}`, requestId: ctx.state.requestId };
       }
     } catch (error) {
-      const { problem, headers, ours } = renderProblem(error);
+      const { problem, headers, ours } = isDatabaseUnavailable(error) ? unavailable('the database') : error instanceof SearchUnavailableError ? unavailable('the search index') : renderProblem(error);
       if (ours) ctx.state.logger.error({ err: error }, 'unhandled error');
       else ctx.state.logger.info({ status: problem.status, detail: problem.detail }, 'request refused');
       ctx.status = problem.status;
@@ -24,5 +31,14 @@ export function problems(): Middleware<AppState> {
       ctx.type = 'application/problem+json';
       ctx.body = { ...problem, requestId: ctx.state.requestId };
     }
+  };
+}
+
+/** The database or the search index is down or restarting: nothing the client did, and worth a retry shortly. */
+function unavailable(what: string): RenderedProblem {
+  return {
+    problem: { type: problemType('unavailable'), title: 'Service Unavailable', status: 503, detail: `${what} is unavailable; try again shortly` },
+    headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+    ours: true,
   };
 }

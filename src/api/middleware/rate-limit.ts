@@ -1,40 +1,72 @@
 import type { Middleware } from 'koa';
 import { RateLimitedError } from '../../domain/errors.js';
-import type { RateLimitDecision, RateLimiter } from '../../volatile/index.js';
-import type { AppState } from '../context.js';
+import type { RateLimitDecision, RateLimiter, RateLimitRule } from '../../volatile/index.js';
+import type { AppContext, AppState } from '../context.js';
 
 export interface RateLimitOptions {
+  /** The shared limiter (Redis across replicas, or this process's memory). */
   readonly limiter: RateLimiter;
+  /** This process's own limiter, used while the shared one does not answer. */
+  readonly fallback: RateLimiter;
+  /** Requests a minute from one client address. */
   readonly perMinute: number;
+  /** Requests a minute from one signed-in user, whichever addresses they come from. */
+  readonly perUserPerMinute: number;
+  /** The user a request's bearer token was issued to, when it carries a valid one. */
+  readonly subjectOf: (ctx: AppContext) => string | null;
   /** Paths that must answer even under a flood (probes). */
   readonly exempt: (path: string) => boolean;
 }
 
+const WINDOW_MS = 60_000;
+/** While the shared limiter is down, say so in the log this often rather than on every request. */
+const WARN_EVERY_MS = 30_000;
+
 /**
- * Limits each client address to `perMinute` requests. When the limiter's store is down the
- * request goes through: losing rate limiting for a while is better than losing the service desk.
+ * Limits each client address and each signed-in user. When the shared limiter's store is down,
+ * each instance limits on its own in memory: a replica count times looser for a while, which is
+ * better than either no limit or no service desk. The `RateLimit-*` headers describe the limit
+ * closest to refusing.
  */
 export function rateLimit(options: RateLimitOptions): Middleware<AppState> {
-  const rule = { limit: options.perMinute, windowMs: 60_000 };
-  return async (ctx, next) => {
-    const decision = options.exempt(ctx.path) ? null : await consume(ctx.ip);
-    if (decision) {
-      ctx.set('RateLimit-Limit', String(rule.limit));
-      ctx.set('RateLimit-Remaining', String(decision.remaining));
-      ctx.set('RateLimit-Reset', String(Math.ceil(decision.resetMs / 1000)));
-      if (!decision.allowed) {
-        throw new RateLimitedError(`more than ${rule.limit} requests a minute from this address`, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+  const byAddress: RateLimitRule = { limit: options.perMinute, windowMs: WINDOW_MS };
+  const byUser: RateLimitRule = { limit: options.perUserPerMinute, windowMs: WINDOW_MS };
+  let lastWarnedAt = 0;
+
+  async function consume(ctx: AppContext, key: string, rule: RateLimitRule): Promise<RateLimitDecision> {
+    try {
+      return await options.limiter.consume(key, rule);
+    } catch (error) {
+      const now = Date.now();
+      if (now - lastWarnedAt >= WARN_EVERY_MS) {
+        lastWarnedAt = now;
+        ctx.state.logger.warn({ err: error }, 'shared rate limiter unavailable; limiting per instance in memory');
       }
+      return options.fallback.consume(key, rule);
+    }
+  }
+
+  return async (ctx, next) => {
+    if (options.exempt(ctx.path)) {
+      await next();
+      return;
+    }
+    const address = await consume(ctx, `ip:${ctx.ip}`, byAddress);
+    let shown = { decision: address, rule: byAddress, who: 'this address' };
+    if (address.allowed) {
+      const subject = options.subjectOf(ctx);
+      if (subject !== null) {
+        const user = await consume(ctx, `user:${subject}`, byUser);
+        if (!user.allowed || user.remaining / byUser.limit < address.remaining / byAddress.limit) shown = { decision: user, rule: byUser, who: 'this user' };
+      }
+    }
+    const { decision, rule, who } = shown;
+    ctx.set('RateLimit-Limit', String(rule.limit));
+    ctx.set('RateLimit-Remaining', String(decision.remaining));
+    ctx.set('RateLimit-Reset', String(Math.ceil(decision.resetMs / 1000)));
+    if (!decision.allowed) {
+      throw new RateLimitedError(`more than ${rule.limit} requests a minute from ${who}`, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
     }
     await next();
-
-    async function consume(ip: string): Promise<RateLimitDecision | null> {
-      try {
-        return await options.limiter.consume(`ip:${ip}`, rule);
-      } catch (error) {
-        ctx.state.logger.warn({ err: error }, 'rate limiter unavailable; request let through');
-        return null;
-      }
-    }
   };
 }

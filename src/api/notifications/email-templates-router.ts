@@ -14,7 +14,7 @@ import { commandContext, expectedVersion, respondAfterWrite, setVersion } from '
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 
-const templateBody = z.object({ subject: z.string().max(500), html: z.string().max(100_000), text: z.string().max(100_000) }).strict();
+export const templateBody = z.object({ subject: z.string().max(500), html: z.string().max(100_000), text: z.string().max(100_000) }).strict();
 /** A preview renders the draft it is given, or the current template when given nothing. */
 const previewBody = templateBody.optional();
 

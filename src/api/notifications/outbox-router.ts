@@ -9,7 +9,7 @@ import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 import { z } from 'zod';
 
-const outboxQuery = listQuery.extend({ state: z.enum(OUTBOX_STATES).optional() }).strict();
+export const outboxQuery = listQuery.extend({ state: z.enum(OUTBOX_STATES).optional() }).strict();
 
 /** `/api/v1/notifications/outbox`: the mail the tenant's events produced and what became of it. */
 export function outboxRouter(deps: { readonly knex: Knex }, authenticate: Middleware<AppState>): Router<AppState> {

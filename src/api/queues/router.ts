@@ -25,7 +25,7 @@ const rules = z
   .strict();
 const strategy = z.enum(ASSIGNMENT_STRATEGIES);
 const position = z.number().int().min(0).max(MAX_POSITION);
-const createBody = z
+export const createBody = z
   .object({
     name: z.string().max(120),
     description: z.string().max(2000).optional(),
@@ -35,7 +35,7 @@ const createBody = z
     strategy: strategy.default('none'),
   })
   .strict();
-const patchBody = z
+export const patchBody = z
   .object({
     name: z.string().max(120).optional(),
     description: z.string().max(2000).optional(),
@@ -45,7 +45,7 @@ const patchBody = z
     strategy: strategy.optional(),
   })
   .strict();
-const queuesQuery = listQuery.extend({ active: z.enum(['true', 'false']).transform((value) => value === 'true').optional(), teamId: id.optional() }).strict();
+export const queuesQuery = listQuery.extend({ active: z.enum(['true', 'false']).transform((value) => value === 'true').optional(), teamId: id.optional() }).strict();
 const noBody = z.object({}).strict().optional();
 
 /** `/api/v1/queues`: how new tickets are routed. Agents read them; managers and admins set them. */

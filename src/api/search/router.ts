@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Actor } from '../../commands/identity/actor.js';
 import { authorize } from '../../commands/identity/actor.js';
 import { can } from '../../domain/permissions.js';
-import type { SearchFilters, SearchIndex, SearchKind, SearchScope } from '../../search/index.js';
+import { DomainError } from '../../domain/errors.js';
+import { SearchUnavailableError } from '../../search/errors.js';
+import type { SearchFilters, SearchIndex, SearchKind, SearchPage, SearchRequest, SearchScope } from '../../search/index.js';
 import { SEARCH_KINDS } from '../../search/index.js';
 import type { AppState } from '../context.js';
 import { actorOf } from '../identity/actor.js';
@@ -16,7 +18,7 @@ export function searchScopeOf(actor: Actor): SearchScope {
     tickets: can(actor.role, 'ticket.readAll') ? 'all' : { requesterId: actor.userId },
     articles: can(actor.role, 'article.readAll') ? 'all' : can(actor.role, 'article.read') ? 'published_public' : 'none',
     assets: can(actor.role, 'asset.read') ? 'all' : can(actor.role, 'asset.readOwn') ? { ownerUserId: actor.userId } : 'none',
-    internalText: can(actor.role, 'ticket.commentInternal'),
+    internalText: can(actor.role, 'ticket.readInternal'),
   };
 }
 
@@ -78,7 +80,7 @@ export function searchRouter(index: SearchIndex, authenticate: Middleware<AppSta
     authorize(actor, 'search.query');
     const query = parseInput(searchQuery, ctx.query, 'query');
     const kinds: readonly SearchKind[] = query.type ? [...new Set(query.type as SearchKind[])] : SEARCH_KINDS;
-    ctx.body = await index.query({ tenantId: actor.tenantId, text: query.q, kinds, filters: filtersOf(query), scope: searchScopeOf(actor), limit: query.limit, cursor: query.cursor });
+    ctx.body = await queryIndex(index, { tenantId: actor.tenantId, text: query.q, kinds, filters: filtersOf(query), scope: searchScopeOf(actor), limit: query.limit, cursor: query.cursor });
   });
 
   return router;
@@ -95,9 +97,19 @@ export async function ticketIdsMatching(index: SearchIndex, actor: Actor, text: 
   const ids: string[] = [];
   let cursor: string | undefined;
   do {
-    const page = await index.query({ tenantId: actor.tenantId, text, kinds: ['ticket'], filters: {}, scope: searchScopeOf(actor), limit: 100, cursor });
+    const page = await queryIndex(index, { tenantId: actor.tenantId, text, kinds: ['ticket'], filters: {}, scope: searchScopeOf(actor), limit: 100, cursor });
     ids.push(...page.data.map((hit) => hit.id));
     cursor = page.nextCursor ?? undefined;
   } while (cursor && ids.length < TICKET_TEXT_MATCH_CAP);
   return ids;
+}
+
+/** A refusal of the request (a bad cursor) stays what it is; any other failure is the index being away. */
+async function queryIndex(index: SearchIndex, request: SearchRequest): Promise<SearchPage> {
+  try {
+    return await index.query(request);
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new SearchUnavailableError(error);
+  }
 }

@@ -14,10 +14,10 @@ import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 import { calendar, name, noBody, slaListQuery, versionParam } from './schemas.js';
 
-const createBody = z.object({ name, calendar }).strict();
+export const createBody = z.object({ name, calendar }).strict();
 /** `calendar` replaces the whole calendar; either field makes a new version. */
-const patchBody = z.object({ name: name.optional(), calendar: calendar.optional() }).strict();
-const calendarsQuery = slaListQuery.strict();
+export const patchBody = z.object({ name: name.optional(), calendar: calendar.optional() }).strict();
+export const calendarsQuery = slaListQuery.strict();
 
 /**
  * `/api/v1/business-calendars`: the working hours SLA clocks count in. Admins keep them; agents

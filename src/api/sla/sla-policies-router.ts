@@ -15,12 +15,12 @@ import { parseInput } from '../validation.js';
 import { calendarId, escalation, name, noBody, scope, slaListQuery, targets, versionParam } from './schemas.js';
 
 /** No scope is the tenant's default policy; warningShare defaults to 0.8 of each target. */
-const createBody = z.object({ name, calendarId, scope: scope.optional(), targets, warningShare: z.number().optional(), escalation: escalation.optional() }).strict();
+export const createBody = z.object({ name, calendarId, scope: scope.optional(), targets, warningShare: z.number().optional(), escalation: escalation.optional() }).strict();
 /** Each field given replaces the current one whole and makes a new version. */
-const patchBody = z
+export const patchBody = z
   .object({ name: name.optional(), calendarId: calendarId.optional(), scope: scope.optional(), targets: targets.optional(), warningShare: z.number().optional(), escalation: escalation.optional() })
   .strict();
-const policiesQuery = slaListQuery.extend({ calendarId: calendarId.optional() }).strict();
+export const policiesQuery = slaListQuery.extend({ calendarId: calendarId.optional() }).strict();
 
 /**
  * `/api/v1/sla-policies`: response and resolution targets per priority. Admins keep them; agents

@@ -48,7 +48,7 @@ import type { SearchIndex } from '../../search/index.js';
 import { ticketIdsMatching } from '../search/router.js';
 
 /** The list's filters plus `q`: words to look for, through the search index. */
-const listWithText = schema.listQuery.extend({ q: z.string().trim().min(1).max(200).optional() });
+export const listWithText = schema.listQuery.extend({ q: z.string().trim().min(1).max(200).optional() });
 
 const scopeOf = (actor: Actor): TicketScope => ({ tenantId: actor.tenantId, requesterId: can(actor.role, 'ticket.readAll') ? null : actor.userId });
 
@@ -223,7 +223,7 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
     const id = await ticketParam(ctx);
     const actor = actorOf(ctx);
     if (!(await getTicket(deps.knex, scopeOf(actor), id))) throw new NotFoundError('ticket not found');
-    ctx.body = { data: await listComments(deps.knex, id, can(actor.role, 'ticket.commentInternal')) };
+    ctx.body = { data: await listComments(deps.knex, id, can(actor.role, 'ticket.readInternal')) };
   });
 
   router.post('/:id/comments', async (ctx) => {

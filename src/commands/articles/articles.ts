@@ -106,14 +106,16 @@ async function findCategory(knex: Knex, tenantId: string, id: string): Promise<A
   return row ? { id, found: true, active: row.active } : { id, found: false };
 }
 
-/** One vote per user: voting again replaces the earlier vote. Anyone who can read the article may vote on it. */
+/** One vote per user: voting again replaces the earlier vote. Anyone who can read the article may vote on it, auditors aside. */
 export async function giveFeedback(deps: ArticleDependencies, actor: Actor, id: string, input: { helpful: boolean; comment?: string | undefined }, context: CommandContext): Promise<ArticleWritten> {
+  authorize(actor, 'article.feedback');
   await loadVisibleArticle(deps.commands.store, actor, id);
   return runFeedback(deps, id, { type: 'GiveFeedback', userId: actor.userId, helpful: input.helpful, comment: input.comment ?? null, now: context.now }, context);
 }
 
 /** Readers of the article may comment on it; for requesters that means published public articles only. */
 export async function commentOnArticle(deps: ArticleDependencies, actor: Actor, id: string, body: string, context: CommandContext): Promise<ArticleWritten & { commentId: string }> {
+  authorize(actor, 'article.feedback');
   await loadVisibleArticle(deps.commands.store, actor, id);
   const commentId = randomUUID();
   const written = await runFeedback(deps, id, { type: 'CommentOnArticle', commentId, authorId: actor.userId, body, now: context.now }, context);

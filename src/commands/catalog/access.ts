@@ -3,18 +3,18 @@ import type { ExistingCategory, ExistingService, OwnerTeam, ParentCategory, Serv
 import { categoryDecider, categoryStream, serviceDecider, serviceStream } from '../../domain/catalog/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { teamDecider, teamStream } from '../../domain/identity/index.js';
-import { isAgent } from '../../domain/permissions.js';
+import { can } from '../../domain/permissions.js';
 import { slaPolicyDecider, slaPolicyStream } from '../../domain/sla/index.js';
 import type { EventStore } from '../../eventstore/types.js';
 import { loadAggregate } from '../handle.js';
 import type { Actor } from '../identity/actor.js';
 
 /**
- * Agents see retired entries too (the tickets they work may point at one); requesters only pick
- * from what is offered, so for them a retired entry does not exist.
+ * Whoever sees every ticket sees retired entries too (a ticket may point at one); requesters only
+ * pick from what is offered, so for them a retired entry does not exist.
  */
 export function seesInactive(actor: Actor): boolean {
-  return isAgent(actor.role);
+  return can(actor.role, 'ticket.readAll');
 }
 
 /** Another tenant's category, or a retired one the caller may not see, is answered as absent. */

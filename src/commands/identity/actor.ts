@@ -11,5 +11,5 @@ export interface Actor {
 }
 
 export function authorize(actor: Actor, action: Action): void {
-  if (!can(actor.role, action)) throw new ForbiddenError(`a ${actor.role} may not ${action.replace('.', ' ')}`);
+  if (!can(actor.role, action)) throw new ForbiddenError(`${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role} may not ${action.replace('.', ' ')}`);
 }

@@ -5,7 +5,7 @@ import type { IdentityDependencies } from './dependencies.js';
 /**
  * Counts a sign-in attempt against the account and the client address before any password or
  * code is checked, so a flood evaluates no more than the limit. If the shared store is down the
- * in-process limiter counts instead: never no limit.
+ * in-process count decides: never no limit, and never a fresh one.
  */
 export async function countSignInAttempt(deps: Pick<IdentityDependencies, 'limiter' | 'fallbackLimiter' | 'loginLimits'>, keys: readonly string[]): Promise<void> {
   const { perAccount, perAddress, windowMs } = deps.loginLimits;
@@ -18,10 +18,16 @@ export async function countSignInAttempt(deps: Pick<IdentityDependencies, 'limit
   }
 }
 
+/**
+ * Every attempt is counted in this process too, not only once the shared store fails: an outage,
+ * or a store that comes back empty, must not hand out a fresh allowance. The stricter answer wins.
+ */
 async function consume(deps: Pick<IdentityDependencies, 'limiter' | 'fallbackLimiter'>, key: string, rule: { limit: number; windowMs: number }): Promise<RateLimitDecision> {
+  const local = await deps.fallbackLimiter.consume(key, rule);
   try {
-    return await deps.limiter.consume(key, rule);
+    const shared = await deps.limiter.consume(key, rule);
+    return shared.allowed && !local.allowed ? local : shared;
   } catch {
-    return deps.fallbackLimiter.consume(key, rule);
+    return local;
   }
 }

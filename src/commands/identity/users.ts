@@ -5,6 +5,7 @@ import { emailReservationDecider, emailReservationStream, requireEmail, userDeci
 import type { Role } from '../../domain/permissions.js';
 import { can } from '../../domain/permissions.js';
 import type { LogPosition } from '../../eventstore/types.js';
+import type { PersonalDataKeys } from '../../privacy/personal-data-keys.js';
 import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from './actor.js';
@@ -97,6 +98,34 @@ export async function setUserActive(deps: IdentityDependencies, actor: Actor, us
     await endUserSessions(deps, userId, 'user_deactivated', context);
     await revokeIssuedAccessTokens(deps, userId, context.now);
   }
+  return { userId, position: result.position };
+}
+
+/**
+ * Forgets a person (crypto-shredding): their email reservation is released so the address is
+ * free again, their data key is destroyed, a UserForgotten (no personal data in it) deactivates
+ * them for good, and their sessions end. The key goes before the event: should the append fail,
+ * a retry finds the user not yet forgotten and completes; the other way round, a retry would be
+ * refused as "already forgotten" with the key still there.
+ */
+export async function forgetUser(
+  deps: IdentityDependencies,
+  keys: Pick<PersonalDataKeys, 'forget'>,
+  actor: Actor,
+  userId: string,
+  context: CommandContext,
+): Promise<UserWritten> {
+  authorize(actor, 'user.read');
+  const { user } = await loadTenantUser(deps.commands.store, actor.tenantId, userId);
+  authorize(actor, 'user.forget');
+  if (userId === actor.userId) throw new ForbiddenError('you cannot forget yourself');
+  // Refused (already forgotten) before anything is released or destroyed.
+  userDecider.decide({ type: 'ForgetUser', now: context.now }, user);
+  await handleCommand(deps.commands, emailReservationDecider, emailReservationStream(actor.tenantId, user.email), { type: 'ReleaseEmail', userId }, context);
+  await keys.forget(userId, context.now);
+  const result = await handleCommand(deps.commands, userDecider, userStream(userId), { type: 'ForgetUser', now: context.now }, context, { mustExist: true });
+  await endUserSessions(deps, userId, 'user_deactivated', context);
+  await revokeIssuedAccessTokens(deps, userId, context.now);
   return { userId, position: result.position };
 }
 

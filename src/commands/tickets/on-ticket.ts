@@ -3,6 +3,7 @@ import { ticketDecider, ticketStream } from '../../domain/ticket/index.js';
 import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
+import { authorize } from '../identity/actor.js';
 import { loadTicketFor } from './access.js';
 import type { TicketDependencies } from './dependencies.js';
 import type { TicketWritten } from './open.js';
@@ -14,6 +15,8 @@ type Build = (ticket: OpenTicketState) => TicketCommand | Promise<TicketCommand>
  * (with any facts looked up) and hands it to the decider. `expectedVersion` is the client's If-Match.
  */
 export async function onTicket(deps: TicketDependencies, actor: Actor, ticketId: string, context: CommandContext, build: Build, options: { expectedVersion?: number | undefined; includeDeleted?: boolean } = {}): Promise<TicketWritten> {
+  // Seeing a ticket is not enough to change it: an auditor sees every ticket and changes none.
+  authorize(actor, 'ticket.contribute');
   const { ticket } = await loadTicketFor(deps.commands.store, actor, ticketId, { includeDeleted: options.includeDeleted ?? false });
   const command = await build(ticket);
   const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command, context, {

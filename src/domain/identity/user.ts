@@ -15,6 +15,8 @@ export type MfaEnabled = DomainEvent<'MfaEnabled', { recoveryCodeHashes: string[
 export type MfaDisabled = DomainEvent<'MfaDisabled', { at: string }>;
 export type MfaCodeAccepted = DomainEvent<'MfaCodeAccepted', { step: number; at: string }>;
 export type MfaRecoveryCodeUsed = DomainEvent<'MfaRecoveryCodeUsed', { index: number; at: string }>;
+/** Their personal data key was destroyed (src/privacy/): the log keeps only ciphertext of their name and email. */
+export type UserForgotten = DomainEvent<'UserForgotten', { at: string }>;
 
 export type UserEvent =
   | UserRegistered
@@ -27,7 +29,8 @@ export type UserEvent =
   | MfaEnabled
   | MfaDisabled
   | MfaCodeAccepted
-  | MfaRecoveryCodeUsed;
+  | MfaRecoveryCodeUsed
+  | UserForgotten;
 
 export type Mfa =
   | { readonly state: 'off' }
@@ -45,6 +48,8 @@ export type User =
       readonly role: Role;
       readonly passwordHash: string;
       readonly mfa: Mfa;
+      /** Forgotten users stay deactivated for good and carry the redaction markers instead of their name and email. */
+      readonly forgotten: boolean;
     };
 export type RegisteredUser = Exclude<User, { status: 'unregistered' }>;
 
@@ -60,6 +65,7 @@ export type EnableMfa = { type: 'EnableMfa'; code: string; recoveryCodeHashes: s
 export type DisableMfa = { type: 'DisableMfa'; code: string; now: Date };
 /** A second factor at sign-in: a TOTP code or a recovery code. */
 export type VerifyMfaCode = { type: 'VerifyMfaCode'; code: string; now: Date };
+export type ForgetUser = { type: 'ForgetUser'; now: Date };
 
 export type UserCommand =
   | RegisterUser
@@ -71,11 +77,16 @@ export type UserCommand =
   | StartMfaSetup
   | EnableMfa
   | DisableMfa
-  | VerifyMfaCode;
+  | VerifyMfaCode
+  | ForgetUser;
 
 export const userStream = (userId: string): string => `user-${userId}`;
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{1,63}$/;
+
+/** What shows where a forgotten user's name and email were: a reserved domain, unique per user (the users table wants unique addresses). */
+export const FORGOTTEN_NAME = '[forgotten]';
+export const forgottenEmail = (userId: string): string => `forgotten-${userId}@forgotten.invalid`;
 
 export function normalizeEmail(raw: string): string {
   return raw.trim().toLowerCase();
@@ -88,7 +99,7 @@ export function initialState(): User {
 export function evolve(state: User, event: UserEvent): User {
   if (event.type === 'UserRegistered') {
     const d = event.data;
-    return { status: 'active', id: d.userId, tenantId: d.tenantId, email: d.email, name: d.name, role: d.role, passwordHash: d.passwordHash, mfa: { state: 'off' } };
+    return { status: 'active', id: d.userId, tenantId: d.tenantId, email: d.email, name: d.name, role: d.role, passwordHash: d.passwordHash, mfa: { state: 'off' }, forgotten: false };
   }
   if (state.status === 'unregistered') return state;
   switch (event.type) {
@@ -116,6 +127,8 @@ export function evolve(state: User, event: UserEvent): User {
       return state.mfa.state === 'on'
         ? { ...state, mfa: { ...state.mfa, recoveryCodeHashes: state.mfa.recoveryCodeHashes.map((hash, index) => (index === event.data.index ? null : hash)) } }
         : state;
+    case 'UserForgotten':
+      return { ...state, status: 'deactivated', forgotten: true, name: FORGOTTEN_NAME, email: forgottenEmail(state.id) };
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -126,6 +139,8 @@ export function evolve(state: User, event: UserEvent): User {
 export function decide(command: UserCommand, state: User): UserEvent[] {
   if (command.type === 'RegisterUser') return register(command, state);
   if (state.status === 'unregistered') throw new IllegalStateError('the user does not exist');
+  // Nothing more happens to a forgotten user; at sign-in they are just unknown credentials.
+  if (state.forgotten) throw command.type === 'VerifyMfaCode' ? new UnauthorizedError('invalid credentials') : new IllegalStateError('the user has been forgotten');
   const at = command.now.toISOString();
   switch (command.type) {
     case 'UpdateUserProfile': {
@@ -166,6 +181,8 @@ export function decide(command: UserCommand, state: User): UserEvent[] {
       if (!proof) throw new UnauthorizedError('invalid code');
       return [proof];
     }
+    case 'ForgetUser':
+      return [{ type: 'UserForgotten', data: { at } }];
     default: {
       const _exhaustive: never = command;
       return _exhaustive;

@@ -120,6 +120,16 @@ export interface TicketScope {
   readonly requesterId: string | null;
 }
 
+type Loaded<T extends readonly (() => Promise<unknown>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/** Runs the loads together on the pool, one after another on a transaction's single client. */
+async function inTurnOrTogether<T extends readonly (() => Promise<unknown>)[]>(knex: Knex, loads: T): Promise<Loaded<T>> {
+  if (!knex.isTransaction) return (await Promise.all(loads.map((load) => load()))) as Loaded<T>;
+  const results: unknown[] = [];
+  for (const load of loads) results.push(await load());
+  return results as Loaded<T>;
+}
+
 function scoped(knex: Knex, scope: TicketScope): Knex.QueryBuilder {
   const query = knex(TICKETS).select<TicketRow[]>('*').where({ tenant_id: scope.tenantId }).andWhere('deleted', false);
   return scope.requesterId ? query.andWhere({ requester_id: scope.requesterId }) : query;
@@ -128,11 +138,12 @@ function scoped(knex: Knex, scope: TicketScope): Knex.QueryBuilder {
 export async function getTicket(knex: Knex, scope: TicketScope, id: string): Promise<TicketDetailView | null> {
   const row = (await scoped(knex, scope).andWhere({ id }).first()) as TicketRow | undefined;
   if (!row) return null;
-  const [links, approvals, attachments] = await Promise.all([
-    knex(LINKS).select('id', 'kind', 'target_id', 'created_at').where({ ticket_id: id }).orderBy('created_at') as Promise<Array<{ id: string; kind: string; target_id: string; created_at: Date }>>,
-    knex(APPROVALS).select('approver_id', 'decision', 'comment', 'decided_at').where({ ticket_id: id }).orderBy('approver_id') as Promise<Array<{ approver_id: string; decision: string | null; comment: string | null; decided_at: Date | null }>>,
-    listAttachments(knex, id),
-  ]);
+  // One client runs one query at a time: inside a transaction (time travel) the three go in turn.
+  const [links, approvals, attachments] = await inTurnOrTogether(knex, [
+    () => knex(LINKS).select('id', 'kind', 'target_id', 'created_at').where({ ticket_id: id }).orderBy('created_at') as Promise<Array<{ id: string; kind: string; target_id: string; created_at: Date }>>,
+    () => knex(APPROVALS).select('approver_id', 'decision', 'comment', 'decided_at').where({ ticket_id: id }).orderBy('approver_id') as Promise<Array<{ approver_id: string; decision: string | null; comment: string | null; decided_at: Date | null }>>,
+    () => listAttachments(knex, id),
+  ] as const);
   return {
     ...toView(row),
     answers: row.answers ?? {},

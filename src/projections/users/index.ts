@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { UserEvent } from '../../domain/identity/index.js';
+import { FORGOTTEN_NAME, forgottenEmail } from '../../domain/identity/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { Projection } from '../types.js';
 
@@ -65,6 +66,10 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: U
       return;
     case 'MfaDisabled':
       await change({ mfa_enabled: false });
+      return;
+    // The same markers a replay gets once the key is gone, so live rows and a rebuild agree.
+    case 'UserForgotten':
+      await change({ name: FORGOTTEN_NAME, email: forgottenEmail(id), status: 'deactivated' });
       return;
     case 'UserPasswordChanged':
     case 'MfaSetupStarted':

@@ -8,7 +8,11 @@ import { bearer } from '../../support/identity-fixtures.js';
 /** The shapes every fragment of the route matrix shares; each area's routes live in a file of their own. */
 export type Caller = Role | 'otherTenant' | 'anonymous';
 export const CALLERS: readonly Caller[] = [...ROLES, 'otherTenant', 'anonymous'];
-export type Statuses = Readonly<Record<Caller, number>>;
+/**
+ * The status each caller must get. The auditor's may be left out: `expectedStatus` then derives it
+ * from the others, so a case written before the role existed still says what an auditor gets.
+ */
+export type Statuses = Readonly<Record<Exclude<Caller, 'auditor'>, number>> & { readonly auditor?: number };
 
 export interface World {
   readonly baseUrl: string;
@@ -39,12 +43,29 @@ export interface RouteCase {
   readonly list?: boolean;
   /** The answer repeats the ids the caller sent (per-item results), so seeing them is no leak. */
   readonly echoesRequestIds?: boolean;
+  /** The auditor's status where the rule of `expectedStatus` is wrong for this route (their own account, a read sent as POST). */
+  readonly auditor?: number;
 }
 
 /** The same answer for everyone, signed in or not, whoever's token is sent. */
-export const everyone = (status: number): Statuses => ({ admin: status, manager: status, technician: status, user: status, otherTenant: status, anonymous: status });
+export const everyone = (status: number): Statuses => ({ admin: status, manager: status, technician: status, user: status, auditor: status, otherTenant: status, anonymous: status });
 /** Signed-in callers by role; nobody gets 401. */
 export const signedIn = (admin: number, manager: number, technician: number, user: number, otherTenant: number): Statuses => ({ admin, manager, technician, user, otherTenant, anonymous: 401 });
+
+const SAFE_METHODS: readonly string[] = ['GET', 'HEAD'];
+
+/**
+ * What `caller` must get from this route. Unless the case says otherwise, an auditor reads what a
+ * manager reads, except what only the admin reads, and changes nothing: every other method is refused.
+ */
+export function expectedStatus(routeCase: RouteCase, method: string, caller: Caller): number {
+  if (caller !== 'auditor') return routeCase.expect[caller];
+  const given = routeCase.auditor ?? routeCase.expect.auditor;
+  if (given !== undefined) return given;
+  if (!SAFE_METHODS.includes(method)) return 403;
+  const adminOnly = routeCase.expect.admin < 400 && routeCase.expect.manager === 403;
+  return adminOnly ? 403 : routeCase.expect.manager;
+}
 
 export const json = (response: JsonResponse): Record<string, unknown> => (typeof response.body === 'object' && response.body !== null ? (response.body as Record<string, unknown>) : {});
 

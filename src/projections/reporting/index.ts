@@ -1,0 +1,67 @@
+import type { Knex } from 'knex';
+import type { ArticleEvent, ArticleFeedbackEvent } from '../../domain/articles/index.js';
+import type { BusinessCalendarEvent } from '../../domain/sla/index.js';
+import type { TicketEvent } from '../../domain/ticket/index.js';
+import type { RecordedEvent } from '../../eventstore/types.js';
+import type { Projection } from '../types.js';
+import { applyArticleEvent, applyFeedbackEvent, linkArticle } from './article-usage.js';
+import { CALENDAR_VERSIONS, createReportingTables, dropReportingTables } from './tables.js';
+import { applyTicketEvent, refigureTicket } from './ticket-facts.js';
+
+/**
+ * The `reporting` schema analysts query (docs/reporting.md): ticket facts with their SLA figures,
+ * backlog intervals, and article usage. It keeps its own copy of business calendar versions so
+ * that its SLA figures never wait on, or race, another projection: a ticket's terms name a
+ * calendar version that is always earlier in the log than the ticket's event naming it.
+ */
+export const reportingProjection: Projection = {
+  name: 'reporting',
+  version: 1,
+  // Analysts' tables: no command answer reads them, so commands never wait for them.
+  readYourWrites: false,
+  filter: { categories: ['ticket', 'businesscalendar', 'article', 'articlefeedback'] },
+  createTables: createReportingTables,
+  dropTables: dropReportingTables,
+  async apply(trx, events) {
+    const refigure = new Set<string>();
+    for (const recorded of events) {
+      if (await applyOne(trx, recorded)) refigure.add(recorded.streamId.slice('ticket-'.length));
+    }
+    for (const ticketId of refigure) await refigureTicket(trx, ticketId);
+  },
+};
+
+/** Answers whether a ticket's SLA figures need computing again. */
+async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent): Promise<boolean> {
+  const category = recorded.streamId.slice(0, recorded.streamId.indexOf('-'));
+  // Each category's command handlers are the only writers of its streams, so the casts hold.
+  switch (category) {
+    case 'ticket': {
+      const event = { type: recorded.type, data: recorded.data } as TicketEvent;
+      if (event.type === 'TicketArticleLinked') await linkArticle(trx, recorded, event.data.articleId, event.data.at);
+      return applyTicketEvent(trx, recorded, event);
+    }
+    case 'businesscalendar':
+      await keepCalendarVersion(trx, recorded, { type: recorded.type, data: recorded.data } as BusinessCalendarEvent);
+      return false;
+    case 'article':
+      await applyArticleEvent(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleEvent);
+      return false;
+    case 'articlefeedback':
+      await applyFeedbackEvent(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleFeedbackEvent);
+      return false;
+    default:
+      return false;
+  }
+}
+
+async function keepCalendarVersion(trx: Knex.Transaction, recorded: RecordedEvent, event: BusinessCalendarEvent): Promise<void> {
+  if (event.type === 'CalendarRetired') return;
+  const tenantId = event.type === 'CalendarDefined' ? event.data.tenantId : recorded.metadata.tenantId;
+  if (typeof tenantId !== 'string') return;
+  const calendarId = recorded.streamId.slice('businesscalendar-'.length);
+  await trx(CALENDAR_VERSIONS)
+    .insert({ calendar_id: calendarId, version: event.data.version, tenant_id: tenantId, calendar: JSON.stringify(event.data.calendar) })
+    .onConflict(['calendar_id', 'version'])
+    .ignore();
+}
