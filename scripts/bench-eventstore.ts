@@ -17,6 +17,7 @@ import type { Database } from '../src/db/types.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/store.js';
 import type { EventStore } from '../src/eventstore/types.js';
 import { migrateToLatest } from '../src/migrations/index.js';
+import { EmmettPeer } from './bench/emmett.js';
 import { formatMs, formatNumber, formatRate, formatRatio, markdownTable, median } from './bench/stats.js';
 import {
   appendRate,
@@ -61,6 +62,8 @@ interface Target {
   /** Plain SQL for the baseline: its own pool of the same size, on the same server. */
   readonly baselineDb: Database;
   readonly canCheckpoint: boolean;
+  /** Emmett's PostgreSQL event store on the same database, as a peer; null where it cannot run (PGlite). */
+  readonly emmett: EmmettPeer | null;
 }
 
 interface RunFigures {
@@ -68,6 +71,8 @@ interface RunFigures {
   readonly insert1: number;
   readonly append100: number;
   readonly insert100: number;
+  readonly emmett1: number;
+  readonly emmett100: number;
   readonly read: number;
   readonly page: number;
   readonly lagP50: number;
@@ -220,8 +225,11 @@ async function serverTarget(serverUrl: string, options: Options, cleanup: Cleanu
   const subscriberStore = new PostgresEventStore(subscriberDb);
   cleanup.add(() => subscriberStore.close());
 
+  const emmett = await EmmettPeer.open(url);
+  cleanup.add(() => emmett.close());
+
   await Promise.all([warmPool(storeDb, options.writers), warmPool(baselineDb, options.writers), warmPool(subscriberDb, 2)]);
-  return { label: '', counts: options, store, subscriberStore, storeDb, baselineDb, canCheckpoint: true };
+  return { label: '', counts: options, store, subscriberStore, storeDb, baselineDb, canCheckpoint: true, emmett };
 }
 
 async function embeddedTarget(options: Options, cleanup: Cleanup): Promise<Target> {
@@ -239,7 +247,7 @@ async function embeddedTarget(options: Options, cleanup: Cleanup): Promise<Targe
     lagEvents: Math.max(10, Math.round(options.lagEvents / scale)),
     lagRate: Math.max(10, Math.round(options.lagRate / scale)),
   };
-  return { label: 'PGlite: ', counts, store, subscriberStore: store, storeDb: db, baselineDb: db, canCheckpoint: false };
+  return { label: 'PGlite: ', counts, store, subscriberStore: store, storeDb: db, baselineDb: db, canCheckpoint: false, emmett: null };
 }
 
 /**
@@ -249,6 +257,7 @@ async function embeddedTarget(options: Options, cleanup: Cleanup): Promise<Targe
  */
 async function resetTables(target: Target): Promise<void> {
   await target.storeDb.pool.query(`TRUNCATE es_events, es_streams, ${BASELINE_TABLE} RESTART IDENTITY`);
+  await target.emmett?.truncate();
   if (target.canCheckpoint) {
     await target.storeDb.pool.query('CHECKPOINT').catch(() => progress('CHECKPOINT refused (not superuser); runs may be noisier'));
   }
@@ -288,6 +297,11 @@ async function measureRun(target: Target, writers: number, run: number): Promise
     () => insertRate(baselineDb, writers, counts.batchedEvents, BATCH),
   );
 
+  // The peer runs after ours rather than interleaved: its tables are its own, so neither side's
+  // writes land in the other's indexes; alternating the order would not change that.
+  const emmett1 = target.emmett ? (await target.emmett.appendRate(writers, counts.events, 1)).rate : Number.NaN;
+  const emmett100 = target.emmett ? (await target.emmett.appendRate(writers, counts.batchedEvents, BATCH)).rate : Number.NaN;
+
   await settleTables(target);
   const written = append1.count + append100.count;
   const [read, page] = await pair(
@@ -304,6 +318,7 @@ async function measureRun(target: Target, writers: number, run: number): Promise
   progress(
     `  ${target.label}run ${run + 1}: append×1 ${formatRate(append1.rate)}/s vs insert×1 ${formatRate(insert1.rate)}/s; ` +
       `append×100 ${formatRate(append100.rate)}/s vs insert×100 ${formatRate(insert100.rate)}/s; ` +
+      (target.emmett ? `Emmett append×1 ${formatRate(emmett1)}/s, ×100 ${formatRate(emmett100)}/s; ` : '') +
       `readAll ${formatRate(read.rate)}/s vs paging ${formatRate(page.rate)}/s; ` +
       `lag p50 ${formatMs(lag.p50)} ms p99 ${formatMs(lag.p99)} ms max ${formatMs(lag.max)} ms`,
   );
@@ -313,6 +328,8 @@ async function measureRun(target: Target, writers: number, run: number): Promise
     insert1: insert1.rate,
     append100: append100.rate,
     insert100: insert100.rate,
+    emmett1,
+    emmett100,
     read: read.rate,
     page: page.rate,
     lagP50: lag.p50,
@@ -346,6 +363,24 @@ function tableRows(target: Target, runs: readonly RunFigures[], writers: number)
       `${formatRate(pick('insert100'))} rows/s (${BATCH}-row INSERT txn)`,
       formatRatio(ratio('append100', 'insert100')),
     ],
+    ...(target.emmett
+      ? [
+          [
+            `${label}append, 1 event/txn vs Emmett PostgreSQL (peer event store)`,
+            formatRate(pick('append1')),
+            'events/s',
+            `${formatRate(pick('emmett1'))} events/s (Emmett appendToStream)`,
+            formatRatio(ratio('append1', 'emmett1')),
+          ],
+          [
+            `${label}append, ${BATCH} events/txn vs Emmett PostgreSQL (peer event store)`,
+            formatRate(pick('append100')),
+            'events/s',
+            `${formatRate(pick('emmett100'))} events/s (Emmett appendToStream)`,
+            formatRatio(ratio('append100', 'emmett100')),
+          ],
+        ]
+      : []),
     [
       `${label}global log read, readAll pages of 1000 from LOG_START`,
       formatRate(pick('read')),

@@ -9,7 +9,7 @@
  * DATABASE_URL names the server (default postgres://postgres@127.0.0.1:5432/test). The script makes
  * a throw-away database of its own there (itsm_bench_<hex>) and drops it at the end, error or not.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -24,17 +24,10 @@ import type { Database } from '../src/db/types.js';
 import { migrateToLatest } from '../src/migrations/index.js';
 import type { System } from '../src/system.js';
 import { openSystem } from '../src/system.js';
+import { generator, queryTexts, ticketOpened } from './bench/corpus.js';
 import { formatMs, formatNumber, formatRate, markdownTable, percentile, perSecond } from './bench/stats.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
-
-const ADJECTIVES = ['broken', 'slow', 'missing', 'new', 'shared', 'remote', 'old', 'noisy', 'locked', 'blank', 'frozen', 'wireless', 'external', 'corporate', 'guest'];
-const THINGS = [
-  'printer', 'laptop', 'monitor', 'keyboard', 'mouse', 'headset', 'webcam', 'projector', 'scanner', 'router', 'vpn', 'mailbox', 'calendar', 'password', 'badge',
-  'license', 'database', 'backup', 'firewall', 'certificate', 'invoice', 'payroll', 'timesheet', 'sharepoint', 'teams', 'outlook', 'wifi', 'phone', 'voicemail', 'docking',
-];
-const PROBLEMS = ['does not start', 'keeps crashing', 'shows an error', 'is very slow', 'cannot connect', 'needs a replacement', 'was stolen', 'lost its settings', 'asks for a password', 'makes a noise'];
-const PLACES = ['on floor 2', 'in building B', 'at the front desk', 'in meeting room 4', 'at home', 'in the warehouse', 'since the update', 'after the move'];
 
 interface Options {
   readonly tickets: number;
@@ -59,71 +52,6 @@ function parseOptions(argv: readonly string[]): Options {
 }
 
 const progress = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-
-/** A deterministic pseudo-random source, so both targets index and query the same things. */
-function generator(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
-
-function pick<T>(random: () => number, items: readonly T[]): T {
-  return items[Math.floor(random() * items.length)]!;
-}
-
-function ticketOpened(random: () => number, tenantId: string, requesterId: string, n: number) {
-  const thing = pick(random, THINGS);
-  return {
-    id: randomUUID(),
-    type: 'TicketOpened',
-    data: {
-      ticketId: randomUUID(),
-      tenantId,
-      number: `INC-${String(n).padStart(6, '0')}`,
-      type: 'incident',
-      title: `${pick(random, ADJECTIVES)} ${thing} ${pick(random, PROBLEMS)}`,
-      description: `The ${thing} ${pick(random, PROBLEMS)} ${pick(random, PLACES)}. Also the ${pick(random, THINGS)} ${pick(random, PROBLEMS)}.`,
-      impact: 'medium',
-      urgency: 'medium',
-      priority: pick(random, ['P2', 'P3', 'P4']),
-      requesterId,
-      teamId: null,
-      categoryId: null,
-      serviceId: null,
-      tags: [],
-      assetIds: [],
-      risk: null,
-      plannedStart: null,
-      plannedEnd: null,
-      openedBy: requesterId,
-      at: new Date(Date.UTC(2026, 0, 1) + n * 60_000).toISOString(),
-    },
-    metadata: { tenantId, actorId: requesterId },
-  };
-}
-
-/** What people type: a word, two words, a word with a typo, the start of a word, a phrase. */
-function queryTexts(count: number): string[] {
-  const random = generator(7);
-  const typo = (word: string) => (word.length < 5 ? word : `${word.slice(0, 2)}${word[3]}${word[2]}${word.slice(4)}`);
-  return Array.from({ length: count }, (_, n) => {
-    const thing = pick(random, THINGS);
-    switch (n % 5) {
-      case 0:
-        return thing;
-      case 1:
-        return `${pick(random, ADJECTIVES)} ${thing}`;
-      case 2:
-        return typo(thing);
-      case 3:
-        return thing.slice(0, Math.max(3, thing.length - 2));
-      default:
-        return `"${thing} ${pick(random, PROBLEMS).split(' ')[0]!}"`;
-    }
-  });
-}
 
 interface Measured {
   readonly label: string;
@@ -161,8 +89,8 @@ async function measure(label: string, database: Database, tickets: number, queri
     await Promise.all(
       Array.from({ length: writers }, async () => {
         for (let n = next++; n < tickets; n = next++) {
-          const event = ticketOpened(random, tenant.id, user.id, n);
-          await running.store.appendToStream(`ticket-${event.data.ticketId}`, [event], 'no_stream');
+          const { ticketId, ...event } = ticketOpened(random, { tenantId: tenant.id, requesterId: user.id }, n);
+          await running.store.appendToStream(`ticket-${ticketId}`, [event], 'no_stream');
           if (n > 0 && n % 20_000 === 0) progress(`${label}: ${formatNumber(n)} appended`);
         }
       }),

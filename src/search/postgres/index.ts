@@ -28,6 +28,8 @@ const AGENT_VECTOR = `${PUBLIC_VECTOR} || setweight(to_tsvector('english', inter
 const HEADLINE_OPTIONS = 'StartSel="**", StopSel="**", MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "';
 
 const WRITE_CHUNK = 500;
+/** Known words remembered per index, so most queries skip the spelling look-up; cleared when full. */
+const KNOWN_WORDS_CAP = 50_000;
 
 interface HitRow {
   kind: SearchKind;
@@ -132,6 +134,12 @@ export class PostgresSearchIndex implements SearchIndex {
   readonly upsert = (knex: Knex, documents: readonly SearchDocument[]): Promise<void> => postgresSearchWriter.upsert(knex, documents);
   readonly remove = (knex: Knex, refs: readonly SearchRef[]): Promise<void> => postgresSearchWriter.remove(knex, refs);
 
+  /**
+   * `tenant word` pairs the tenant's documents are known to contain. The vocabulary only grows
+   * (upserts add words, nothing removes them), so a word once known needs no correction again.
+   */
+  private readonly knownWords = new Set<string>();
+
   constructor(private readonly knex: Knex) {}
 
   async query(request: SearchRequest): Promise<SearchPage> {
@@ -142,14 +150,15 @@ export class PostgresSearchIndex implements SearchIndex {
     if (kinds.length === 0 || parsed.length === 0) return { data: [], nextCursor: null };
     const corrections = await this.corrections(request.tenantId, parsed);
     const built = tsqueryOf(parsed, corrections);
-    // Built once, then bound as a constant: the planner can weigh the GIN index against the tenant's rows.
-    const tsquery = (await this.knex.raw<{ rows: Array<{ query: string }> }>(`SELECT (${built.sql})::text AS query`, built.bindings)).rows[0]?.query ?? '';
-    if (tsquery === '') return { data: [], nextCursor: null };
     const vector = request.scope.internalText ? 'agent_tsv' : 'public_tsv';
     const snippetText = request.scope.internalText ? `concat_ws(' ', body, comments, internal)` : `concat_ws(' ', body, comments)`;
-    const rank = `ts_rank_cd(${vector}, ?::tsquery, 1)`;
-    const where: string[] = ['tenant_id = ?::uuid', 'NOT deleted', 'kind = ANY(?::text[])', `${vector} @@ ?::tsquery`];
-    const bindings: Knex.RawBinding[] = [request.tenantId, kinds, tsquery];
+    // The tsquery is built inside the statement rather than in a round trip of its own: its
+    // functions are immutable and their arguments bound values, so the planner folds it into a
+    // constant and still weighs the GIN index against the tenant's rows. A query with no lexemes
+    // (only stop words) matches nothing.
+    const rank = `ts_rank_cd(${vector}, q.query, 1)`;
+    const where: string[] = ['tenant_id = ?::uuid', 'NOT deleted', 'kind = ANY(?::text[])', `${vector} @@ q.query`];
+    const bindings: Knex.RawBinding[] = [request.tenantId, kinds];
     const scope = scopeSql(request.scope);
     where.push(scope.sql);
     bindings.push(...scope.bindings);
@@ -162,22 +171,22 @@ export class PostgresSearchIndex implements SearchIndex {
     }
     if (after) {
       where.push(`(${rank} < ?::real OR (${rank} = ?::real AND id > ?::uuid))`);
-      bindings.push(tsquery, after.score, tsquery, after.score, after.id);
+      bindings.push(after.score, after.score, after.id);
     }
     bindings.push(request.limit + 1);
     const result = await this.knex.raw<{ rows: HitRow[] }>(
       `SELECT s.kind, s.id, s.reference, s.title, s.status, s.updated_at, s.score, s.score::text AS score_text,
-              ts_headline('english', s.snippet_text, ?::tsquery, '${HEADLINE_OPTIONS}') AS snippet
+              ts_headline('english', s.snippet_text, s.query, '${HEADLINE_OPTIONS}') AS snippet
        FROM (
-         SELECT kind, id, reference, title, status, updated_at, ${snippetText} AS snippet_text, ${rank} AS score
-         FROM ${SEARCH_INDEX}
+         SELECT kind, id, reference, title, status, updated_at, ${snippetText} AS snippet_text, ${rank} AS score, q.query
+         FROM ${SEARCH_INDEX}, (SELECT (${built.sql}) AS query) q
          WHERE ${where.join(' AND ')}
          ORDER BY score DESC, id ASC
          LIMIT ?
        ) s
        ORDER BY s.score DESC, s.id ASC`,
-      // In text order: the headline's query, the rank's, then the conditions and the limit.
-      [tsquery, tsquery, ...bindings],
+      // In text order: the query's words, then the conditions and the limit.
+      [...built.bindings, ...bindings],
     );
     const rows = result.rows;
     const page = rows.slice(0, request.limit);
@@ -201,15 +210,19 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** For each query word the tenant's documents never contain, the nearest word they do contain. */
   private async corrections(tenantId: string, parsed: ParsedQuery): Promise<ReadonlyMap<string, string>> {
-    const words = correctableWords(parsed);
+    const words = correctableWords(parsed).filter((word) => !this.knownWords.has(`${tenantId} ${word}`));
     if (words.length === 0) return new Map();
-    const result = await this.knex.raw<{ rows: Array<{ word: string; term: string | null }> }>(
-      `SELECT w.word,
-              (SELECT t.term FROM ${SEARCH_TERMS} t WHERE t.tenant_id = ?::uuid AND t.term % w.word ORDER BY similarity(t.term, w.word) DESC, t.term LIMIT 1) AS term
-       FROM unnest(?::text[]) AS w(word)
-       WHERE NOT EXISTS (SELECT 1 FROM ${SEARCH_TERMS} k WHERE k.tenant_id = ?::uuid AND k.term = w.word)`,
+    const result = await this.knex.raw<{ rows: Array<{ word: string; known: boolean; term: string | null }> }>(
+      `SELECT w.word, k.known,
+              CASE WHEN k.known THEN NULL ELSE
+                (SELECT t.term FROM ${SEARCH_TERMS} t WHERE t.tenant_id = ?::uuid AND t.term % w.word ORDER BY similarity(t.term, w.word) DESC, t.term LIMIT 1)
+              END AS term
+       FROM unnest(?::text[]) AS w(word),
+            LATERAL (SELECT EXISTS (SELECT 1 FROM ${SEARCH_TERMS} e WHERE e.tenant_id = ?::uuid AND e.term = w.word) AS known) k`,
       [tenantId, words, tenantId],
     );
+    if (this.knownWords.size > KNOWN_WORDS_CAP) this.knownWords.clear();
+    for (const row of result.rows) if (row.known) this.knownWords.add(`${tenantId} ${row.word}`);
     return new Map(result.rows.flatMap((row) => (row.term ? [[row.word, row.term] as const] : [])));
   }
 
