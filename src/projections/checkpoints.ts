@@ -49,6 +49,19 @@ export async function advanceCheckpoint(trx: Knex.Transaction, name: string, pos
     });
 }
 
+/**
+ * Moves a checkpoint over a stretch of the log holding nothing for its projection, in one
+ * statement: only if it still stands where it was read and the version still matches, so a
+ * runner applying events, a rebuild or a version change in between always wins. No lock and no
+ * transaction: there are no rows to write with it.
+ */
+export async function skipToCheckpoint(knex: Knex, name: string, version: number, from: LogPosition, to: LogPosition): Promise<boolean> {
+  const moved = await knex('projection_checkpoints')
+    .where({ name, version, commit_position: from.commit.toString(), prepare_position: from.prepare.toString() })
+    .update({ commit_position: to.commit.toString(), prepare_position: to.prepare.toString(), updated_at: knex.fn.now() });
+  return moved === 1;
+}
+
 export async function resetCheckpoint(trx: Knex.Transaction, name: string, version: number): Promise<void> {
   await trx('projection_checkpoints')
     .insert({ name, version, commit_position: LOG_START.commit.toString(), prepare_position: LOG_START.prepare.toString(), events_applied: 0 })

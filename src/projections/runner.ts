@@ -1,9 +1,9 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database } from '../db/types.js';
-import type { EventStore, LogPosition } from '../eventstore/types.js';
+import type { EventStore, LogPosition, ReadAllPage } from '../eventstore/types.js';
 import { comparePositions, formatPosition } from '../eventstore/types.js';
-import { advanceCheckpoint, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint, tryLockProjection } from './checkpoints.js';
+import { advanceCheckpoint, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint, skipToCheckpoint, tryLockProjection } from './checkpoints.js';
 import type { Projection, ProjectionLag } from './types.js';
 
 export interface ProjectionRunnerOptions {
@@ -36,6 +36,13 @@ export interface CatchUpProgress extends AppliedBatch {
 type BatchOutcome = 'applied' | 'idle' | 'contended';
 
 const LAG_COUNT_CAP = 10_000;
+/**
+ * Requests waiting for their writes to be projected share one read of the checkpoints started
+ * within this window: fifty waiters polling on their own took the pool from the projections
+ * they were waiting for. A shared read may be a little old; checkpoints only move forward, so
+ * the waiter just looks again.
+ */
+const SHARED_CHECKPOINT_READ_MS = 20;
 
 /**
  * Feeds each projection from the global log in batches. A batch's rows and its checkpoint commit
@@ -45,6 +52,7 @@ const LAG_COUNT_CAP = 10_000;
 export class ProjectionRunner {
   private readonly byName: ReadonlyMap<string, Projection>;
   private readonly progress = new EventEmitter();
+  private checkpointRead: { readonly startedAt: number; readonly result: ReturnType<typeof readAllCheckpoints> } | null = null;
   private readonly batchSize: number;
   private readonly idleWaitMs: number;
   private controller: AbortController | null = null;
@@ -142,7 +150,7 @@ export class ProjectionRunner {
   async waitFor(position: LogPosition, timeoutMs: number, names: readonly string[] = this.awaitedNames): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const checkpoints = await readAllCheckpoints(this.options.db.knex);
+      const checkpoints = await this.sharedCheckpoints();
       const done = names.every((name) => {
         const checkpoint = checkpoints.get(name);
         return checkpoint !== undefined && comparePositions(checkpoint.position, position) >= 0;
@@ -214,14 +222,12 @@ export class ProjectionRunner {
       ...(projection.filter ? { filter: projection.filter } : {}),
     });
     if (comparePositions(page.cursor, checkpoint.position) === 0) return 'idle';
-    const applied = await knex.transaction(async (trx) => {
-      if (!(await tryLockProjection(trx, projection.name))) return false;
-      const current = await readCheckpoint(trx, projection.name, true);
-      if (!current || comparePositions(current.position, checkpoint.position) !== 0 || current.version !== projection.version) return false;
-      if (page.events.length > 0) await projection.apply(trx, page.events);
-      await advanceCheckpoint(trx, projection.name, page.cursor, page.events.length);
-      return true;
-    });
+    // Most appends concern a few projections; the others only move their checkpoint, and doing that
+    // in a locked transaction each (five round trips) is what held command answers up under load.
+    const applied =
+      page.events.length === 0
+        ? checkpoint.version === projection.version && (await skipToCheckpoint(knex, projection.name, projection.version, checkpoint.position, page.cursor))
+        : await this.applyPage(projection, checkpoint.position, page);
     if (!applied) return 'contended';
     this.progress.emit('progress');
     const batch: AppliedBatch = { projection: projection.name, events: page.events.length, cursor: page.cursor, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
@@ -230,10 +236,35 @@ export class ProjectionRunner {
     return 'applied';
   }
 
+  /** Applies a page and moves the checkpoint in one transaction, unless another runner got there first. */
+  private applyPage(projection: Projection, from: LogPosition, page: ReadAllPage): Promise<boolean> {
+    return this.options.db.knex.transaction(async (trx) => {
+      if (!(await tryLockProjection(trx, projection.name))) return false;
+      const current = await readCheckpoint(trx, projection.name, true);
+      if (!current || comparePositions(current.position, from) !== 0 || current.version !== projection.version) return false;
+      await projection.apply(trx, page.events);
+      await advanceCheckpoint(trx, projection.name, page.cursor, page.events.length);
+      return true;
+    });
+  }
+
   private projection(name: string): Projection {
     const projection = this.byName.get(name);
     if (!projection) throw new Error(`unknown projection ${name}; known: ${this.names.join(', ')}`);
     return projection;
+  }
+
+  private sharedCheckpoints(): ReturnType<typeof readAllCheckpoints> {
+    const now = Date.now();
+    if (this.checkpointRead && now - this.checkpointRead.startedAt < SHARED_CHECKPOINT_READ_MS) return this.checkpointRead.result;
+    const result = readAllCheckpoints(this.options.db.knex);
+    const read = { startedAt: now, result };
+    this.checkpointRead = read;
+    // A failed read is not shared with later waiters.
+    result.catch(() => {
+      if (this.checkpointRead === read) this.checkpointRead = null;
+    });
+    return result;
   }
 
   private nextProgress(timeoutMs: number): Promise<void> {
