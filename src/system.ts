@@ -269,7 +269,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           fallbackRateLimiter: fallback.rateLimiter,
           rateLimitPerMinute: config.rateLimitPerMinute,
           rateLimitPerUserPerMinute: config.rateLimitPerUserPerMinute,
-          subjectOf: (ctx) => bearerSubject(identity.accessTokens, ctx.get('Authorization')),
+          subjectOf: (ctx) => bearerSubject(ctx, identity.accessTokens),
           requestTimeoutMs: config.edge.requestTimeoutMs,
           corsOrigins: config.edge.corsOrigins,
           trustProxy: config.edge.trustProxy,

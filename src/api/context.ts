@@ -1,5 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
+import type { AccessClaims } from '../auth/access-tokens.js';
 import type { Actor } from '../commands/identity/actor.js';
 
 /** What every request carries through the middleware chain. */
@@ -11,6 +12,8 @@ export interface AppState {
   body: unknown;
   /** Set by the authenticate middleware on routes that need a signed-in caller. */
   actor?: Actor;
+  /** The bearer token's claims (or why it was refused), once something on the way has checked it. */
+  bearer?: AccessClaims | Error | null;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

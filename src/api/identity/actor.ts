@@ -4,6 +4,7 @@ import type { Actor } from '../../commands/identity/actor.js';
 import { UnauthorizedError } from '../../domain/errors.js';
 import type { TokenDenyList } from '../../volatile/index.js';
 import { VolatileStateUnavailableError } from '../../volatile/index.js';
+import { bearerClaims } from '../middleware/bearer-subject.js';
 import type { AppContext, AppState } from '../context.js';
 
 /**
@@ -13,10 +14,9 @@ import type { AppContext, AppState } from '../context.js';
  */
 export function authenticate(tokens: AccessTokens, denyList: TokenDenyList): Middleware<AppState> {
   return async (ctx, next) => {
-    const header = ctx.get('Authorization');
-    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header);
-    if (!match) throw new UnauthorizedError('a bearer access token is required');
-    const claims = tokens.verify(match[1]!);
+    const claims = bearerClaims(ctx, tokens);
+    if (claims === null) throw new UnauthorizedError('a bearer access token is required');
+    if (claims instanceof Error) throw claims;
     const [sessionRevoked, userRevokedBefore] = await revocationsOf(ctx, denyList, claims);
     if (sessionRevoked || (userRevokedBefore !== null && claims.issuedAt.getTime() <= userRevokedBefore.getTime())) {
       throw new UnauthorizedError('invalid or expired access token');
