@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { EventStore, JsonObject, LogPosition } from '../eventstore/types.js';
 import { formatPosition, parsePosition, streamCategory } from '../eventstore/types.js';
 import { wholeStream } from '../eventstore/whole-stream.js';
-import { pause } from '../scheduler/pause.js';
+import { pause } from '../background/pause.js';
 import type { StreamVerification } from './chain-verifier.js';
 import { verifyStream } from './chain-verifier.js';
 

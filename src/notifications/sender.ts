@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { pause } from '../background/pause.js';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 
@@ -104,12 +105,12 @@ export class NotificationSender {
       try {
         const settled = await this.runOnce();
         failures = 0;
-        if (settled === 0) await sleep(this.options.pollMs, signal);
+        if (settled === 0) await pause(this.options.pollMs, signal);
       } catch (error) {
         failures += 1;
         const delay = Math.min(60_000, 500 * 2 ** Math.min(failures, 7));
         this.options.logger.error({ err: error, retryInMs: delay }, 'notification sender failed');
-        await sleep(delay, signal);
+        await pause(delay, signal);
       }
     }
   }
@@ -202,18 +203,6 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new DeadlineError(`no answer from the mail server within ${ms} ms`)), ms);
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', finish);
-      resolve();
-    }
-    signal.addEventListener('abort', finish, { once: true });
-  });
 }
 
 /** Mail still to go out (waiting, or being sent now): the outbox depth shown on /metrics. */

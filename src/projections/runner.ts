@@ -1,5 +1,6 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
+import { pause } from '../background/pause.js';
 import type { Database } from '../db/types.js';
 import type { EventStore, LogPosition, ReadAllPage } from '../eventstore/types.js';
 import { comparePositions, formatPosition } from '../eventstore/types.js';
@@ -118,7 +119,7 @@ export class ProjectionRunner {
       const projection = this.projection(name);
       for (;;) {
         const outcome = await this.runBatch(projection, onProgress && ((batch) => onProgress({ ...batch, target })));
-        if (outcome === 'contended') await sleep(20);
+        if (outcome === 'contended') await pause(20);
         if (outcome !== 'idle') continue;
         const checkpoint = await readCheckpoint(this.options.db.knex, projection.name);
         if (!checkpoint || comparePositions(checkpoint.position, target) >= 0 || Date.now() > deadline) break;
@@ -199,13 +200,13 @@ export class ProjectionRunner {
           if (checkpoint) await this.options.store.waitForAppend(checkpoint.position, this.idleWaitMs, signal);
         } else if (outcome === 'contended') {
           // Another process holds this projection; look again later in case it goes away.
-          await sleep(200, signal);
+          await pause(200, signal);
         }
       } catch (error) {
         failures += 1;
         const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
         this.options.logger.error({ err: error, projection: projection.name, retryInMs: delay }, 'projection batch failed');
-        await sleep(delay, signal);
+        await pause(delay, signal);
       }
     }
   }
@@ -278,16 +279,4 @@ export class ProjectionRunner {
       this.progress.on('progress', done);
     });
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(finish, ms);
-    function finish() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', finish);
-      resolve();
-    }
-    signal?.addEventListener('abort', finish, { once: true });
-  });
 }

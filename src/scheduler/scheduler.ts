@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { pause } from './pause.js';
+import { pause } from '../background/pause.js';
 import type { TicketDependencies } from '../commands/tickets/dependencies.js';
 import { teamExists } from '../commands/tickets/facts.js';
 import { onTicket } from '../commands/tickets/on-ticket.js';
