@@ -184,3 +184,10 @@ export function streamCategory(streamId: string): string {
   const dash = streamId.indexOf('-');
   return dash === -1 ? streamId : streamId.slice(0, dash);
 }
+
+/** Whether an event passes a log filter: the same test the stores apply when reading with one. */
+export function matchesLogFilter(record: { readonly streamId: string; readonly type: string }, filter: LogFilter | undefined): boolean {
+  if (filter?.categories && filter.categories.length > 0 && !filter.categories.includes(streamCategory(record.streamId))) return false;
+  if (filter?.eventTypes && filter.eventTypes.length > 0 && !filter.eventTypes.includes(record.type)) return false;
+  return true;
+}

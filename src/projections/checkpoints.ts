@@ -38,15 +38,20 @@ export async function readAllCheckpoints(knex: Knex): Promise<Map<string, Checkp
   );
 }
 
-export async function advanceCheckpoint(trx: Knex.Transaction, name: string, position: LogPosition, applied: number): Promise<void> {
-  await trx('projection_checkpoints')
-    .where({ name })
+/**
+ * Moves a checkpoint after its batch was applied, only from where the batch started and under the
+ * same version; false (nothing changed) when something else moved it in between.
+ */
+export async function advanceCheckpoint(trx: Knex.Transaction, name: string, version: number, from: LogPosition, to: LogPosition, applied: number): Promise<boolean> {
+  const moved = await trx('projection_checkpoints')
+    .where({ name, version, commit_position: from.commit.toString(), prepare_position: from.prepare.toString() })
     .update({
-      commit_position: position.commit.toString(),
-      prepare_position: position.prepare.toString(),
+      commit_position: to.commit.toString(),
+      prepare_position: to.prepare.toString(),
       events_applied: trx.raw('events_applied + ?', [applied]),
       updated_at: trx.fn.now(),
     });
+  return moved === 1;
 }
 
 /**
@@ -62,6 +67,23 @@ export async function skipToCheckpoint(knex: Knex, name: string, version: number
   return moved === 1;
 }
 
+/**
+ * `skipToCheckpoint` for many projections standing at the same place: one statement for every
+ * read model an append does not concern. Returns the names it moved; the others had moved or
+ * changed version underneath and must be read again.
+ */
+export async function skipManyToCheckpoint(knex: Knex, projections: ReadonlyArray<{ readonly name: string; readonly version: number }>, from: LogPosition, to: LogPosition): Promise<Set<string>> {
+  const result = await knex.raw<{ rows: Array<{ name: string }> }>(
+    `UPDATE projection_checkpoints AS c
+        SET commit_position = ?::bigint, prepare_position = ?::bigint, updated_at = now()
+       FROM (SELECT unnest(?::text[]) AS name, unnest(?::int[]) AS version) AS v
+      WHERE c.name = v.name AND c.version = v.version AND c.commit_position = ?::bigint AND c.prepare_position = ?::bigint
+      RETURNING c.name`,
+    [to.commit.toString(), to.prepare.toString(), projections.map((p) => p.name), projections.map((p) => p.version), from.commit.toString(), from.prepare.toString()],
+  );
+  return new Set(result.rows.map((row) => row.name));
+}
+
 export async function resetCheckpoint(trx: Knex.Transaction, name: string, version: number): Promise<void> {
   await trx('projection_checkpoints')
     .insert({ name, version, commit_position: LOG_START.commit.toString(), prepare_position: LOG_START.prepare.toString(), events_applied: 0 })
@@ -70,16 +92,22 @@ export async function resetCheckpoint(trx: Knex.Transaction, name: string, versi
 }
 
 /**
- * Only one runner may apply a projection's batch at a time, across processes. A transaction-scoped
- * advisory lock needs no connection of its own (PGlite has only one) and is released by the commit
- * or rollback that ends the batch, whatever happens to the process.
+ * Only one runner may apply a projection's batch at a time, across processes: takes the
+ * projection's lock and checks that its checkpoint still stands where the batch starts, in one
+ * statement. A transaction-scoped advisory lock needs no connection of its own (PGlite has only
+ * one) and is released by the commit or rollback that ends the batch, whatever happens to the
+ * process. The check reads the snapshot taken as the statement began, which can predate a commit
+ * of the runner that held the lock a moment before: the conditional advanceCheckpoint at the end
+ * of the batch is what makes a stale check harmless.
  */
-export async function tryLockProjection(trx: Knex.Transaction, name: string): Promise<boolean> {
-  const result = await trx.raw<{ rows: Array<{ locked: boolean }> }>(
-    'SELECT pg_try_advisory_xact_lock(7411, hashtext(?)) AS locked',
-    [name],
+export async function claimBatch(trx: Knex.Transaction, name: string, version: number, from: LogPosition): Promise<boolean> {
+  const result = await trx.raw<{ rows: Array<{ claimed: boolean }> }>(
+    `SELECT pg_try_advisory_xact_lock(7411, hashtext(?))
+            AND EXISTS (SELECT 1 FROM projection_checkpoints
+                         WHERE name = ? AND version = ? AND commit_position = ?::bigint AND prepare_position = ?::bigint) AS claimed`,
+    [name, name, version, from.commit.toString(), from.prepare.toString()],
   );
-  return result.rows[0]?.locked === true;
+  return result.rows[0]?.claimed === true;
 }
 
 export async function lockProjection(trx: Knex.Transaction, name: string): Promise<void> {

@@ -1,10 +1,11 @@
-import { EventEmitter, setMaxListeners } from 'node:events';
+import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { pause } from '../background/pause.js';
 import type { Database } from '../db/types.js';
 import type { EventStore, LogPosition, ReadAllPage } from '../eventstore/types.js';
 import { comparePositions, formatPosition } from '../eventstore/types.js';
-import { advanceCheckpoint, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint, skipToCheckpoint, tryLockProjection } from './checkpoints.js';
+import { advanceCheckpoint, claimBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint, skipToCheckpoint } from './checkpoints.js';
+import { SharedFeed } from './shared-feed.js';
 import type { Projection, ProjectionLag } from './types.js';
 
 export interface ProjectionRunnerOptions {
@@ -36,6 +37,9 @@ export interface CatchUpProgress extends AppliedBatch {
 
 type BatchOutcome = 'applied' | 'idle' | 'contended';
 
+/** Thrown to roll a batch back when its checkpoint moved underneath it. */
+class CheckpointMoved extends Error {}
+
 const LAG_COUNT_CAP = 10_000;
 /**
  * Requests waiting for their writes to be projected share one read of the checkpoints started
@@ -58,6 +62,7 @@ export class ProjectionRunner {
   private readonly idleWaitMs: number;
   private controller: AbortController | null = null;
   private loops: Promise<void>[] = [];
+  private feed: SharedFeed | null = null;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.byName = new Map(options.projections.map((projection) => [projection.name, projection]));
@@ -95,10 +100,22 @@ export class ProjectionRunner {
   start(): void {
     if (this.controller) return;
     const controller = new AbortController();
-    // Every projection's loop waits on this one signal: a dozen read models is not a leak.
-    setMaxListeners(2 * this.byName.size + 10, controller.signal);
     this.controller = controller;
-    this.loops = [...this.byName.values()].map((projection) => this.follow(projection, controller.signal));
+    const feed = new SharedFeed({
+      db: this.options.db,
+      store: this.options.store,
+      projections: [...this.byName.values()],
+      logger: this.options.logger,
+      batchSize: this.batchSize,
+      idleWaitMs: this.idleWaitMs,
+      applyPage: (projection, from, page) => this.applyPage(projection, from, page),
+      onMoved: (projection, events, cursor, seconds) => {
+        this.progress.emit('progress');
+        this.options.onBatch?.({ projection: projection.name, events, cursor, seconds });
+      },
+    });
+    this.feed = feed;
+    this.loops = [feed.run(controller.signal)];
   }
 
   /** Lets the batch in flight commit, then stops. */
@@ -107,6 +124,7 @@ export class ProjectionRunner {
     this.controller = null;
     await Promise.allSettled(this.loops);
     this.loops = [];
+    this.feed = null;
   }
 
   /** Applies everything visible now, then returns: what a CLI rebuild and tests use. */
@@ -150,16 +168,29 @@ export class ProjectionRunner {
    */
   async waitFor(position: LogPosition, timeoutMs: number, names: readonly string[] = this.awaitedNames): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    // What this process's own feed committed answers most waits without a read of the table.
+    const passedHere = (name: string) => {
+      const local = this.feed?.standsAt(name);
+      return local !== undefined && comparePositions(local, position) >= 0;
+    };
+    let readTable = true;
     for (;;) {
-      const checkpoints = await this.sharedCheckpoints();
-      const done = names.every((name) => {
-        const checkpoint = checkpoints.get(name);
-        return checkpoint !== undefined && comparePositions(checkpoint.position, position) >= 0;
-      });
-      if (done) return true;
+      // The table also sees runners in other processes, and a rebuild that started over; with a
+      // feed here it is read at the start and whenever a wait ends without a batch landing.
+      if (readTable || !this.feed) {
+        const { startedAt, result } = this.sharedCheckpoints();
+        const checkpoints = await result;
+        this.feed?.reconcile(checkpoints, startedAt);
+        const done = names.every((name) => {
+          const checkpoint = checkpoints.get(name);
+          return checkpoint !== undefined && comparePositions(checkpoint.position, position) >= 0;
+        });
+        if (done) return true;
+      }
+      if (names.every(passedHere)) return true;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
-      await this.nextProgress(Math.min(remaining, 50));
+      readTable = !(await this.nextProgress(Math.min(remaining, 50)));
     }
   }
 
@@ -189,28 +220,6 @@ export class ProjectionRunner {
     return report;
   }
 
-  private async follow(projection: Projection, signal: AbortSignal): Promise<void> {
-    let failures = 0;
-    while (!signal.aborted) {
-      try {
-        const outcome = await this.runBatch(projection);
-        failures = 0;
-        if (outcome === 'idle') {
-          const checkpoint = await readCheckpoint(this.options.db.knex, projection.name);
-          if (checkpoint) await this.options.store.waitForAppend(checkpoint.position, this.idleWaitMs, signal);
-        } else if (outcome === 'contended') {
-          // Another process holds this projection; look again later in case it goes away.
-          await pause(200, signal);
-        }
-      } catch (error) {
-        failures += 1;
-        const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
-        this.options.logger.error({ err: error, projection: projection.name, retryInMs: delay }, 'projection batch failed');
-        await pause(delay, signal);
-      }
-    }
-  }
-
   private async runBatch(projection: Projection, onApplied?: (batch: AppliedBatch) => void): Promise<BatchOutcome> {
     const { knex } = this.options.db;
     const started = process.hrtime.bigint();
@@ -238,15 +247,18 @@ export class ProjectionRunner {
   }
 
   /** Applies a page and moves the checkpoint in one transaction, unless another runner got there first. */
-  private applyPage(projection: Projection, from: LogPosition, page: ReadAllPage): Promise<boolean> {
-    return this.options.db.knex.transaction(async (trx) => {
-      if (!(await tryLockProjection(trx, projection.name))) return false;
-      const current = await readCheckpoint(trx, projection.name, true);
-      if (!current || comparePositions(current.position, from) !== 0 || current.version !== projection.version) return false;
-      await projection.apply(trx, page.events);
-      await advanceCheckpoint(trx, projection.name, page.cursor, page.events.length);
-      return true;
-    });
+  private async applyPage(projection: Projection, from: LogPosition, page: ReadAllPage): Promise<boolean> {
+    try {
+      return await this.options.db.knex.transaction(async (trx) => {
+        if (!(await claimBatch(trx, projection.name, projection.version, from))) return false;
+        await projection.apply(trx, page.events);
+        if (!(await advanceCheckpoint(trx, projection.name, projection.version, from, page.cursor, page.events.length))) throw new CheckpointMoved();
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof CheckpointMoved) return false;
+      throw error;
+    }
   }
 
   private projection(name: string): Projection {
@@ -255,9 +267,9 @@ export class ProjectionRunner {
     return projection;
   }
 
-  private sharedCheckpoints(): ReturnType<typeof readAllCheckpoints> {
+  private sharedCheckpoints(): { readonly startedAt: number; readonly result: ReturnType<typeof readAllCheckpoints> } {
     const now = Date.now();
-    if (this.checkpointRead && now - this.checkpointRead.startedAt < SHARED_CHECKPOINT_READ_MS) return this.checkpointRead.result;
+    if (this.checkpointRead && now - this.checkpointRead.startedAt < SHARED_CHECKPOINT_READ_MS) return this.checkpointRead;
     const result = readAllCheckpoints(this.options.db.knex);
     const read = { startedAt: now, result };
     this.checkpointRead = read;
@@ -265,18 +277,20 @@ export class ProjectionRunner {
     result.catch(() => {
       if (this.checkpointRead === read) this.checkpointRead = null;
     });
-    return result;
+    return read;
   }
 
-  private nextProgress(timeoutMs: number): Promise<void> {
+  /** True when a batch landed, false when the time ran out first. */
+  private nextProgress(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (moved: boolean) => {
         clearTimeout(timer);
-        this.progress.off('progress', done);
-        resolve();
+        this.progress.off('progress', onProgress);
+        resolve(moved);
       };
-      const timer = setTimeout(done, timeoutMs);
-      this.progress.on('progress', done);
+      const onProgress = () => done(true);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.progress.on('progress', onProgress);
     });
   }
 }

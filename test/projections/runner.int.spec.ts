@@ -3,6 +3,7 @@ import * as assert from 'uvu/assert';
 import { openDatabase } from '../../src/db/open.js';
 import type { Database } from '../../src/db/types.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
+import { lockProjection, resetCheckpoint } from '../../src/projections/checkpoints.js';
 import { ProjectionRunner } from '../../src/projections/runner.js';
 import { comparePositions } from '../../src/eventstore/types.js';
 import type { TestDatabase } from '../support/database.js';
@@ -111,6 +112,64 @@ test('two runners started together apply each event exactly once', async ({ data
   if (otherDb !== database!.db) {
     await otherStore.close();
     await otherDb.close();
+  }
+});
+
+test('one feed serves projections reading different parts of the log: each applies its own events once', async ({ database, store }) => {
+  const projections = [
+    tallyProjection({ name: 'tally_test' }),
+    tallyProjection({ name: 'tally_other', categories: ['other'] }),
+    tallyProjection({ name: 'tally_both', categories: ['test', 'other'] }),
+    // Slower than the rest: the others must not wait for it, nor it skip anything.
+    tallyProjection({ name: 'tally_slow', slowMs: 20 }),
+    tallyProjection({ name: 'tally_none', categories: ['nothing'] }),
+  ];
+  const runner = new ProjectionRunner({ db: database!.db, store: store!, projections, logger: silentLogger, batchSize: 7, idleWaitMs: 100 });
+  await runner.prepare();
+  runner.start();
+  // Appends keep coming while the feed works: 4 writers × (10 streams × 3 events + 1 other).
+  await Promise.all(Array.from({ length: 4 }, () => appendSome(store!, 10, 3)));
+  const head = await store!.committedHeadPosition();
+  assert.ok(await runner.waitFor(head, 30_000, projections.map((projection) => projection.name)), 'every projection reached the head');
+  await runner.stop();
+  const expected = { tally_test: 120, tally_other: 4, tally_both: 124, tally_slow: 120, tally_none: 0 };
+  for (const [name, count] of Object.entries(expected)) {
+    const rows = await tallyRows(database!.db.knex, name);
+    assert.is(rows.ledger.length, count, `${name} applied ${rows.ledger.length} events`);
+    assert.ok(rows.ledger.every((row) => (row as { times: number }).times === 1), `${name} applied no event twice`);
+  }
+  const checkpoints = await database!.db.knex('projection_checkpoints').select('name', 'commit_position', 'prepare_position', 'events_applied');
+  for (const projection of projections) {
+    const checkpoint = checkpoints.find((row: { name: string }) => row.name === projection.name) as { commit_position: string; prepare_position: string; events_applied: string };
+    assert.is(comparePositions({ commit: BigInt(checkpoint.commit_position), prepare: BigInt(checkpoint.prepare_position) }, head), 0, `${projection.name} stands at the head`);
+    assert.is(Number(checkpoint.events_applied), expected[projection.name as keyof typeof expected]);
+  }
+});
+
+test('a rebuild begun elsewhere is not mistaken for caught up: waitFor believes the table over the feed\'s memory', async ({ database, store }) => {
+  // Two rows a batch, a second each: a projection that starts over is seconds from the head again.
+  const runner = new ProjectionRunner({ db: database!.db, store: store!, projections: [tallyProjection({ slowMs: 1_000 })], logger: silentLogger, batchSize: 2, idleWaitMs: 100 });
+  await runner.prepare();
+  runner.start();
+  try {
+    await appendSome(store!, 2, 2);
+    const head = await store!.committedHeadPosition();
+    assert.ok(await runner.waitFor(head, 30_000), 'caught up before the rebuild');
+    // Another process starts a rebuild: empty tables, checkpoint back at the start of the log.
+    const { knex } = database!.db;
+    await knex.transaction(async (trx) => {
+      await lockProjection(trx, 'test_tally');
+      await trx('test_tally_ledger').delete();
+      await trx('test_tally_streams').delete();
+      await resetCheckpoint(trx, 'test_tally', 1);
+    });
+    assert.is(await runner.waitFor(head, 300), false, 'not caught up while the projection starts over');
+    assert.ok(await runner.waitFor(head, 30_000), 'caught up again once it has replayed the log');
+    const rows = await tallyRows(knex);
+    assert.is(rows.ledger.length, 4);
+    assert.ok(rows.ledger.every((row) => (row as { times: number }).times === 1), 'each event applied once after the restart');
+  } finally {
+    await runner.stop();
   }
 });
 

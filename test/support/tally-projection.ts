@@ -5,6 +5,8 @@ import type { Projection } from '../../src/projections/types.js';
 export interface TallyOptions {
   readonly name?: string;
   readonly version?: number;
+  /** Stream categories it reads (default: `test`). */
+  readonly categories?: readonly string[];
   /** Holds each batch open this long inside its transaction (crash tests kill it there). */
   readonly slowMs?: number;
   readonly onApply?: (events: readonly RecordedEvent[]) => void;
@@ -21,7 +23,7 @@ export function tallyProjection(options: TallyOptions = {}): Projection {
   return {
     name,
     version: options.version ?? 1,
-    filter: { categories: ['test'] },
+    filter: { categories: options.categories ?? ['test'] },
     async createTables(knex: Knex) {
       await knex.schema.createTable(ledger, (table) => {
         table.uuid('event_id').primary();

@@ -1,7 +1,7 @@
 import type { Filter } from '@kurrent/kurrentdb-client';
 import { eventTypeFilter, excludeSystemEvents, streamNameFilter } from '@kurrent/kurrentdb-client';
 import type { LogFilter } from '../types.js';
-import { streamCategory } from '../types.js';
+import { matchesLogFilter } from '../types.js';
 
 /**
  * The server filters on one thing only (stream name or event type) and by prefix, so it gets the
@@ -24,8 +24,5 @@ export function isSystemRecord(record: { readonly streamId: string; readonly typ
 }
 
 export function matchesFilter(record: { readonly streamId: string; readonly type: string }, filter: LogFilter | undefined): boolean {
-  if (isSystemRecord(record)) return false;
-  if (filter?.categories && filter.categories.length > 0 && !filter.categories.includes(streamCategory(record.streamId))) return false;
-  if (filter?.eventTypes && filter.eventTypes.length > 0 && !filter.eventTypes.includes(record.type)) return false;
-  return true;
+  return !isSystemRecord(record) && matchesLogFilter(record, filter);
 }

@@ -1,0 +1,247 @@
+import type { Logger } from 'pino';
+import { pause } from '../background/pause.js';
+import type { Database } from '../db/types.js';
+import type { EventStore, LogPosition, ReadAllPage } from '../eventstore/types.js';
+import { comparePositions, formatPosition, matchesLogFilter } from '../eventstore/types.js';
+import type { Checkpoint } from './checkpoints.js';
+import { readAllCheckpoints, skipManyToCheckpoint } from './checkpoints.js';
+import type { Projection } from './types.js';
+
+/** What applying one projection's share of a page came to. */
+export type PageOutcome = 'applied' | 'contended';
+
+export interface SharedFeedOptions {
+  readonly db: Database;
+  readonly store: EventStore;
+  readonly projections: readonly Projection[];
+  readonly logger: Logger;
+  readonly batchSize: number;
+  readonly idleWaitMs: number;
+  /** Applies a projection's events and moves its checkpoint in one transaction (the runner's). */
+  readonly applyPage: (projection: Projection, from: LogPosition, page: ReadAllPage) => Promise<boolean>;
+  /** Told whenever a checkpoint moved (read-your-writes waiters, metrics). */
+  readonly onMoved: (projection: Projection, events: number, cursor: LogPosition, seconds: number) => void;
+}
+
+/** After another runner took a projection's batch: look again soon, it may have gone away. */
+const CONTENDED_PAUSE_MS = 200;
+
+/**
+ * Feeds every projection of this process from one read of the log per position, instead of each
+ * projection reading the log, its checkpoint and the head on its own: with twenty read models,
+ * every command woke twenty loops and their hundred-odd statements competed with the requests for
+ * the pool. Checkpoints are kept in memory between batches and trusted only as a hint: every
+ * write re-checks them in the database, so other runners (another process, a CLI rebuild, a
+ * catch-up) always win, and a mismatch only sends the feed back to read the table.
+ *
+ * Projections with nothing in a page move together in one statement; those with events apply
+ * them concurrently, each in its own transaction, so a slow read model (reporting) never holds
+ * the others back.
+ */
+export class SharedFeed {
+  private readonly known = new Map<string, Checkpoint>();
+  /** When each known checkpoint was learnt (ms since epoch). */
+  private readonly knownSince = new Map<string, number>();
+  private readonly busy = new Map<string, Promise<void>>();
+  private readonly resumeAt = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
+  private wake: AbortController | null = null;
+  private pokedWhileBusy = false;
+  /**
+   * Where a read last found the end of the visible log, until an append is seen: a projection
+   * finishing its batch there has nothing to read yet, and asking again would cost a round trip
+   * per finished batch.
+   */
+  private endSeen: LogPosition | null = null;
+
+  constructor(private readonly options: SharedFeedOptions) {}
+
+  /**
+   * Forgets what the table contradicts: a checkpoint behind what this feed committed was reset
+   * (a rebuild elsewhere) and must be read again before anyone relies on it.
+   */
+  reconcile(checkpoints: ReadonlyMap<string, Checkpoint>, readStartedAt: number): void {
+    let forgot = false;
+    for (const [name, known] of this.known) {
+      const current = checkpoints.get(name);
+      // A read begun before this feed's last commit shows the older checkpoint: no news.
+      if (this.busy.has(name) || (this.knownSince.get(name) ?? Infinity) >= readStartedAt) continue;
+      if (!current || current.version !== known.version || comparePositions(current.position, known.position) < 0) {
+        this.known.delete(name);
+        forgot = true;
+      }
+    }
+    if (forgot) this.poke();
+  }
+
+  /** Where this feed last committed the projection's checkpoint (undefined when it does not know). */
+  standsAt(name: string): LogPosition | undefined {
+    return this.known.get(name)?.position;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const outcome = await this.feedOnce();
+        failures = 0;
+        if (outcome) await this.idle(outcome.idleAt, signal);
+      } catch (error) {
+        failures += 1;
+        const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
+        this.options.logger.error({ err: error, retryInMs: delay }, 'projection feed failed');
+        this.known.clear();
+        await pause(delay, signal);
+      }
+    }
+    await Promise.allSettled([...this.busy.values()]);
+  }
+
+  /**
+   * Reads once per distinct checkpoint and hands each waiting projection its share. Returns where
+   * the idle projections stand when there was nothing to read (time to wait for an append; null
+   * when none is idle), or null when it should look again straight away.
+   */
+  private async feedOnce(): Promise<{ readonly idleAt: LogPosition | null } | null> {
+    this.pokedWhileBusy = false;
+    const now = Date.now();
+    const ready = this.options.projections.filter((projection) => !this.busy.has(projection.name) && (this.resumeAt.get(projection.name) ?? 0) <= now);
+    if (ready.some((projection) => !this.known.has(projection.name))) await this.refreshCheckpoints();
+    const groups = new Map<string, { position: LogPosition; projections: Projection[] }>();
+    for (const projection of ready) {
+      const checkpoint = this.known.get(projection.name);
+      // Not prepared yet, or being re-created under another version: the runner's prepare() owns that.
+      if (!checkpoint || checkpoint.version !== projection.version) continue;
+      const key = formatPosition(checkpoint.position);
+      const group = groups.get(key) ?? { position: checkpoint.position, projections: [] };
+      group.projections.push(projection);
+      groups.set(key, group);
+    }
+    let head: LogPosition | null = null;
+    let moved = false;
+    for (const { position, projections } of groups.values()) {
+      const atEnd = this.endSeen !== null && comparePositions(position, this.endSeen) === 0;
+      const page = atEnd ? null : await this.options.store.readAll({ after: position, maxCount: this.options.batchSize });
+      if (!page || comparePositions(page.cursor, position) === 0) {
+        this.sawEnd(position);
+        if (!head || comparePositions(position, head) > 0) head = position;
+        continue;
+      }
+      if (page.isEnd) this.sawEnd(page.cursor);
+      moved = true;
+      const idle: Projection[] = [];
+      for (const projection of projections) {
+        const events = projection.filter ? page.events.filter((event) => matchesLogFilter(event, projection.filter)) : page.events;
+        if (events.length === 0) idle.push(projection);
+        else this.launch(projection, position, { ...page, events });
+      }
+      if (idle.length > 0) await this.skip(idle, position, page.cursor);
+    }
+    if (moved) return null;
+    // Nothing ready at all (every projection busy or pausing): wait for one to finish.
+    return { idleAt: head };
+  }
+
+  private sawEnd(position: LogPosition): void {
+    if (!this.endSeen || comparePositions(position, this.endSeen) > 0) this.endSeen = position;
+  }
+
+  /** Moves every projection with nothing in the page past it, in one conditional statement. */
+  private async skip(projections: readonly Projection[], from: LogPosition, to: LogPosition): Promise<void> {
+    const started = process.hrtime.bigint();
+    const movedNames = await skipManyToCheckpoint(
+      this.options.db.knex,
+      projections.map((projection) => ({ name: projection.name, version: projection.version })),
+      from,
+      to,
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    for (const projection of projections) {
+      if (movedNames.has(projection.name)) {
+        this.learn(projection.name, { version: projection.version, position: to, eventsApplied: this.known.get(projection.name)?.eventsApplied ?? 0 }, Date.now());
+        this.options.onMoved(projection, 0, to, seconds);
+      } else {
+        // Someone else moved it: read where it stands before going on.
+        this.known.delete(projection.name);
+      }
+    }
+  }
+
+  private launch(projection: Projection, from: LogPosition, page: ReadAllPage): void {
+    const started = process.hrtime.bigint();
+    const work = this.options
+      .applyPage(projection, from, page)
+      .then((applied) => {
+        this.failures.delete(projection.name);
+        if (applied) {
+          this.learn(projection.name, { version: projection.version, position: page.cursor, eventsApplied: (this.known.get(projection.name)?.eventsApplied ?? 0) + page.events.length }, Date.now());
+          this.options.onMoved(projection, page.events.length, page.cursor, Number(process.hrtime.bigint() - started) / 1e9);
+        } else {
+          this.known.delete(projection.name);
+          this.resumeAt.set(projection.name, Date.now() + CONTENDED_PAUSE_MS);
+        }
+      })
+      .catch((error: unknown) => {
+        const failures = (this.failures.get(projection.name) ?? 0) + 1;
+        this.failures.set(projection.name, failures);
+        const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
+        this.options.logger.error({ err: error, projection: projection.name, retryInMs: delay }, 'projection batch failed');
+        this.known.delete(projection.name);
+        this.resumeAt.set(projection.name, Date.now() + delay);
+      })
+      .finally(() => {
+        this.busy.delete(projection.name);
+        this.poke();
+      });
+    this.busy.set(projection.name, work);
+  }
+
+  private learn(name: string, checkpoint: Checkpoint, at: number): void {
+    this.known.set(name, checkpoint);
+    this.knownSince.set(name, at);
+  }
+
+  private async refreshCheckpoints(): Promise<void> {
+    const startedAt = Date.now();
+    const checkpoints = await readAllCheckpoints(this.options.db.knex);
+    for (const projection of this.options.projections) {
+      if (this.busy.has(projection.name)) continue;
+      const checkpoint = checkpoints.get(projection.name);
+      if (checkpoint) this.learn(projection.name, checkpoint, startedAt);
+      else this.known.delete(projection.name);
+    }
+  }
+
+  /** Waits for an append past `head` (if any projection waits for one), a finished batch, or the end of a pause. */
+  private async idle(head: LogPosition | null, signal: AbortSignal): Promise<void> {
+    if (this.pokedWhileBusy) {
+      this.pokedWhileBusy = false;
+      return;
+    }
+    const wake = new AbortController();
+    const stop = () => wake.abort();
+    signal.addEventListener('abort', stop, { once: true });
+    this.wake = wake;
+    try {
+      const now = Date.now();
+      const nextResume = Math.min(...[...this.resumeAt.values()].filter((at) => at > now), now + this.options.idleWaitMs);
+      const timeoutMs = Math.max(1, nextResume - now);
+      if (wake.signal.aborted || signal.aborted) return;
+      if (head) {
+        // Woken by a finished batch, the end seen still holds; an append or a timeout ends it.
+        const appended = await this.options.store.waitForAppend(head, timeoutMs, wake.signal);
+        if (appended || !wake.signal.aborted) this.endSeen = null;
+      } else {
+        await pause(timeoutMs, wake.signal);
+      }
+    } finally {
+      this.wake = null;
+      signal.removeEventListener('abort', stop);
+    }
+  }
+
+  private poke(): void {
+    if (this.wake) this.wake.abort();
+    else this.pokedWhileBusy = true;
+  }
+}
