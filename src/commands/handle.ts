@@ -14,6 +14,12 @@ export interface CommandDependencies {
   readonly maxRetries?: number;
 }
 
+/** The stream as the caller just folded it (to check access): the first attempt decides on it without reading again. */
+export interface LoadedStream<State> {
+  readonly state: State;
+  readonly version: number;
+}
+
 export interface CommandOptions {
   /** The client's If-Match: the stream revision it decided on. Stale → ConcurrencyError, no retry. */
   readonly expectedVersion?: number;
@@ -35,22 +41,51 @@ export interface CommandResult<State, Event> {
  * A lost race is re-decided on the new state a few times; a stale If-Match is not, since the
  * client decided on what it saw.
  */
-export async function handleCommand<State, Command, Event extends DomainEvent>(
+export function handleCommand<State, Command, Event extends DomainEvent>(
   dependencies: CommandDependencies,
   decider: Decider<State, Command, Event>,
   streamId: string,
   command: Command,
   context: CommandContext,
-  options: CommandOptions = {},
+  options: CommandOptions & { readonly loaded?: LoadedStream<State> } = {},
+): Promise<CommandResult<State, Event>> {
+  return handleCommandSequence(dependencies, decider, streamId, [() => command], context, options);
+}
+
+/** One decision of a sequence: the command to decide on the state so far, or null to decide nothing. */
+export type CommandStep<State, Command> = (state: State) => Command | null | Promise<Command | null>;
+
+/**
+ * Several commands decided in turn on one stream, each on the state the previous ones left, and
+ * appended together: a ticket's opening, routing and SLA terms are one append instead of three,
+ * each of which read the stream again. A lost race re-runs every step on the fresh state.
+ */
+export async function handleCommandSequence<State, Command, Event extends DomainEvent>(
+  dependencies: CommandDependencies,
+  decider: Decider<State, Command, Event>,
+  streamId: string,
+  steps: ReadonlyArray<CommandStep<State, Command>>,
+  context: CommandContext,
+  options: CommandOptions & { readonly loaded?: LoadedStream<State> } = {},
 ): Promise<CommandResult<State, Event>> {
   const attempts = 1 + (dependencies.maxRetries ?? 3);
   for (let attempt = 1; ; attempt += 1) {
-    const { state, version } = await loadAggregate(dependencies.store, decider, streamId);
+    // A lost race always reads the stream again.
+    const loaded = attempt === 1 && options.loaded ? options.loaded : await loadAggregate(dependencies.store, decider, streamId);
+    const version = loaded.version;
     if (options.mustExist && version < 0) throw new NotFoundError(`${streamId} not found`);
     if (options.expectedVersion !== undefined && options.expectedVersion !== version) {
       throw new ConcurrencyError(`version ${options.expectedVersion} is stale; the current version is ${version}`, version);
     }
-    const events = decider.decide(command, state);
+    let state = loaded.state;
+    const events: Event[] = [];
+    for (const step of steps) {
+      const command = await step(state);
+      if (command === null) continue;
+      const produced = decider.decide(command, state);
+      state = produced.reduce(decider.evolve, state);
+      events.push(...produced);
+    }
     if (events.length === 0) return { state, events, version, position: null };
     const metadata = metadataFor(context);
     try {
@@ -59,7 +94,7 @@ export async function handleCommand<State, Command, Event extends DomainEvent>(
         events.map((event) => ({ id: dependencies.newId(), type: event.type, data: event.data, metadata })),
         version < 0 ? 'no_stream' : version,
       );
-      return { state: events.reduce(decider.evolve, state), events, version: appended.nextExpectedRevision, position: appended.position };
+      return { state, events, version: appended.nextExpectedRevision, position: appended.position };
     } catch (error) {
       if (error instanceof StreamDeletedError) throw new NotFoundError(`${streamId} not found`);
       if (!(error instanceof WrongExpectedRevisionError)) throw error;

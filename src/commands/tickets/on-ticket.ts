@@ -17,10 +17,11 @@ type Build = (ticket: OpenTicketState) => TicketCommand | Promise<TicketCommand>
 export async function onTicket(deps: TicketDependencies, actor: Actor, ticketId: string, context: CommandContext, build: Build, options: { expectedVersion?: number | undefined; includeDeleted?: boolean } = {}): Promise<TicketWritten> {
   // Seeing a ticket is not enough to change it: an auditor sees every ticket and changes none.
   authorize(actor, 'ticket.contribute');
-  const { ticket } = await loadTicketFor(deps.commands.store, actor, ticketId, { includeDeleted: options.includeDeleted ?? false });
+  const { ticket, version } = await loadTicketFor(deps.commands.store, actor, ticketId, { includeDeleted: options.includeDeleted ?? false });
   const command = await build(ticket);
   const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command, context, {
     mustExist: true,
+    loaded: { state: ticket, version },
     ...(options.expectedVersion !== undefined ? { expectedVersion: options.expectedVersion } : {}),
   });
   return { ticketId, position: result.position };

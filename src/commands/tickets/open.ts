@@ -4,7 +4,7 @@ import { ValidationError } from '../../domain/errors.js';
 import type { Level, Risk, TicketType } from '../../domain/ticket/index.js';
 import { ticketDecider, ticketStream } from '../../domain/ticket/index.js';
 import type { JsonObject, LogPosition } from '../../eventstore/types.js';
-import { handleCommand, loadAggregate } from '../handle.js';
+import { handleCommandSequence, loadAggregate } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
@@ -12,8 +12,8 @@ import type { TicketDependencies } from './dependencies.js';
 import { isActiveUser, teamExists } from './facts.js';
 import { reserveTicketNumber } from './numbering.js';
 import { checkCatalogReferences } from './catalog-references.js';
-import { applyTicketSla } from './sla.js';
-import { routeTicket } from './routing.js';
+import { slaTermsFor } from './sla.js';
+import { routeNewTicket } from './routing.js';
 
 export interface OpenTicketInput {
   readonly type: TicketType;
@@ -85,12 +85,24 @@ export async function openTicket(deps: TicketDependencies, actor: Actor, input: 
   });
   ticketDecider.decide(command('XXX-000000'), ticketDecider.initialState());
   const number = await reserveTicketNumber(deps.commands.store, input.type, ticketId, deps.commands.newId, context);
-  const result = await handleCommand(deps.commands, ticketDecider, ticketStream(ticketId), command(number), context);
   // Routed before the SLA is applied: no SLA scope names a team today, but the terms should see
   // the ticket as routed if one ever does.
-  const routed = input.teamId === undefined ? await routeTicket(deps, actor, ticketId, { type: input.type, categoryId: input.categoryId ?? null, serviceId: input.serviceId ?? null }, context) : null;
-  const sla = await applyTicketSla(deps, actor, ticketId, 'opened', context);
-  return { ticketId, number, position: sla ?? routed ?? result.position };
+  const routing = input.teamId === undefined ? await routeNewTicket(deps, actor, ticketId, { type: input.type, categoryId: input.categoryId ?? null, serviceId: input.serviceId ?? null }, context) : null;
+  // The opening, its routing and its SLA terms are one append: the ticket is never seen without them.
+  const result = await handleCommandSequence(
+    deps.commands,
+    ticketDecider,
+    ticketStream(ticketId),
+    [
+      () => command(number),
+      () => routing,
+      async (ticket) => (ticket.exists ? { type: 'ApplySla' as const, terms: await slaTermsFor(deps, actor.tenantId, ticket), reason: 'opened', now: context.now } : null),
+    ],
+    context,
+    // A new random id: its stream is known to be empty without reading it (a clash would only fail the append, which then reads).
+    { loaded: { state: ticketDecider.initialState(), version: -1 } },
+  );
+  return { ticketId, number, position: result.position };
 }
 
 /** Read from the log, so a form changed a moment ago is the one the answers are checked against. */

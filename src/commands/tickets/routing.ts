@@ -1,13 +1,12 @@
 import type { Knex } from 'knex';
 import type { Candidate, TicketForRouting } from '../../domain/queue/index.js';
 import { queueDecider, queueStream, routeFor } from '../../domain/queue/index.js';
-import type { LogPosition } from '../../eventstore/types.js';
+import type { AssignTicket } from '../../domain/ticket/index.js';
 import { activeQueues } from '../../projections/queues/queries.js';
 import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import type { TicketDependencies } from './dependencies.js';
-import { onTicket } from './on-ticket.js';
 
 /**
  * Every ticket opened at the same moment on a round-robin queue races for the queue's stream; each
@@ -17,15 +16,15 @@ import { onTicket } from './on-ticket.js';
 const PICK_RETRIES = 50;
 
 /**
- * Routes a ticket opened without a team: the first active queue (by position) whose rules match
- * sends it to the queue's team and, by the queue's strategy, to one of the team's agents.
+ * Routes a ticket being opened without a team: the first active queue (by position) whose rules
+ * match sends it to the queue's team and, by the queue's strategy, to one of the team's agents.
  *
  * The pick is decided by the queue's decider on its own stream and appended at the revision it was
  * decided on, so two concurrent tickets can never take the same "next" agent: the loser of the race
- * re-reads the rotation and takes the one after. The ticket then gets an ordinary TicketAssigned
- * carrying the queue's id. Returns the position of that event, or null when no queue matched.
+ * re-reads the rotation and takes the one after. Returns the ordinary AssignTicket (carrying the
+ * queue's id) the opening appends with the ticket's first events, or null when no queue matched.
  */
-export async function routeTicket(deps: TicketDependencies, actor: Actor, ticketId: string, ticket: TicketForRouting, context: CommandContext): Promise<LogPosition | null> {
+export async function routeNewTicket(deps: TicketDependencies, actor: Actor, ticketId: string, ticket: TicketForRouting, context: CommandContext): Promise<AssignTicket | null> {
   const queue = routeFor(await activeQueues(deps.knex, actor.tenantId), ticket);
   if (!queue) return null;
   const candidates = await eligibleMembers(deps.knex, actor.tenantId, queue.teamId);
@@ -38,7 +37,7 @@ export async function routeTicket(deps: TicketDependencies, actor: Actor, ticket
     { mustExist: true },
   );
   const assigneeId = picked.state.status !== 'none' && picked.state.lastTicketId === ticketId ? picked.state.lastAssigneeId : null;
-  const written = await onTicket(deps, actor, ticketId, context, () => ({
+  return {
     type: 'AssignTicket',
     assigneeId,
     teamId: queue.teamId,
@@ -47,8 +46,7 @@ export async function routeTicket(deps: TicketDependencies, actor: Actor, ticket
     assigneeInTeam: true,
     queueId: queue.id,
     now: context.now,
-  }));
-  return written.position;
+  };
 }
 
 /**
