@@ -269,7 +269,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           fallbackRateLimiter: fallback.rateLimiter,
           rateLimitPerMinute: config.rateLimitPerMinute,
           rateLimitPerUserPerMinute: config.rateLimitPerUserPerMinute,
-          subjectOf: (ctx) => bearerSubject(ctx, identity.accessTokens),
+          subjectOf: (ctx) => bearerSubject(ctx, identity.accessTokens, volatile.denyList),
           requestTimeoutMs: config.edge.requestTimeoutMs,
           corsOrigins: config.edge.corsOrigins,
           trustProxy: config.edge.trustProxy,

@@ -116,7 +116,7 @@ function apiEnvironment(base: Record<string, string>): Record<string, string> {
     LOG_LEVEL: 'warn',
     SEED_DEMO: 'false',
     AUTH_SIGNING_KEYS: `bench:${randomBytes(32).toString('base64')}`,
-    // Still limited (two Redis calls a request, as in production), only far above the load.
+    // Still limited (one Redis round trip a request for both limits and the deny list, as in production), only far above the load.
     RATE_LIMIT_PER_MINUTE: '1000000',
     RATE_LIMIT_PER_USER_PER_MINUTE: '1000000',
     LOGIN_LIMIT_PER_ACCOUNT: '10000',

@@ -23,6 +23,18 @@ export interface RateLimitDecision {
  */
 export interface RateLimiter {
   consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision>;
+  /**
+   * Consumes each key under its rule in turn, stopping at the first refusal: a request refused under
+   * one key is not counted under the keys after it. Answers one decision for each key consumed, so
+   * the last is the refusal if there was one. One trip to the store, atomic with respect to every
+   * other consumer.
+   */
+  consumeInTurn(requests: readonly RateLimitRequest[]): Promise<RateLimitDecision[]>;
+}
+
+export interface RateLimitRequest {
+  readonly key: string;
+  readonly rule: RateLimitRule;
 }
 
 /**

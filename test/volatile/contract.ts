@@ -132,6 +132,74 @@ function rateLimiterContract(label: string, open: OpenVolatileState): void {
     }
   });
 
+  test('consumes several keys in turn, one decision for each', async (context) => {
+    const [address, user] = [key(), key()];
+    const decisions = await state(context).rateLimiter.consumeInTurn([
+      { key: address, rule: { limit: 3, windowMs: 60_000 } },
+      { key: user, rule: { limit: 2, windowMs: 60_000 } },
+    ]);
+    assert.equal(decisions, [
+      { allowed: true, remaining: 2, retryAfterMs: 0, resetMs: 60_000 },
+      { allowed: true, remaining: 1, retryAfterMs: 0, resetMs: 60_000 },
+    ]);
+    assert.is((await state(context).rateLimiter.consume(address, { limit: 3, windowMs: 60_000 })).remaining, 1);
+    assert.is((await state(context).rateLimiter.consume(user, { limit: 2, windowMs: 60_000 })).remaining, 0);
+    assert.equal(await state(context).rateLimiter.consumeInTurn([]), []);
+  });
+
+  test('stops at the first refusal: the keys after it are not charged', async (context) => {
+    const [address, user] = [key(), key()];
+    const rule = { limit: 1, windowMs: 1_000 };
+    await state(context).rateLimiter.consume(address, rule);
+    context.clock.advance(400);
+    const decisions = await state(context).rateLimiter.consumeInTurn([
+      { key: address, rule },
+      { key: user, rule },
+    ]);
+    assert.equal(decisions, [{ allowed: false, remaining: 0, retryAfterMs: 600, resetMs: 600 }]);
+    assert.ok((await state(context).rateLimiter.consume(user, rule)).allowed, 'the user was not charged');
+  });
+
+  test('charges the keys before a refusal', async (context) => {
+    const [address, user] = [key(), key()];
+    const rule = { limit: 2, windowMs: 60_000 };
+    await state(context).rateLimiter.consume(user, { limit: 1, windowMs: 60_000 });
+    const decisions = await state(context).rateLimiter.consumeInTurn([
+      { key: address, rule },
+      { key: user, rule: { limit: 1, windowMs: 60_000 } },
+    ]);
+    assert.equal(decisions.map((d) => [d.allowed, d.remaining]), [[true, 1], [false, 0]]);
+    assert.equal((await state(context).rateLimiter.consume(address, rule)).remaining, 0);
+  });
+
+  test('consumes in turn exactly under 50 concurrent requests sharing a key', async (context) => {
+    const address = key();
+    const users = [key(), key()];
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        state(context).rateLimiter.consumeInTurn([
+          { key: address, rule: { limit: 10, windowMs: 60_000 } },
+          { key: users[i % 2]!, rule: { limit: 4, windowMs: 60_000 } },
+        ]),
+      ),
+    );
+    assert.is(decisions.filter(([byAddress]) => byAddress?.allowed).length, 10);
+    assert.is(decisions.filter((turn) => turn.length === 2).length, 10, 'only requests the address allowed reach the user');
+    assert.is(decisions.filter((turn) => turn.length === 2 && turn[1]?.allowed).length, 8);
+  });
+
+  test('rejects a bad rule in a turn before charging any key', async (context) => {
+    const good = key();
+    const error = await caught(() =>
+      state(context).rateLimiter.consumeInTurn([
+        { key: good, rule: { limit: 1, windowMs: 1_000 } },
+        { key: key(), rule: { limit: 0, windowMs: 1_000 } },
+      ]),
+    );
+    assert.instance(error, RangeError);
+    assert.ok((await state(context).rateLimiter.consume(good, { limit: 1, windowMs: 1_000 })).allowed);
+  });
+
   test.run();
 }
 

@@ -1,11 +1,13 @@
 import type { Middleware } from 'koa';
-import type { AccessTokens } from '../../auth/access-tokens.js';
+import type { AccessClaims, AccessTokens } from '../../auth/access-tokens.js';
 import type { Actor } from '../../commands/identity/actor.js';
 import { UnauthorizedError } from '../../domain/errors.js';
 import type { TokenDenyList } from '../../volatile/index.js';
 import { VolatileStateUnavailableError } from '../../volatile/index.js';
 import { bearerClaims } from '../middleware/bearer-subject.js';
 import type { AppContext, AppState } from '../context.js';
+import type { Revocations } from './revocations.js';
+import { isRead, revocationsOf } from './revocations.js';
 
 /**
  * Reads the bearer token, checks it and that its session and user were not revoked since, and
@@ -17,7 +19,7 @@ export function authenticate(tokens: AccessTokens, denyList: TokenDenyList): Mid
     const claims = bearerClaims(ctx, tokens);
     if (claims === null) throw new UnauthorizedError('a bearer access token is required');
     if (claims instanceof Error) throw claims;
-    const [sessionRevoked, userRevokedBefore] = await revocationsOf(ctx, denyList, claims);
+    const { sessionRevoked, userRevokedBefore } = await revocationsOrNone(ctx, denyList, claims);
     if (sessionRevoked || (userRevokedBefore !== null && claims.issuedAt.getTime() <= userRevokedBefore.getTime())) {
       throw new UnauthorizedError('invalid or expired access token');
     }
@@ -32,19 +34,17 @@ export function actorOf(ctx: AppContext): Actor {
   return actor;
 }
 
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 /**
  * Whether the token's session, or tokens its user held before some moment, were revoked. While the
  * deny-list's store is down a read goes on, bounded by the access token's own short expiry; a
  * command, which could act for a revoked session, gets the store's 503 instead.
  */
-async function revocationsOf(ctx: AppContext, denyList: TokenDenyList, claims: { sessionId: string; userId: string }): Promise<[boolean, Date | null]> {
+async function revocationsOrNone(ctx: AppContext, denyList: TokenDenyList, claims: AccessClaims): Promise<Revocations> {
   try {
-    return await Promise.all([denyList.isDenied(`session:${claims.sessionId}`), denyList.deniedBefore(`user:${claims.userId}`)]);
+    return await revocationsOf(ctx, denyList, claims);
   } catch (error) {
-    if (!(error instanceof VolatileStateUnavailableError) || !READS.has(ctx.method)) throw error;
+    if (!(error instanceof VolatileStateUnavailableError) || !isRead(ctx)) throw error;
     ctx.state.logger.warn({ err: error }, 'token deny-list unavailable; serving a read on the token alone');
-    return [false, null];
+    return { sessionRevoked: false, userRevokedBefore: null };
   }
 }

@@ -1,5 +1,7 @@
 import type { AccessClaims, AccessTokens } from '../../auth/access-tokens.js';
+import type { TokenDenyList } from '../../volatile/index.js';
 import type { AppContext } from '../context.js';
+import { lookUpRevocationsEarly } from '../identity/revocations.js';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 
@@ -26,9 +28,13 @@ export function bearerClaims(ctx: AppContext, tokens: AccessTokens): AccessClaim
 /**
  * The user a bearer access token was issued to, or null when there is none or it does not verify.
  * Only a verified token may name the user: otherwise anyone could spend someone else's allowance.
- * The deny list is not consulted: a revoked token still counts against its user.
+ * The deny list is not consulted for the answer: a revoked token still counts against its user.
+ * Given the deny list, it starts the token's revocation lookup for authentication, so that the
+ * lookup travels with the rate limiter's own call.
  */
-export function bearerSubject(ctx: AppContext, tokens: AccessTokens): string | null {
+export function bearerSubject(ctx: AppContext, tokens: AccessTokens, denyList?: TokenDenyList): string | null {
   const claims = bearerClaims(ctx, tokens);
-  return claims === null || claims instanceof Error ? null : claims.userId;
+  if (claims === null || claims instanceof Error) return null;
+  if (denyList) lookUpRevocationsEarly(ctx, denyList, claims);
+  return claims.userId;
 }

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { RateLimitedError } from '../../domain/errors.js';
-import type { RateLimitDecision, RateLimiter, RateLimitRule } from '../../volatile/index.js';
+import type { RateLimitDecision, RateLimiter, RateLimitRequest, RateLimitRule } from '../../volatile/index.js';
 import type { AppContext, AppState } from '../context.js';
 
 export interface RateLimitOptions {
@@ -33,16 +33,17 @@ export function rateLimit(options: RateLimitOptions): Middleware<AppState> {
   const byUser: RateLimitRule = { limit: options.perUserPerMinute, windowMs: WINDOW_MS };
   let lastWarnedAt = 0;
 
-  async function consume(ctx: AppContext, key: string, rule: RateLimitRule): Promise<RateLimitDecision> {
+  /** Both limits in one trip to the store; the user's is not charged for a request its address was refused. */
+  async function consume(ctx: AppContext, requests: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
     try {
-      return await options.limiter.consume(key, rule);
+      return await options.limiter.consumeInTurn(requests);
     } catch (error) {
       const now = Date.now();
       if (now - lastWarnedAt >= WARN_EVERY_MS) {
         lastWarnedAt = now;
         ctx.state.logger.warn({ err: error }, 'shared rate limiter unavailable; limiting per instance in memory');
       }
-      return options.fallback.consume(key, rule);
+      return options.fallback.consumeInTurn(requests);
     }
   }
 
@@ -51,15 +52,13 @@ export function rateLimit(options: RateLimitOptions): Middleware<AppState> {
       await next();
       return;
     }
-    const address = await consume(ctx, `ip:${ctx.ip}`, byAddress);
+    const subject = options.subjectOf(ctx);
+    const requests: RateLimitRequest[] = [{ key: `ip:${ctx.ip}`, rule: byAddress }];
+    if (subject !== null) requests.push({ key: `user:${subject}`, rule: byUser });
+    const [address, user] = await consume(ctx, requests);
+    if (!address) throw new TypeError('the rate limiter answered no decision');
     let shown = { decision: address, rule: byAddress, who: 'this address' };
-    if (address.allowed) {
-      const subject = options.subjectOf(ctx);
-      if (subject !== null) {
-        const user = await consume(ctx, `user:${subject}`, byUser);
-        if (!user.allowed || user.remaining / byUser.limit < address.remaining / byAddress.limit) shown = { decision: user, rule: byUser, who: 'this user' };
-      }
-    }
+    if (user && (!user.allowed || user.remaining / byUser.limit < address.remaining / byAddress.limit)) shown = { decision: user, rule: byUser, who: 'this user' };
     const { decision, rule, who } = shown;
     ctx.set('RateLimit-Limit', String(rule.limit));
     ctx.set('RateLimit-Remaining', String(decision.remaining));

@@ -1,5 +1,5 @@
 import { decide } from '../sliding-window.js';
-import type { Clock, RateLimitDecision, RateLimiter, RateLimitRule } from '../types.js';
+import type { Clock, RateLimitDecision, RateLimiter, RateLimitRequest, RateLimitRule } from '../types.js';
 import { assertRule } from '../validate.js';
 import { promised } from './promised.js';
 import type { MemoryOptions } from './sweeper.js';
@@ -23,11 +23,26 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision> {
-    return promised(() => this.#consume(key, rule));
+    return promised(() => {
+      assertRule(rule);
+      return this.#consume(key, rule);
+    });
+  }
+
+  consumeInTurn(requests: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
+    return promised(() => {
+      for (const { rule } of requests) assertRule(rule);
+      const decisions: RateLimitDecision[] = [];
+      for (const { key, rule } of requests) {
+        const decision = this.#consume(key, rule);
+        decisions.push(decision);
+        if (!decision.allowed) break;
+      }
+      return decisions;
+    });
   }
 
   #consume(key: string, rule: RateLimitRule): RateLimitDecision {
-    assertRule(rule);
     const now = this.#clock();
     const stamps = (this.#windows.get(key)?.stamps ?? []).filter((stamp) => stamp > now - rule.windowMs);
     const allowed = stamps.length < rule.limit;
