@@ -84,13 +84,30 @@ export const SAMPLE_DATA: EmailData = {
  */
 const engine = Handlebars.create();
 
+/**
+ * Compiled templates by text: a rebuild renders thousands of mails from the same few templates,
+ * and compiling each again was most of the notifications projection's time. Bounded, oldest
+ * forgotten first, since tenants' templates are many and change.
+ */
+const compiled = new Map<string, Handlebars.TemplateDelegate<EmailData>>();
+const MOST_COMPILED = 500;
+
+function compiledTemplate(text: string, escapeHtml: boolean): Handlebars.TemplateDelegate<EmailData> {
+  const key = `${escapeHtml ? 'html' : 'plain'}\u0000${text}`;
+  const known = compiled.get(key);
+  if (known) return known;
+  const template = engine.compile<EmailData>(text, { noEscape: !escapeHtml, strict: false });
+  if (compiled.size >= MOST_COMPILED) compiled.delete(compiled.keys().next().value!);
+  compiled.set(key, template);
+  return template;
+}
+
 /** HTML escapes every `{{value}}`; subject and text are not HTML, so escaping there would show `&lt;`. */
 export function renderTemplate(source: TemplateSource, data: EmailData): RenderedEmail {
-  const plain = { noEscape: true, strict: false } as const;
   return {
-    subject: engine.compile(source.subject, plain)(data).replace(/[\r\n]+/g, ' ').trim(),
-    html: engine.compile(source.html, { strict: false })(data),
-    text: engine.compile(source.text, plain)(data),
+    subject: compiledTemplate(source.subject, false)(data).replace(/[\r\n]+/g, ' ').trim(),
+    html: compiledTemplate(source.html, true)(data),
+    text: compiledTemplate(source.text, false)(data),
   };
 }
 

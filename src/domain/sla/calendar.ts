@@ -48,6 +48,29 @@ function minuteOfDay(time: string, endOfDayAllowed: boolean): number | null {
 
 /** Everything wrong with a calendar, in words a service-desk admin can act on; [] when usable. */
 export function validateCalendar(calendar: BusinessCalendar): string[] {
+  // Clocks validate their calendar on every evaluation; Luxon's zone and date checks dominated that.
+  const same = problemsByObject.get(calendar);
+  if (same) return [...same];
+  const text = JSON.stringify(calendar);
+  const problems = problemsByCalendar.get(text) ?? calendarProblemsOf(calendar);
+  remember(problemsByCalendar, text, problems);
+  problemsByObject.set(calendar, problems);
+  return [...problems];
+}
+
+/** Keyed by the calendar's JSON: calendars read from rows or requests are fresh objects each time, and a few distinct ones are in use. */
+const problemsByCalendar = new Map<string, readonly string[]>();
+const problemsByObject = new WeakMap<BusinessCalendar, readonly string[]>();
+const compiledByCalendar = new Map<string, Compiled>();
+const compiledByObject = new WeakMap<BusinessCalendar, Compiled>();
+const REMEMBERED_CALENDARS = 256;
+
+function remember<Value>(cache: Map<string, Value>, key: string, value: Value): void {
+  if (cache.size >= REMEMBERED_CALENDARS) cache.clear();
+  cache.set(key, value);
+}
+
+function calendarProblemsOf(calendar: BusinessCalendar): string[] {
   const problems: string[] = [];
   if (!IANAZone.isValidZone(calendar.timeZone)) problems.push(`timeZone: "${calendar.timeZone}" is not a known IANA time zone`);
   let weeklyMinutes = 0;
@@ -79,36 +102,74 @@ interface Compiled {
   readonly zone: IANAZone;
   readonly week: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
   readonly holidays: ReadonlySet<string>;
+  /** Each local day's working time, by the day's UTC-anchored midnight: worked out once, not per question. */
+  readonly days: Map<number, ReadonlyArray<readonly [number, number]>>;
+  /** Local dates of instants asked about: a clock asks about the same few instants (its events) many times, and the zone lookup is the dear part. */
+  readonly localDates: Map<number, number>;
 }
 
+const DAY_MS = 86_400_000;
+/** About three years of days a calendar; past that the memo starts afresh. */
+const REMEMBERED_DAYS = 1_100;
+const REMEMBERED_INSTANTS = 10_000;
+/** 1970-01-01, day 0, was a Thursday: index 3 in WEEKDAYS. */
+const EPOCH_WEEKDAY = 3;
+
 function compile(calendar: BusinessCalendar): Compiled {
+  // Calendars are never changed in place (readonly all the way down), so the same object may skip even the JSON.
+  const same = compiledByObject.get(calendar);
+  if (same) return same;
+  const text = JSON.stringify(calendar);
+  const known = compiledByCalendar.get(text);
+  if (known) {
+    compiledByObject.set(calendar, known);
+    return known;
+  }
   const problems = validateCalendar(calendar);
   if (problems.length > 0) throw new ValidationError(`The business calendar cannot be used: ${problems.join('; ')}`);
-  return {
+  const compiled: Compiled = {
     zone: IANAZone.create(calendar.timeZone),
     week: WEEKDAYS.map((day) => calendar.week[day].map((hours) => [minuteOfDay(hours.start, false) ?? 0, minuteOfDay(hours.end, true) ?? 0] as const)),
     holidays: new Set(calendar.holidays),
+    days: new Map(),
+    localDates: new Map(),
   };
+  remember(compiledByCalendar, text, compiled);
+  compiledByObject.set(calendar, compiled);
+  return compiled;
 }
 
-/** The local calendar date an instant falls on, as a UTC-anchored date so stepping days ignores DST. */
-function localDate(compiled: Compiled, instant: number): DateTime {
-  const local = DateTime.fromMillis(instant, { zone: compiled.zone });
-  return DateTime.fromObject({ year: local.year, month: local.month, day: local.day }, { zone: 'utc' });
+/**
+ * The local calendar date an instant falls on, as the UTC midnight of that date in ms, so stepping
+ * days (± DAY_MS) ignores DST. The same date Luxon gives for the instant in the zone: its local
+ * fields are the instant shifted by the zone's offset at that instant.
+ */
+function localDate(compiled: Compiled, instant: number): number {
+  const known = compiled.localDates.get(instant);
+  if (known !== undefined) return known;
+  const date = Math.floor((instant + compiled.zone.offset(instant) * MINUTE_MS) / DAY_MS) * DAY_MS;
+  if (compiled.localDates.size >= REMEMBERED_INSTANTS) compiled.localDates.clear();
+  compiled.localDates.set(instant, date);
+  return date;
 }
 
 /** One local day's working time as [start, end) instants in ms; none on a holiday. */
-function workingTimeOn(compiled: Compiled, day: DateTime): Array<readonly [number, number]> {
-  if (compiled.holidays.has(day.toISODate() ?? '')) return [];
-  const midnight = day.toMillis();
-  return (compiled.week[day.weekday - 1] ?? []).map(([start, end]) => [firstInstantShowing(compiled.zone, midnight + start * MINUTE_MS), firstInstantShowing(compiled.zone, midnight + end * MINUTE_MS)] as const);
+function workingTimeOn(compiled: Compiled, day: number): ReadonlyArray<readonly [number, number]> {
+  const known = compiled.days.get(day);
+  if (known) return known;
+  const dayNumber = Math.floor(day / DAY_MS);
+  const hours = Number.isFinite(day) && !compiled.holidays.has(new Date(day).toISOString().slice(0, 10)) ? (compiled.week[(((dayNumber + EPOCH_WEEKDAY) % 7) + 7) % 7] ?? []) : [];
+  const working = hours.map(([start, end]) => [firstInstantShowing(compiled.zone, day + start * MINUTE_MS), firstInstantShowing(compiled.zone, day + end * MINUTE_MS)] as const);
+  if (compiled.days.size >= REMEMBERED_DAYS) compiled.days.clear();
+  compiled.days.set(day, working);
+  return working;
 }
 
 function intervalsBetween(compiled: Compiled, from: number, to: number): Array<[number, number]> {
   const merged: Array<[number, number]> = [];
   // One day of slack either side: a fall-back around midnight can put part of a neighbouring local day inside [from, to).
-  const last = localDate(compiled, to).plus({ days: 1 });
-  for (let day = localDate(compiled, from).minus({ days: 1 }); day <= last; day = day.plus({ days: 1 })) {
+  const last = localDate(compiled, to) + DAY_MS;
+  for (let day = localDate(compiled, from) - DAY_MS; day <= last; day += DAY_MS) {
     for (const [start, end] of workingTimeOn(compiled, day)) {
       const clippedStart = Math.max(start, from);
       const clippedEnd = Math.min(end, to);
@@ -149,7 +210,7 @@ export function addBusinessTime(calendar: BusinessCalendar, start: Date, minutes
   // so a longer run of idle days means the calendar can never reach the target.
   const idleDaysAllowed = 7 * (compiled.holidays.size + 3);
   let idleDays = 0;
-  for (let day = localDate(compiled, start.getTime()).minus({ days: 1 }); ; day = day.plus({ days: 1 })) {
+  for (let day = localDate(compiled, start.getTime()) - DAY_MS; ; day += DAY_MS) {
     let worked = false;
     for (const [intervalStart, end] of workingTimeOn(compiled, day)) {
       const from = Math.max(intervalStart, start.getTime());

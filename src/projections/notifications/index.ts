@@ -5,6 +5,8 @@ import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { JsonObject, RecordedEvent } from '../../eventstore/types.js';
 import type { EmailData, TemplateSource } from '../../notifications/templates.js';
 import { DEFAULT_TEMPLATES, renderTemplate } from '../../notifications/templates.js';
+import type { ColumnType } from '../batched-writes.js';
+import { insertRowsIgnoring, patchRows, storedUuid, storedUuidOrNull } from '../batched-writes.js';
 import type { Projection } from '../types.js';
 import { EMAIL_TEMPLATES } from './email-templates.js';
 
@@ -47,7 +49,9 @@ export const notificationsProjection: Projection = {
     await knex.schema.dropTableIfExists(TICKETS);
   },
   async apply(trx, events) {
-    for (const recorded of events) await applyOne(trx, recorded);
+    const page = await NotificationPage.load(trx, [...new Set(events.map((recorded) => recorded.streamId.slice('ticket-'.length)))]);
+    for (const recorded of events) await applyOne(page, recorded);
+    await page.write();
   },
 };
 
@@ -63,90 +67,186 @@ interface TicketRow {
   version: number;
 }
 
+const TICKET_COLUMNS: Readonly<Record<string, ColumnType>> = { id: 'uuid', title: 'text', assignee_id: 'uuid', team_id: 'uuid', watcher_ids: 'jsonb', version: 'integer' };
+
+/**
+ * A page of ticket events, folded in memory: the page's ticket copies are read once and written
+ * once, the mail it queues goes into the outbox in one statement, and the people, templates and
+ * team members it looks up are read once a page. The routing rules are those of one event at a time.
+ */
+class NotificationPage {
+  private readonly tickets = new Map<string, TicketRow>();
+  private readonly fresh = new Set<string>();
+  private readonly changed = new Map<string, Record<string, unknown>>();
+  private readonly outbox: Array<Record<string, unknown>> = [];
+  private readonly users = new Map<string, UserRow | null>();
+  private readonly templates = new Map<string, TemplateSource>();
+  private readonly teams = new Map<string, string[]>();
+
+  private constructor(readonly trx: Knex.Transaction) {}
+
+  static async load(trx: Knex.Transaction, ids: readonly string[]): Promise<NotificationPage> {
+    const page = new NotificationPage(trx);
+    const rows = ids.length === 0 ? [] : ((await trx(TICKETS).select('*').whereIn('id', ids)) as TicketRow[]);
+    for (const row of rows) page.tickets.set(row.id, row);
+    return page;
+  }
+
+  ticket(id: string): TicketRow | null {
+    return this.tickets.get(storedUuid(id)) ?? null;
+  }
+
+  open(row: TicketRow): boolean {
+    if (this.tickets.has(row.id)) return false;
+    this.tickets.set(row.id, row);
+    this.fresh.add(row.id);
+    return true;
+  }
+
+  update(ticket: TicketRow, fields: Partial<Omit<TicketRow, 'id'>>): void {
+    Object.assign(ticket, fields);
+    if (this.fresh.has(ticket.id)) return;
+    const changes = this.changed.get(ticket.id) ?? {};
+    Object.assign(changes, fields);
+    this.changed.set(ticket.id, changes);
+  }
+
+  queue(rows: ReadonlyArray<Record<string, unknown>>): void {
+    this.outbox.push(...rows);
+  }
+
+  /** Active or not, as the users read model has them; null for someone it has not seen. */
+  async usersOf(tenantId: string, ids: readonly string[]): Promise<Map<string, UserRow>> {
+    const key = (id: string) => `${tenantId}:${id}`;
+    const missing = ids.filter((id) => !this.users.has(key(id)));
+    if (missing.length > 0) {
+      const found = (await this.trx('users').select('id', 'name', 'email', 'status').where({ tenant_id: tenantId }).whereIn('id', missing)) as UserRow[];
+      const byId = new Map(found.map((user) => [user.id, user]));
+      // Looked up as given, answered in the database's spelling.
+      for (const id of missing) this.users.set(key(id), byId.get(storedUuid(id)) ?? null);
+    }
+    const users = new Map<string, UserRow>();
+    for (const id of ids) {
+      const user = this.users.get(key(id));
+      if (user) users.set(user.id, user);
+    }
+    return users;
+  }
+
+  async templateOf(tenantId: string, kind: EmailKind): Promise<TemplateSource> {
+    const key = `${tenantId}:${kind}`;
+    let template = this.templates.get(key);
+    if (!template) {
+      const row = (await this.trx(EMAIL_TEMPLATES).select('subject', 'html', 'text').where({ tenant_id: tenantId, kind }).first()) as TemplateSource | undefined;
+      template = row ?? DEFAULT_TEMPLATES[kind];
+      this.templates.set(key, template);
+    }
+    return template;
+  }
+
+  async teamMembers(teamId: string): Promise<string[]> {
+    let members = this.teams.get(teamId);
+    if (!members) {
+      const rows = (await this.trx('team_members').select('user_id').where({ group_id: teamId }).orderBy('user_id')) as Array<{ user_id: string }>;
+      members = rows.map((row) => row.user_id);
+      this.teams.set(teamId, members);
+    }
+    return members;
+  }
+
+  async write(): Promise<void> {
+    const fresh = [...this.fresh].map((id) => {
+      const row = this.tickets.get(id)!;
+      return { ...row, watcher_ids: JSON.stringify(row.watcher_ids) };
+    });
+    await insertRowsIgnoring(this.trx, TICKETS, ['id'], fresh);
+    await patchRows(
+      this.trx,
+      TICKETS,
+      TICKET_COLUMNS,
+      [...this.changed].map(([id, set]) => ({ key: { id }, set })),
+    );
+    await insertRowsIgnoring(this.trx, OUTBOX, ['id'], this.outbox);
+  }
+}
+
 /**
  * Not an exhaustive switch over TicketEvent: this read model cares about a handful of events and
  * matches them by type string, so events added to tickets later (the SLA alerts among them) move
  * only its checkpoint until someone routes them here.
  */
-async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent): Promise<void> {
+async function applyOne(page: NotificationPage, recorded: RecordedEvent): Promise<void> {
   const id = recorded.streamId.slice('ticket-'.length);
   const actorId = typeof recorded.metadata.actorId === 'string' ? recorded.metadata.actorId : null;
   if (recorded.type === 'TicketOpened') {
     const d = recorded.data as DataOf<'TicketOpened'>;
-    const inserted = await trx(TICKETS)
-      .insert({ id, tenant_id: d.tenantId, number: d.number, title: d.title, requester_id: d.requesterId, assignee_id: null, team_id: d.teamId, watcher_ids: JSON.stringify([]), version: recorded.revision })
-      .onConflict('id')
-      .ignore()
-      .returning('id');
-    if (inserted.length === 0) return;
-    const ticket = await loadTicket(trx, id);
-    if (ticket) await deliver(trx, recorded, 'ticket_created', ticket, [d.requesterId], { actorId: d.openedBy });
+    const ticket: TicketRow = {
+      id: storedUuid(id),
+      tenant_id: storedUuid(d.tenantId),
+      number: d.number,
+      title: d.title,
+      requester_id: storedUuid(d.requesterId),
+      assignee_id: null,
+      team_id: storedUuidOrNull(d.teamId),
+      watcher_ids: [],
+      version: recorded.revision,
+    };
+    if (!page.open(ticket)) return;
+    await deliver(page, recorded, 'ticket_created', ticket, [d.requesterId], { actorId: d.openedBy });
     return;
   }
-  const ticket = await loadTicket(trx, id);
+  const ticket = page.ticket(id);
   // The revision guard turns a replayed event into a no-op.
   if (!ticket || ticket.version >= recorded.revision) return;
-  await trx(TICKETS).where({ id }).update({ version: recorded.revision });
+  page.update(ticket, { version: recorded.revision });
   const others = (userIds: ReadonlyArray<string | null>) => userIds.filter((userId): userId is string => userId !== null && userId !== actorId);
   switch (recorded.type) {
     case 'TicketUpdated': {
       const { changes } = recorded.data as DataOf<'TicketUpdated'>;
-      if (changes.title !== undefined) await trx(TICKETS).where({ id }).update({ title: changes.title });
+      if (changes.title !== undefined) page.update(ticket, { title: changes.title });
       return;
     }
     case 'TicketAssigned': {
       const d = recorded.data as DataOf<'TicketAssigned'>;
-      await trx(TICKETS).where({ id }).update({ assignee_id: d.assigneeId, team_id: d.teamId });
-      if (d.assigneeId !== null && d.assigneeId !== d.previousAssigneeId) await deliver(trx, recorded, 'ticket_assigned', { ...ticket, assignee_id: d.assigneeId }, others([d.assigneeId]), { actorId });
+      page.update(ticket, { assignee_id: storedUuidOrNull(d.assigneeId), team_id: storedUuidOrNull(d.teamId) });
+      if (d.assigneeId !== null && d.assigneeId !== d.previousAssigneeId) await deliver(page, recorded, 'ticket_assigned', { ...ticket, assignee_id: d.assigneeId }, others([d.assigneeId]), { actorId });
       return;
     }
     case 'TicketCommented': {
       const d = recorded.data as DataOf<'TicketCommented'>;
       // Internal notes are for agents: only the assignee hears of them, never the requester or watchers.
       const recipients = d.internal ? [ticket.assignee_id] : [ticket.requester_id, ticket.assignee_id, ...ticket.watcher_ids];
-      await deliver(trx, recorded, 'ticket_commented', ticket, others(recipients.filter((userId) => userId !== d.authorId)), { actorId: d.authorId, comment: { body: d.body } });
+      await deliver(page, recorded, 'ticket_commented', ticket, others(recipients.filter((userId) => userId !== d.authorId)), { actorId: d.authorId, comment: { body: d.body } });
       return;
     }
     case 'TicketResolved': {
       const d = recorded.data as DataOf<'TicketResolved'>;
-      await deliver(trx, recorded, 'ticket_resolved', ticket, others([ticket.requester_id]), { actorId: d.by, resolution: { code: d.code, notes: d.notes } });
+      await deliver(page, recorded, 'ticket_resolved', ticket, others([ticket.requester_id]), { actorId: d.by, resolution: { code: d.code, notes: d.notes } });
       return;
     }
     case 'TicketApprovalRequested': {
       const d = recorded.data as DataOf<'TicketApprovalRequested'>;
-      await deliver(trx, recorded, 'approval_requested', ticket, others(d.approverIds), { actorId: d.by });
+      await deliver(page, recorded, 'approval_requested', ticket, others(d.approverIds), { actorId: d.by });
       return;
     }
     case 'TicketWatcherAdded':
     case 'TicketWatcherRemoved': {
       const { userId } = recorded.data as DataOf<'TicketWatcherAdded'>;
       const rest = ticket.watcher_ids.filter((watcher) => watcher !== userId);
-      await trx(TICKETS)
-        .where({ id })
-        .update({ watcher_ids: JSON.stringify(recorded.type === 'TicketWatcherAdded' ? [...rest, userId] : rest) });
+      page.update(ticket, { watcher_ids: recorded.type === 'TicketWatcherAdded' ? [...rest, userId] : rest });
       return;
     }
     case 'SlaWarningReached':
     case 'SlaBreached': {
       const kind: EmailKind = recorded.type === 'SlaWarningReached' ? 'sla_warning' : 'sla_breached';
       const clock = stringField(recorded.data, 'clock') ?? 'resolution';
-      const recipients = ticket.assignee_id ? [ticket.assignee_id] : ticket.team_id ? await teamMembers(trx, ticket.team_id) : [];
-      await deliver(trx, recorded, kind, ticket, recipients, { actorId: null, sla: { clock: clock === 'firstResponse' ? 'first response' : clock } });
+      const recipients = ticket.assignee_id ? [ticket.assignee_id] : ticket.team_id ? await page.teamMembers(ticket.team_id) : [];
+      await deliver(page, recorded, kind, ticket, recipients, { actorId: null, sla: { clock: clock === 'firstResponse' ? 'first response' : clock } });
       return;
     }
     default:
       return;
   }
-}
-
-async function loadTicket(trx: Knex.Transaction, id: string): Promise<TicketRow | null> {
-  const row = (await trx(TICKETS).select('*').where({ id }).first()) as TicketRow | undefined;
-  return row ?? null;
-}
-
-async function teamMembers(trx: Knex.Transaction, teamId: string): Promise<string[]> {
-  const rows = (await trx('team_members').select('user_id').where({ group_id: teamId }).orderBy('user_id')) as Array<{ user_id: string }>;
-  return rows.map((row) => row.user_id);
 }
 
 interface UserRow {
@@ -164,13 +264,12 @@ interface Extras {
 }
 
 /** One outbox row per distinct, active recipient of the ticket's tenant. */
-async function deliver(trx: Knex.Transaction, recorded: RecordedEvent, kind: EmailKind, ticket: TicketRow, recipientIds: readonly string[], extras: Extras): Promise<void> {
+async function deliver(page: NotificationPage, recorded: RecordedEvent, kind: EmailKind, ticket: TicketRow, recipientIds: readonly string[], extras: Extras): Promise<void> {
   const unique = [...new Set(recipientIds)];
   if (unique.length === 0) return;
   const wanted = extras.actorId ? [...unique, extras.actorId] : unique;
-  const users = (await trx('users').select('id', 'name', 'email', 'status').where({ tenant_id: ticket.tenant_id }).whereIn('id', wanted)) as UserRow[];
-  const byId = new Map(users.map((user) => [user.id, user]));
-  const template = await templateOf(trx, ticket.tenant_id, kind);
+  const byId = await page.usersOf(ticket.tenant_id, wanted);
+  const template = await page.templateOf(ticket.tenant_id, kind);
   const at = stringField(recorded.data, 'at') ?? recorded.recordedAt.toISOString();
   const actor = extras.actorId ? byId.get(extras.actorId) : undefined;
   const rows = [];
@@ -202,12 +301,7 @@ async function deliver(trx: Knex.Transaction, recorded: RecordedEvent, kind: Ema
       created_at: at,
     });
   }
-  if (rows.length > 0) await trx(OUTBOX).insert(rows).onConflict('id').ignore();
-}
-
-async function templateOf(trx: Knex.Transaction, tenantId: string, kind: EmailKind): Promise<TemplateSource> {
-  const row = (await trx(EMAIL_TEMPLATES).select('subject', 'html', 'text').where({ tenant_id: tenantId, kind }).first()) as TemplateSource | undefined;
-  return row ?? DEFAULT_TEMPLATES[kind];
+  page.queue(rows);
 }
 
 /** A saved template was rendered with sample data, but real data may still trip it: fall back rather than stall the projection. */

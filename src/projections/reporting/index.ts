@@ -6,7 +6,7 @@ import type { RecordedEvent } from '../../eventstore/types.js';
 import type { Projection } from '../types.js';
 import { applyArticleEvent, applyFeedbackEvent, linkArticle } from './article-usage.js';
 import { CALENDAR_VERSIONS, createReportingTables, dropReportingTables } from './tables.js';
-import { applyTicketEvent, refigureTicket } from './ticket-facts.js';
+import { TicketFactsPage } from './ticket-facts.js';
 
 /**
  * The `reporting` schema analysts query (docs/reporting.md): ticket facts with their SLA figures,
@@ -23,35 +23,39 @@ export const reportingProjection: Projection = {
   createTables: createReportingTables,
   dropTables: dropReportingTables,
   async apply(trx, events) {
-    const refigure = new Set<string>();
-    for (const recorded of events) {
-      if (await applyOne(trx, recorded)) refigure.add(recorded.streamId.slice('ticket-'.length));
-    }
-    for (const ticketId of refigure) await refigureTicket(trx, ticketId);
+    const ticketIds = new Set(events.filter((recorded) => categoryOf(recorded) === 'ticket').map((recorded) => recorded.streamId.slice('ticket-'.length)));
+    const tickets = await TicketFactsPage.load(trx, [...ticketIds]);
+    for (const recorded of events) await applyOne(trx, tickets, recorded);
+    await tickets.write(trx);
   },
 };
 
-/** Answers whether a ticket's SLA figures need computing again. */
-async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent): Promise<boolean> {
-  const category = recorded.streamId.slice(0, recorded.streamId.indexOf('-'));
+const categoryOf = (recorded: RecordedEvent): string => recorded.streamId.slice(0, recorded.streamId.indexOf('-'));
+
+/**
+ * Ticket facts fold into the page in memory; the few article and calendar events write as they
+ * come, so a calendar version is stored before the page's tickets are refigured against it.
+ */
+async function applyOne(trx: Knex.Transaction, tickets: TicketFactsPage, recorded: RecordedEvent): Promise<void> {
   // Each category's command handlers are the only writers of its streams, so the casts hold.
-  switch (category) {
+  switch (categoryOf(recorded)) {
     case 'ticket': {
       const event = { type: recorded.type, data: recorded.data } as TicketEvent;
       if (event.type === 'TicketArticleLinked') await linkArticle(trx, recorded, event.data.articleId, event.data.at);
-      return applyTicketEvent(trx, recorded, event);
+      tickets.apply(recorded, event);
+      return;
     }
     case 'businesscalendar':
       await keepCalendarVersion(trx, recorded, { type: recorded.type, data: recorded.data } as BusinessCalendarEvent);
-      return false;
+      return;
     case 'article':
       await applyArticleEvent(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleEvent);
-      return false;
+      return;
     case 'articlefeedback':
       await applyFeedbackEvent(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleFeedbackEvent);
-      return false;
+      return;
     default:
-      return false;
+      return;
   }
 }
 

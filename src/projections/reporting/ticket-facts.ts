@@ -3,6 +3,8 @@ import type { BusinessCalendar } from '../../domain/sla/index.js';
 import type { TimedTicketEvent } from '../../domain/sla/ticket-clocks.js';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
+import type { ColumnType, RowPatch } from '../batched-writes.js';
+import { insertRowsIgnoring, patchRows, storedUuid as uuid, storedUuidOrNull as uuidOrNull } from '../batched-writes.js';
 import { clockFigures } from './clock-figures.js';
 import type { ClockTerms } from './clock-figures.js';
 import { CALENDAR_VERSIONS, TICKET_CLOCK_EVENTS, TICKET_FACTS, TICKET_OPEN_INTERVALS } from './tables.js';
@@ -24,17 +26,57 @@ const CLOCK_EVENT_TYPES: ReadonlySet<string> = new Set([
 /** Events after which the SLA figures may read differently. */
 const REFIGURING_TYPES: ReadonlySet<string> = new Set([...CLOCK_EVENT_TYPES, 'TicketSlaApplied', 'SlaBreached']);
 
+const FACT_COLUMNS: Readonly<Record<string, ColumnType>> = {
+  ticket_id: 'uuid',
+  tenant_id: 'uuid',
+  number: 'text',
+  type: 'text',
+  priority: 'text',
+  status: 'text',
+  category_id: 'uuid',
+  service_id: 'uuid',
+  team_id: 'uuid',
+  assignee_id: 'uuid',
+  requester_id: 'uuid',
+  created_at: 'timestamptz',
+  first_response_at: 'timestamptz',
+  resolved_at: 'timestamptz',
+  resolved_by: 'uuid',
+  closed_at: 'timestamptz',
+  reopen_count: 'integer',
+  sla_policy_id: 'uuid',
+  sla_policy_version: 'integer',
+  sla_calendar_id: 'uuid',
+  sla_calendar_version: 'integer',
+  sla_warning_share: 'double precision',
+  first_response_target_minutes: 'integer',
+  resolution_target_minutes: 'integer',
+  first_response_sla: 'text',
+  resolution_sla: 'text',
+  first_response_business_minutes: 'double precision',
+  resolution_business_minutes: 'double precision',
+  deleted: 'boolean',
+  last_event_at: 'timestamptz',
+  revision: 'integer',
+};
+
+const INTERVAL_COLUMNS: Readonly<Record<string, ColumnType>> = { ticket_id: 'uuid', opened_revision: 'integer', closed_at: 'timestamptz' };
+
+/** The facts columns this code reads back; the rest it only writes. */
 interface FactsRow {
   tenant_id: string;
   type: string;
   priority: string;
+  status: string;
   team_id: string | null;
+  reopen_count: number;
   sla_calendar_id: string | null;
   sla_calendar_version: number | null;
   sla_warning_share: number | null;
   first_response_target_minutes: number | null;
   resolution_target_minutes: number | null;
   last_event_at: Date;
+  revision: number;
 }
 
 interface ClockEventRow {
@@ -46,21 +88,68 @@ interface ClockEventRow {
   requester_id: string | null;
 }
 
+interface Facts {
+  readonly row: FactsRow;
+  /** Inserted by this page (written whole) rather than stored before it (patched). */
+  readonly fresh: boolean;
+  /** Every column set by this page, with the value as it goes to the database. */
+  readonly changes: Record<string, unknown>;
+}
+
+interface OpenInterval {
+  readonly openedRevision: number;
+  readonly priority: string;
+  readonly teamId: string | null;
+  /** Opened by this page: inserted whole, with `closedAt` if it closed within the page too. */
+  readonly row: Record<string, unknown> | null;
+  closedAt: string | null;
+}
+
+type IntervalFields = { tenant_id: string; type: string; priority: string; team_id: string | null };
+
 /**
- * One ticket event into the ticket facts, its clock inputs and its backlog intervals. Every value
- * comes from the events (their `at`, never the wall clock), and the facts row's revision turns a
- * replayed event into a no-op, so a rebuild writes the same bytes as the live run.
- *
- * Answers whether the ticket's SLA figures may have moved. The caller refigures each such ticket
- * once, after its batch: the figures depend only on where the ticket ends up, so once per batch
- * gives the same bytes as once per event, however the log was cut into batches.
+ * A page of events into the ticket facts, their clock inputs and backlog intervals. The page's
+ * tickets are read once, folded in memory event by event with the very rules the row-at-a-time
+ * code had (every value comes from the events, never the wall clock; the facts row's revision
+ * turns a replayed event into a no-op), and written once: a rebuild writes the same bytes as the
+ * live run, whatever the batch size.
  */
-export async function applyTicketEvent(trx: Knex.Transaction, recorded: RecordedEvent, event: TicketEvent): Promise<boolean> {
-  const ticketId = recorded.streamId.slice('ticket-'.length);
-  if (event.type === 'TicketOpened') {
-    const d = event.data;
-    const inserted = await trx(TICKET_FACTS)
-      .insert({
+export class TicketFactsPage {
+  private readonly facts = new Map<string, Facts>();
+  private readonly clockEvents = new Map<string, ClockEventRow[]>();
+  private readonly newClockEvents: Array<Record<string, unknown>> = [];
+  private readonly intervals = new Map<string, OpenInterval[]>();
+  /** The tickets whose SLA figures may have moved: refigured once, after the page. */
+  private readonly refigure = new Set<string>();
+
+  private constructor() {}
+
+  static async load(trx: Knex.Transaction, ticketIds: readonly string[]): Promise<TicketFactsPage> {
+    const page = new TicketFactsPage();
+    if (ticketIds.length === 0) return page;
+    const stored = (await trx(TICKET_FACTS)
+      .select('ticket_id', 'tenant_id', 'type', 'priority', 'status', 'team_id', 'reopen_count', 'sla_calendar_id', 'sla_calendar_version', 'sla_warning_share', 'first_response_target_minutes', 'resolution_target_minutes', 'last_event_at', 'revision')
+      .whereIn('ticket_id', ticketIds)) as Array<FactsRow & { ticket_id: string }>;
+    if (stored.length === 0) return page;
+    const known = stored.map((row) => row.ticket_id);
+    for (const { ticket_id: ticketId, ...row } of stored) page.facts.set(ticketId, { row: { ...row, last_event_at: new Date(row.last_event_at) }, fresh: false, changes: {} });
+    const clockRows = (await trx(TICKET_CLOCK_EVENTS)
+      .select('ticket_id', 'revision', 'type', 'at_text', 'author_id', 'internal', 'requester_id')
+      .whereIn('ticket_id', known)
+      .orderBy(['ticket_id', 'revision'])) as Array<ClockEventRow & { ticket_id: string }>;
+    for (const { ticket_id: ticketId, ...row } of clockRows) listIn(page.clockEvents, ticketId).push(row);
+    const open = (await trx(TICKET_OPEN_INTERVALS).select('ticket_id', 'opened_revision', 'priority', 'team_id').whereIn('ticket_id', known).whereNull('closed_at')) as Array<{ ticket_id: string; opened_revision: number; priority: string; team_id: string | null }>;
+    for (const row of open) listIn(page.intervals, row.ticket_id).push({ openedRevision: row.opened_revision, priority: row.priority, teamId: row.team_id, row: null, closedAt: null });
+    return page;
+  }
+
+  /** One ticket event, in memory. */
+  apply(recorded: RecordedEvent, event: TicketEvent): void {
+    const ticketId = recorded.streamId.slice('ticket-'.length);
+    if (event.type === 'TicketOpened') {
+      if (this.facts.has(ticketId)) return;
+      const d = event.data;
+      const changes: Record<string, unknown> = {
         ticket_id: ticketId,
         tenant_id: d.tenantId,
         number: d.number,
@@ -74,166 +163,230 @@ export async function applyTicketEvent(trx: Knex.Transaction, recorded: Recorded
         created_at: d.at,
         last_event_at: d.at,
         revision: recorded.revision,
-      })
-      .onConflict('ticket_id')
-      .ignore()
-      .returning('ticket_id');
-    if (inserted.length === 0) return false;
-    await openInterval(trx, ticketId, recorded.revision, { tenant_id: d.tenantId, type: d.type, priority: d.priority, team_id: d.teamId }, d.at);
-    await keepClockEvent(trx, ticketId, d.tenantId, recorded, event);
-    return true;
+      };
+      const row: FactsRow = {
+        tenant_id: uuid(d.tenantId),
+        type: d.type,
+        priority: d.priority,
+        status: 'new',
+        team_id: uuidOrNull(d.teamId),
+        reopen_count: 0,
+        sla_calendar_id: null,
+        sla_calendar_version: null,
+        sla_warning_share: null,
+        first_response_target_minutes: null,
+        resolution_target_minutes: null,
+        last_event_at: new Date(d.at),
+        revision: recorded.revision,
+      };
+      const facts: Facts = { row, fresh: true, changes };
+      this.facts.set(ticketId, facts);
+      this.openInterval(ticketId, recorded.revision, { tenant_id: d.tenantId, type: d.type, priority: d.priority, team_id: d.teamId }, d.at);
+      this.keepClockEvent(ticketId, d.tenantId, recorded, event);
+      this.refigure.add(ticketId);
+      return;
+    }
+    const facts = this.facts.get(ticketId);
+    if (!facts || facts.row.revision >= recorded.revision) return;
+    const at = event.data.at;
+    const set = (fields: Readonly<Record<string, unknown>>) => {
+      for (const [column, value] of Object.entries(fields)) {
+        facts.changes[column] = value;
+        if (column in facts.row) (facts.row as unknown as Record<string, unknown>)[column] = FACT_COLUMNS[column] === 'uuid' ? uuidOrNull(value as string | null) : value;
+      }
+    };
+    set({ revision: recorded.revision });
+    // GREATEST(last_event_at, at): an event carrying an earlier time never moves it back.
+    const atInstant = new Date(at);
+    if (atInstant.getTime() > facts.row.last_event_at.getTime()) {
+      facts.changes.last_event_at = at;
+      facts.row.last_event_at = atInstant;
+    }
+    const tenantId = facts.row.tenant_id;
+    if (CLOCK_EVENT_TYPES.has(event.type)) this.keepClockEvent(ticketId, tenantId, recorded, event);
+    switch (event.type) {
+      case 'TicketUpdated': {
+        const c = event.data.changes;
+        if (c.categoryId !== undefined) set({ category_id: c.categoryId });
+        if (c.serviceId !== undefined) set({ service_id: c.serviceId });
+        break;
+      }
+      case 'TicketPriorityChanged':
+        set({ priority: event.data.priority });
+        this.splitInterval(ticketId, recorded.revision, at);
+        break;
+      case 'TicketAssigned': {
+        const { assigneeId, teamId } = event.data;
+        const status = facts.row.status;
+        set({ assignee_id: assigneeId, team_id: teamId, status: assigneeId === null && status === 'assigned' ? 'new' : assigneeId !== null && status === 'new' ? 'assigned' : status });
+        this.splitInterval(ticketId, recorded.revision, at);
+        break;
+      }
+      case 'TicketWorkStarted':
+      case 'TicketResumed':
+        set({ status: 'in_progress' });
+        break;
+      case 'TicketPended':
+        set({ status: 'pending' });
+        break;
+      case 'TicketResolved':
+        set({ status: 'resolved', resolved_at: at, resolved_by: event.data.by });
+        this.closeInterval(ticketId, at);
+        break;
+      case 'TicketClosed':
+      case 'TicketMergedInto':
+        set({ status: 'closed', closed_at: at });
+        this.closeInterval(ticketId, at);
+        break;
+      case 'TicketCancelled':
+        set({ status: 'cancelled', closed_at: at });
+        this.closeInterval(ticketId, at);
+        break;
+      case 'TicketReopened': {
+        set({ status: event.data.status, resolved_at: null, resolved_by: null, closed_at: null, reopen_count: facts.row.reopen_count + 1 });
+        const { type, priority, team_id } = facts.row;
+        this.openInterval(ticketId, recorded.revision, { tenant_id: tenantId, type, priority, team_id }, at);
+        break;
+      }
+      case 'TicketSlaApplied': {
+        const terms = event.data.terms;
+        set({
+          sla_policy_id: terms.policyId,
+          sla_policy_version: terms.policyVersion,
+          sla_calendar_id: terms.calendarId,
+          sla_calendar_version: terms.calendarVersion,
+          sla_warning_share: terms.warningShare,
+          first_response_target_minutes: terms.firstResponseMinutes,
+          resolution_target_minutes: terms.resolutionMinutes,
+        });
+        break;
+      }
+      case 'TicketDeleted':
+        set({ deleted: true });
+        break;
+      case 'TicketRestored':
+        set({ deleted: false });
+        break;
+      default:
+        // Comments, links, watchers, approvals, attachments, warnings: no fact of their own here.
+        break;
+    }
+    if (REFIGURING_TYPES.has(event.type)) this.refigure.add(ticketId);
   }
-  const at = event.data.at;
-  const moved = await trx(TICKET_FACTS)
-    .where({ ticket_id: ticketId })
-    .andWhere('revision', '<', recorded.revision)
-    .update({ revision: recorded.revision, last_event_at: trx.raw('GREATEST(last_event_at, ?::timestamptz)', [at]) }, ['tenant_id']);
-  const tenantId = (moved[0] as { tenant_id: string } | undefined)?.tenant_id;
-  if (tenantId === undefined) return false;
-  const row = (fields: Record<string, unknown>) => trx(TICKET_FACTS).where({ ticket_id: ticketId }).update(fields);
-  if (CLOCK_EVENT_TYPES.has(event.type)) await keepClockEvent(trx, ticketId, tenantId, recorded, event);
-  switch (event.type) {
-    case 'TicketUpdated': {
-      const c = event.data.changes;
-      const fields: Record<string, unknown> = {};
-      if (c.categoryId !== undefined) fields.category_id = c.categoryId;
-      if (c.serviceId !== undefined) fields.service_id = c.serviceId;
-      if (Object.keys(fields).length > 0) await row(fields);
-      break;
+
+  /**
+   * Refigures the tickets whose figures may have moved, then writes every touched row once. The
+   * figures depend only on where the ticket ends up, so once per page gives the same bytes as
+   * once per event, however the log was cut into pages.
+   */
+  async write(trx: Knex.Transaction): Promise<void> {
+    const calendars = await this.calendarsFor(trx, [...this.refigure].map((ticketId) => this.facts.get(ticketId)!.row));
+    for (const ticketId of this.refigure) this.refigureTicket(ticketId, calendars);
+    const fresh: Array<Record<string, unknown>> = [];
+    const patches: RowPatch[] = [];
+    for (const [ticketId, facts] of this.facts) {
+      if (facts.fresh) fresh.push(facts.changes);
+      else if (Object.keys(facts.changes).length > 0) patches.push({ key: { ticket_id: ticketId }, set: facts.changes });
     }
-    case 'TicketPriorityChanged':
-      await row({ priority: event.data.priority });
-      await splitInterval(trx, ticketId, recorded.revision, at);
-      break;
-    case 'TicketAssigned':
-      await trx.raw(
-        `UPDATE ${TICKET_FACTS} SET assignee_id = ?, team_id = ?, status = CASE WHEN ?::uuid IS NULL AND status = 'assigned' THEN 'new' WHEN ?::uuid IS NOT NULL AND status = 'new' THEN 'assigned' ELSE status END WHERE ticket_id = ?`,
-        [event.data.assigneeId, event.data.teamId, event.data.assigneeId, event.data.assigneeId, ticketId],
-      );
-      await splitInterval(trx, ticketId, recorded.revision, at);
-      break;
-    case 'TicketWorkStarted':
-    case 'TicketResumed':
-      await row({ status: 'in_progress' });
-      break;
-    case 'TicketPended':
-      await row({ status: 'pending' });
-      break;
-    case 'TicketResolved':
-      await row({ status: 'resolved', resolved_at: at, resolved_by: event.data.by });
-      await closeInterval(trx, ticketId, at);
-      break;
-    case 'TicketClosed':
-    case 'TicketMergedInto':
-      await row({ status: 'closed', closed_at: at });
-      await closeInterval(trx, ticketId, at);
-      break;
-    case 'TicketCancelled':
-      await row({ status: 'cancelled', closed_at: at });
-      await closeInterval(trx, ticketId, at);
-      break;
-    case 'TicketReopened': {
-      await row({ status: event.data.status, resolved_at: null, resolved_by: null, closed_at: null, reopen_count: trx.raw('reopen_count + 1') });
-      const facts = await readFacts(trx, ticketId);
-      await openInterval(trx, ticketId, recorded.revision, { tenant_id: tenantId, type: facts.type, priority: facts.priority, team_id: facts.team_id }, at);
-      break;
+    await insertRowsIgnoring(trx, TICKET_FACTS, ['ticket_id'], fresh);
+    await patchRows(trx, TICKET_FACTS, FACT_COLUMNS, patches);
+    await insertRowsIgnoring(trx, TICKET_CLOCK_EVENTS, ['ticket_id', 'revision'], this.newClockEvents);
+    const opened: Array<Record<string, unknown>> = [];
+    const closed: RowPatch[] = [];
+    for (const [ticketId, intervals] of this.intervals) {
+      for (const interval of intervals) {
+        if (interval.row) opened.push({ ...interval.row, closed_at: interval.closedAt });
+        else if (interval.closedAt !== null) closed.push({ key: { ticket_id: ticketId, opened_revision: interval.openedRevision }, set: { closed_at: interval.closedAt } });
+      }
     }
-    case 'TicketSlaApplied': {
-      const terms = event.data.terms;
-      await row({
-        sla_policy_id: terms.policyId,
-        sla_policy_version: terms.policyVersion,
-        sla_calendar_id: terms.calendarId,
-        sla_calendar_version: terms.calendarVersion,
-        sla_warning_share: terms.warningShare,
-        first_response_target_minutes: terms.firstResponseMinutes,
-        resolution_target_minutes: terms.resolutionMinutes,
-      });
-      break;
-    }
-    case 'TicketDeleted':
-      await row({ deleted: true });
-      break;
-    case 'TicketRestored':
-      await row({ deleted: false });
-      break;
-    default:
-      // Comments, links, watchers, approvals, attachments, warnings: no fact of their own here.
-      break;
+    await insertRowsIgnoring(trx, TICKET_OPEN_INTERVALS, ['ticket_id', 'opened_revision'], opened);
+    await patchRows(trx, TICKET_OPEN_INTERVALS, INTERVAL_COLUMNS, closed);
   }
-  return REFIGURING_TYPES.has(event.type);
-}
 
-async function readFacts(trx: Knex.Transaction, ticketId: string): Promise<FactsRow> {
-  return (await trx(TICKET_FACTS).where({ ticket_id: ticketId }).first()) as FactsRow;
-}
+  private keepClockEvent(ticketId: string, tenantId: string, recorded: RecordedEvent, event: TicketEvent): void {
+    const data = event.data as { at: string; authorId?: string; internal?: boolean; requesterId?: string };
+    const known = listIn(this.clockEvents, ticketId);
+    if (known.some((row) => row.revision === recorded.revision)) return;
+    const row = { revision: recorded.revision, type: event.type, at_text: data.at, author_id: data.authorId ?? null, internal: data.internal ?? null, requester_id: data.requesterId ?? null };
+    this.newClockEvents.push({ ticket_id: ticketId, tenant_id: tenantId, at: data.at, ...row });
+    // As the row reads back: the uuid columns in PostgreSQL's spelling.
+    known.push({ ...row, author_id: uuidOrNull(row.author_id), requester_id: uuidOrNull(row.requester_id) });
+    known.sort((a, b) => a.revision - b.revision);
+  }
 
-async function keepClockEvent(trx: Knex.Transaction, ticketId: string, tenantId: string, recorded: RecordedEvent, event: TicketEvent): Promise<void> {
-  const data = event.data as { at: string; authorId?: string; internal?: boolean; requesterId?: string };
-  await trx(TICKET_CLOCK_EVENTS)
-    .insert({
-      ticket_id: ticketId,
-      revision: recorded.revision,
-      tenant_id: tenantId,
+  /** Recomputes the SLA figures from the ticket's clock events, as of its latest event. */
+  private refigureTicket(ticketId: string, calendars: ReadonlyMap<string, BusinessCalendar>): void {
+    const facts = this.facts.get(ticketId)!;
+    const events: TimedTicketEvent[] = (this.clockEvents.get(ticketId) ?? []).map((event) => ({
       type: event.type,
-      at: data.at,
-      at_text: data.at,
-      author_id: data.authorId ?? null,
-      internal: data.internal ?? null,
-      requester_id: data.requesterId ?? null,
-    })
-    .onConflict(['ticket_id', 'revision'])
-    .ignore();
-}
+      revision: event.revision,
+      data: { at: event.at_text, authorId: event.author_id, internal: event.internal, requesterId: event.requester_id },
+    }));
+    const figures = clockFigures(events, termsOf(facts.row, calendars), facts.row.last_event_at);
+    Object.assign(facts.changes, {
+      first_response_at: figures.firstResponseAt,
+      first_response_sla: figures.firstResponseSla,
+      resolution_sla: figures.resolutionSla,
+      first_response_business_minutes: figures.firstResponseBusinessMinutes,
+      resolution_business_minutes: figures.resolutionBusinessMinutes,
+    });
+  }
 
-/** Recomputes the SLA figures from the ticket's clock events, as of its latest event. */
-export async function refigureTicket(trx: Knex.Transaction, ticketId: string): Promise<void> {
-  const facts = await readFacts(trx, ticketId);
-  const rows = (await trx(TICKET_CLOCK_EVENTS).select('revision', 'type', 'at_text', 'author_id', 'internal', 'requester_id').where({ ticket_id: ticketId }).orderBy('revision')) as ClockEventRow[];
-  const events: TimedTicketEvent[] = rows.map((event) => ({
-    type: event.type,
-    revision: event.revision,
-    data: { at: event.at_text, authorId: event.author_id, internal: event.internal, requesterId: event.requester_id },
-  }));
-  const figures = clockFigures(events, await termsOf(trx, facts), new Date(facts.last_event_at));
-  await trx(TICKET_FACTS).where({ ticket_id: ticketId }).update({
-    first_response_at: figures.firstResponseAt,
-    first_response_sla: figures.firstResponseSla,
-    resolution_sla: figures.resolutionSla,
-    first_response_business_minutes: figures.firstResponseBusinessMinutes,
-    resolution_business_minutes: figures.resolutionBusinessMinutes,
-  });
+  /** The calendar versions the refigured tickets' terms name, in one read. */
+  private async calendarsFor(trx: Knex.Transaction, rows: readonly FactsRow[]): Promise<Map<string, BusinessCalendar>> {
+    const wanted = new Map<string, readonly [string, number]>();
+    for (const row of rows) {
+      if (row.sla_calendar_id !== null && row.sla_calendar_version !== null) wanted.set(calendarKey(row.sla_calendar_id, row.sla_calendar_version), [row.sla_calendar_id, row.sla_calendar_version]);
+    }
+    const calendars = new Map<string, BusinessCalendar>();
+    if (wanted.size === 0) return calendars;
+    const found = (await trx(CALENDAR_VERSIONS)
+      .select('calendar_id', 'version', 'calendar')
+      .whereIn(['calendar_id', 'version'], [...wanted.values()].map(([calendarId, version]) => [calendarId, version]))) as Array<{ calendar_id: string; version: number; calendar: BusinessCalendar }>;
+    for (const row of found) calendars.set(calendarKey(row.calendar_id, row.version), row.calendar);
+    return calendars;
+  }
+
+  private openInterval(ticketId: string, revision: number, fields: IntervalFields, at: string): void {
+    const intervals = listIn(this.intervals, ticketId);
+    if (intervals.some((interval) => interval.openedRevision === revision)) return;
+    intervals.push({ openedRevision: revision, priority: fields.priority, teamId: uuidOrNull(fields.team_id), row: { ticket_id: ticketId, opened_revision: revision, ...fields, opened_at: at }, closedAt: null });
+  }
+
+  private closeInterval(ticketId: string, at: string): void {
+    for (const interval of this.intervals.get(ticketId) ?? []) {
+      if (interval.closedAt === null) interval.closedAt = at;
+    }
+  }
+
+  /** A change of team or priority while open ends one backlog interval and starts the next, so each day counts the ticket where it then stood. */
+  private splitInterval(ticketId: string, revision: number, at: string): void {
+    const open = this.intervals.get(ticketId)?.find((interval) => interval.closedAt === null);
+    if (!open) return;
+    const { tenant_id, type, priority, team_id } = this.facts.get(ticketId)!.row;
+    if (open.priority === priority && open.teamId === team_id) return;
+    this.closeInterval(ticketId, at);
+    this.openInterval(ticketId, revision, { tenant_id, type, priority, team_id }, at);
+  }
 }
 
 /** The terms the ticket recorded, with the calendar version they name; null without an SLA. */
-async function termsOf(trx: Knex.Transaction, facts: FactsRow): Promise<ClockTerms | null> {
+function termsOf(facts: FactsRow, calendars: ReadonlyMap<string, BusinessCalendar>): ClockTerms | null {
   const { sla_calendar_id: calendarId, sla_calendar_version: version, sla_warning_share: warningShare } = facts;
   const { first_response_target_minutes: firstResponseMinutes, resolution_target_minutes: resolutionMinutes } = facts;
   if (calendarId === null || version === null || warningShare === null || firstResponseMinutes === null || resolutionMinutes === null) return null;
-  const calendar = (await trx(CALENDAR_VERSIONS).select('calendar').where({ calendar_id: calendarId, version }).first()) as { calendar: BusinessCalendar } | undefined;
+  const calendar = calendars.get(calendarKey(calendarId, version));
   if (!calendar) return null;
-  return { calendar: calendar.calendar, firstResponseMinutes, resolutionMinutes, warningShare };
+  return { calendar, firstResponseMinutes, resolutionMinutes, warningShare };
 }
 
-type IntervalFields = { tenant_id: string; type: string; priority: string; team_id: string | null };
+const calendarKey = (calendarId: string, version: number): string => `${uuid(calendarId)}:${version}`;
 
-async function openInterval(trx: Knex.Transaction, ticketId: string, revision: number, fields: IntervalFields, at: string): Promise<void> {
-  await trx(TICKET_OPEN_INTERVALS)
-    .insert({ ticket_id: ticketId, opened_revision: revision, ...fields, opened_at: at, closed_at: null })
-    .onConflict(['ticket_id', 'opened_revision'])
-    .ignore();
-}
-
-async function closeInterval(trx: Knex.Transaction, ticketId: string, at: string): Promise<void> {
-  await trx(TICKET_OPEN_INTERVALS).where({ ticket_id: ticketId }).whereNull('closed_at').update({ closed_at: at });
-}
-
-/** A change of team or priority while open ends one backlog interval and starts the next, so each day counts the ticket where it then stood. */
-async function splitInterval(trx: Knex.Transaction, ticketId: string, revision: number, at: string): Promise<void> {
-  const open = (await trx(TICKET_OPEN_INTERVALS).select('priority', 'team_id').where({ ticket_id: ticketId }).whereNull('closed_at').first()) as { priority: string; team_id: string | null } | undefined;
-  if (!open) return;
-  const facts = await readFacts(trx, ticketId);
-  if (open.priority === facts.priority && open.team_id === facts.team_id) return;
-  await closeInterval(trx, ticketId, at);
-  await openInterval(trx, ticketId, revision, { tenant_id: facts.tenant_id, type: facts.type, priority: facts.priority, team_id: facts.team_id }, at);
+function listIn<Item>(map: Map<string, Item[]>, key: string): Item[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { storedUuid } from '../batched-writes.js';
 import type { Projection } from '../types.js';
 
 export const DUE_TIMERS = 'due_timers';
@@ -54,15 +55,16 @@ export const timersProjection: Projection = {
     for (const recorded of events) {
       const tenantId = recorded.metadata.tenantId;
       if (typeof tenantId !== 'string') continue;
-      latest.set(recorded.streamId.slice('ticket-'.length), { tenantId, revision: recorded.revision });
+      // Keyed as the database spells it: one row may be named once a statement.
+      latest.set(storedUuid(recorded.streamId.slice('ticket-'.length)), { tenantId, revision: recorded.revision });
     }
-    for (const [ticketId, { tenantId, revision }] of latest) {
-      // A replayed event never lowers the revision, so a recompute in flight for a newer one is not lost.
-      await trx.raw(
-        `INSERT INTO ${TIMER_RECOMPUTE} (ticket_id, tenant_id, revision) VALUES (?, ?, ?)
-         ON CONFLICT (ticket_id) DO UPDATE SET revision = GREATEST(${TIMER_RECOMPUTE}.revision, EXCLUDED.revision)`,
-        [ticketId, tenantId, revision],
-      );
-    }
+    if (latest.size === 0) return;
+    // One statement a page. A replayed event never lowers the revision, so a recompute in flight for a newer one is not lost.
+    const rows = [...latest];
+    await trx.raw(
+      `INSERT INTO ${TIMER_RECOMPUTE} (ticket_id, tenant_id, revision) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}
+       ON CONFLICT (ticket_id) DO UPDATE SET revision = GREATEST(${TIMER_RECOMPUTE}.revision, EXCLUDED.revision)`,
+      rows.flatMap(([ticketId, { tenantId, revision }]) => [ticketId, tenantId, revision]),
+    );
   },
 };
