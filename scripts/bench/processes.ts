@@ -30,8 +30,11 @@ export async function startServer(options: {
   readonly readyPath: string;
   readonly nodeFlags?: readonly string[];
 }): Promise<ServerProcess> {
+  // The servers the benchmark was pointed at (DATABASE_URL, REDIS_URL in its own environment) are
+  // not the target's unless its plan says so: the embedded target would otherwise open PostgreSQL.
+  const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', options.script, ...options.args], {
-    env: { ...process.env, ...options.env },
+    env: { ...inherited, ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let tail = '';
