@@ -117,12 +117,11 @@ async function main(argv: readonly string[]): Promise<void> {
 
 async function rebuild(system: System, target: string | undefined): Promise<void> {
   const names = target === undefined || target === 'all' ? system.projections.names : [target];
-  for (const name of names) {
-    const progress = progressOf(system, `rebuilding ${name}`, 'events');
-    await system.projections.rebuild(name, progress.onBatch);
-    const [lag] = (await system.projections.lag()).filter((entry) => entry.name === name);
-    progress.finish({ projection: name, checkpoint: lag?.checkpoint });
-  }
+  // One pass for all of them: the log is read once per position, not once per projection.
+  const progress = progressOf(system, names.length === 1 ? `rebuilding ${names[0]}` : `rebuilding ${names.length} projections`, 'events');
+  await system.projections.rebuild(names, progress.onBatch);
+  const checkpoints = (await system.projections.lag()).filter((entry) => names.includes(entry.name)).map((entry) => ({ projection: entry.name, checkpoint: entry.checkpoint }));
+  progress.finish({ checkpoints });
   await system.close();
 }
 
@@ -143,10 +142,13 @@ async function reindex(system: System): Promise<void> {
 function progressOf(system: System, label: string, unit: string): Progress & { onBatch: (batch: CatchUpProgress) => void } {
   const progress = new Progress({ label, unit, logger: system.logger, terminal: process.stderr.isTTY ? process.stderr : null });
   let applied = 0;
+  // Several projections catch up together: the run is as far along as the one furthest behind.
+  const shares = new Map<string, number>();
   return Object.assign(progress, {
     onBatch: (batch: CatchUpProgress) => {
       applied += batch.events;
-      progress.update(applied, shareOfLog(batch.cursor, batch.target));
+      shares.set(batch.projection, shareOfLog(batch.cursor, batch.target));
+      progress.update(applied, Math.min(...shares.values()));
     },
   });
 }

@@ -55,22 +55,11 @@ export async function advanceCheckpoint(trx: Knex.Transaction, name: string, ver
 }
 
 /**
- * Moves a checkpoint over a stretch of the log holding nothing for its projection, in one
- * statement: only if it still stands where it was read and the version still matches, so a
- * runner applying events, a rebuild or a version change in between always wins. No lock and no
- * transaction: there are no rows to write with it.
- */
-export async function skipToCheckpoint(knex: Knex, name: string, version: number, from: LogPosition, to: LogPosition): Promise<boolean> {
-  const moved = await knex('projection_checkpoints')
-    .where({ name, version, commit_position: from.commit.toString(), prepare_position: from.prepare.toString() })
-    .update({ commit_position: to.commit.toString(), prepare_position: to.prepare.toString(), updated_at: knex.fn.now() });
-  return moved === 1;
-}
-
-/**
- * `skipToCheckpoint` for many projections standing at the same place: one statement for every
- * read model an append does not concern. Returns the names it moved; the others had moved or
- * changed version underneath and must be read again.
+ * Moves the checkpoints of projections standing at the same place over a stretch of the log holding
+ * nothing for them: one statement for every read model an append does not concern. Only those
+ * still where they were read, under the same version, move, so a runner applying events, a rebuild
+ * or a version change in between always wins. No lock and no transaction: there are no rows to
+ * write with it. Returns the names it moved; the others must be read again.
  */
 export async function skipManyToCheckpoint(knex: Knex, projections: ReadonlyArray<{ readonly name: string; readonly version: number }>, from: LogPosition, to: LogPosition): Promise<Set<string>> {
   const result = await knex.raw<{ rows: Array<{ name: string }> }>(

@@ -1,10 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { pause } from '../background/pause.js';
 import type { Database } from '../db/types.js';
 import type { EventStore, LogPosition, ReadAllPage } from '../eventstore/types.js';
 import { comparePositions, formatPosition } from '../eventstore/types.js';
-import { advanceCheckpoint, claimBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint, skipToCheckpoint } from './checkpoints.js';
+import { advanceCheckpoint, claimBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint } from './checkpoints.js';
 import { SharedFeed } from './shared-feed.js';
 import type { Projection, ProjectionLag } from './types.js';
 
@@ -14,6 +13,8 @@ export interface ProjectionRunnerOptions {
   readonly projections: readonly Projection[];
   readonly logger: Logger;
   readonly batchSize?: number;
+  /** Events per page when catching up (rebuild, start-up of a CLI): larger pages, fewer statements per event. */
+  readonly catchUpBatchSize?: number;
   /** How long an idle runner waits for an append before looking again anyway. */
   readonly idleWaitMs?: number;
   /** Told about every committed batch (metrics). */
@@ -34,8 +35,6 @@ export interface CatchUpProgress extends AppliedBatch {
   /** The committed head the catch-up runs to. */
   readonly target: LogPosition;
 }
-
-type BatchOutcome = 'applied' | 'idle' | 'contended';
 
 /** Thrown to roll a batch back when its checkpoint moved underneath it. */
 class CheckpointMoved extends Error {}
@@ -59,6 +58,7 @@ export class ProjectionRunner {
   private readonly progress = new EventEmitter();
   private checkpointRead: { readonly startedAt: number; readonly result: ReturnType<typeof readAllCheckpoints> } | null = null;
   private readonly batchSize: number;
+  private readonly catchUpBatchSize: number;
   private readonly idleWaitMs: number;
   private controller: AbortController | null = null;
   private loops: Promise<void>[] = [];
@@ -67,6 +67,7 @@ export class ProjectionRunner {
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.byName = new Map(options.projections.map((projection) => [projection.name, projection]));
     this.batchSize = options.batchSize ?? 500;
+    this.catchUpBatchSize = options.catchUpBatchSize ?? options.batchSize ?? 2_000;
     this.idleWaitMs = options.idleWaitMs ?? 1_000;
     this.progress.setMaxListeners(0);
   }
@@ -127,35 +128,86 @@ export class ProjectionRunner {
     this.feed = null;
   }
 
-  /** Applies everything visible now, then returns: what a CLI rebuild and tests use. */
+  /**
+   * Applies everything committed when asked, then returns: what a CLI rebuild, the demo seed and
+   * tests use. The named projections are fed together, by a feed of their own reading the log once
+   * per position in large pages, so a rebuild of all twenty read models reads the log about once,
+   * not twenty times. The first failure stops it (rejects); past `timeoutMs` it returns as it stands.
+   */
   async catchUp(names: readonly string[] = this.names, timeoutMs = 60_000, onProgress?: (progress: CatchUpProgress) => void): Promise<void> {
+    const projections = names.map((name) => this.projection(name));
     // Everything committed when asked, including events still held back behind an older open
     // transaction elsewhere: "nothing visible yet" is not "caught up".
     const target = await this.options.store.committedHeadPosition();
+    const checkpoints = await readAllCheckpoints(this.options.db.knex);
+    for (const projection of projections) if (!checkpoints.has(projection.name)) throw new Error(`projection ${projection.name} is not prepared`);
     const deadline = Date.now() + timeoutMs;
-    for (const name of names) {
-      const projection = this.projection(name);
-      for (;;) {
-        const outcome = await this.runBatch(projection, onProgress && ((batch) => onProgress({ ...batch, target })));
-        if (outcome === 'contended') await pause(20);
-        if (outcome !== 'idle') continue;
-        const checkpoint = await readCheckpoint(this.options.db.knex, projection.name);
-        if (!checkpoint || comparePositions(checkpoint.position, target) >= 0 || Date.now() > deadline) break;
-        await this.options.store.waitForAppend(checkpoint.position, 100);
+    const controller = new AbortController();
+    const moved = new EventEmitter();
+    let failure: { readonly error: unknown } | null = null;
+    const feed = new SharedFeed({
+      db: this.options.db,
+      store: this.options.store,
+      projections,
+      logger: this.options.logger,
+      batchSize: this.catchUpBatchSize,
+      // Events held back behind an open transaction show up without an append: look again soon.
+      idleWaitMs: 100,
+      applyPage: (projection, from, page) => this.applyPage(projection, from, page),
+      onMoved: (projection, events, cursor, seconds) => {
+        this.progress.emit('progress');
+        const batch: AppliedBatch = { projection: projection.name, events, cursor, seconds };
+        this.options.onBatch?.(batch);
+        onProgress?.({ ...batch, target });
+        moved.emit('moved');
+      },
+      onFailure: (error) => {
+        failure ??= { error };
+        controller.abort();
+        moved.emit('moved');
+      },
+    });
+    const running = feed.run(controller.signal);
+    const reached = (projection: Projection) => {
+      const position = feed.standsAt(projection.name);
+      return position !== undefined && comparePositions(position, target) >= 0;
+    };
+    try {
+      while (!failure && !projections.every(reached) && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            moved.off('moved', done);
+            resolve();
+          };
+          // The feed learns checkpoints that were already there without moving them: look anyway.
+          const timer = setTimeout(done, Math.max(1, Math.min(50, deadline - Date.now())));
+          moved.on('moved', done);
+        });
       }
+    } finally {
+      controller.abort();
+      await running;
     }
+    if (failure) throw (failure as { readonly error: unknown }).error;
   }
 
-  /** Drops the projection's tables and replays the whole log into fresh ones. */
-  async rebuild(name: string, onProgress?: (progress: CatchUpProgress) => void): Promise<void> {
-    const projection = this.projection(name);
-    await this.options.db.knex.transaction(async (trx) => {
-      await lockProjection(trx, projection.name);
-      await projection.dropTables(trx);
-      await projection.createTables(trx);
-      await resetCheckpoint(trx, projection.name, projection.version);
-    });
-    await this.catchUp([name], undefined, onProgress);
+  /** Drops the projections' tables and replays the whole log into fresh ones, all in one pass. */
+  async rebuild(names: string | readonly string[], onProgress?: (progress: CatchUpProgress) => void): Promise<void> {
+    const projections = (typeof names === 'string' ? [names] : names).map((name) => this.projection(name));
+    for (const projection of projections) {
+      await this.options.db.knex.transaction(async (trx) => {
+        await lockProjection(trx, projection.name);
+        await projection.dropTables(trx);
+        await projection.createTables(trx);
+        await resetCheckpoint(trx, projection.name, projection.version);
+      });
+    }
+    await this.catchUp(
+      projections.map((projection) => projection.name),
+      undefined,
+      onProgress,
+    );
     // Freshly filled tables have no statistics: without them the planner scans where it should
     // use an index (search queries were 3x slower after a bulk load).
     await this.options.db.knex.raw('ANALYZE');
@@ -218,32 +270,6 @@ export class ProjectionRunner {
       });
     }
     return report;
-  }
-
-  private async runBatch(projection: Projection, onApplied?: (batch: AppliedBatch) => void): Promise<BatchOutcome> {
-    const { knex } = this.options.db;
-    const started = process.hrtime.bigint();
-    const checkpoint = await readCheckpoint(knex, projection.name);
-    if (!checkpoint) throw new Error(`projection ${projection.name} is not prepared`);
-    // Read outside the transaction: on PGlite the transaction holds the only connection.
-    const page = await this.options.store.readAll({
-      after: checkpoint.position,
-      maxCount: this.batchSize,
-      ...(projection.filter ? { filter: projection.filter } : {}),
-    });
-    if (comparePositions(page.cursor, checkpoint.position) === 0) return 'idle';
-    // Most appends concern a few projections; the others only move their checkpoint, and doing that
-    // in a locked transaction each (five round trips) is what held command answers up under load.
-    const applied =
-      page.events.length === 0
-        ? checkpoint.version === projection.version && (await skipToCheckpoint(knex, projection.name, projection.version, checkpoint.position, page.cursor))
-        : await this.applyPage(projection, checkpoint.position, page);
-    if (!applied) return 'contended';
-    this.progress.emit('progress');
-    const batch: AppliedBatch = { projection: projection.name, events: page.events.length, cursor: page.cursor, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-    this.options.onBatch?.(batch);
-    onApplied?.(batch);
-    return 'applied';
   }
 
   /** Applies a page and moves the checkpoint in one transaction, unless another runner got there first. */

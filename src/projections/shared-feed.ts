@@ -21,6 +21,11 @@ export interface SharedFeedOptions {
   readonly applyPage: (projection: Projection, from: LogPosition, page: ReadAllPage) => Promise<boolean>;
   /** Told whenever a checkpoint moved (read-your-writes waiters, metrics). */
   readonly onMoved: (projection: Projection, events: number, cursor: LogPosition, seconds: number) => void;
+  /**
+   * Told of every failure (a projection's batch, or a read of the log) before the feed backs off
+   * and tries again: a catch-up stops at the first one rather than retrying until its deadline.
+   */
+  readonly onFailure?: (error: unknown, projection: Projection | null) => void;
 }
 
 /** After another runner took a projection's batch: look again soon, it may have gone away. */
@@ -89,6 +94,7 @@ export class SharedFeed {
       } catch (error) {
         failures += 1;
         const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
+        this.options.onFailure?.(error, null);
         this.options.logger.error({ err: error, retryInMs: delay }, 'projection feed failed');
         this.known.clear();
         await pause(delay, signal);
@@ -185,6 +191,7 @@ export class SharedFeed {
         const failures = (this.failures.get(projection.name) ?? 0) + 1;
         this.failures.set(projection.name, failures);
         const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
+        this.options.onFailure?.(error, projection);
         this.options.logger.error({ err: error, projection: projection.name, retryInMs: delay }, 'projection batch failed');
         this.known.delete(projection.name);
         this.resumeAt.set(projection.name, Date.now() + delay);

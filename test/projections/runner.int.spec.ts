@@ -173,6 +173,63 @@ test('a rebuild begun elsewhere is not mistaken for caught up: waitFor believes 
   }
 });
 
+test('a rebuild of several projections replays the log once for all of them, each event applied once', async ({ database, store }) => {
+  const projections = [
+    tallyProjection({ name: 'tally_test' }),
+    tallyProjection({ name: 'tally_other', categories: ['other'] }),
+    tallyProjection({ name: 'tally_none', categories: ['nothing'] }),
+  ];
+  const reads: number[] = [];
+  const counting = new Proxy(store!, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'readAll' || typeof value !== 'function') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      return (...args: Parameters<PostgresEventStore['readAll']>) => target.readAll(...args).then((page) => (reads.push(page.events.length), page));
+    },
+  });
+  const runner = new ProjectionRunner({ db: database!.db, store: counting, projections, logger: silentLogger, catchUpBatchSize: 1_000 });
+  await runner.prepare();
+  await Promise.all(Array.from({ length: 4 }, () => appendSome(store!, 25, 4)));
+  const batches: string[] = [];
+  await runner.rebuild(
+    projections.map((projection) => projection.name),
+    (batch) => batches.push(batch.projection),
+  );
+  const expected = { tally_test: 400, tally_other: 4, tally_none: 0 };
+  for (const [name, count] of Object.entries(expected)) {
+    const rows = await tallyRows(database!.db.knex, name);
+    assert.is(rows.ledger.length, count, `${name} applied ${rows.ledger.length} events`);
+    assert.ok(rows.ledger.every((row) => (row as { times: number }).times === 1), `${name} applied no event twice`);
+  }
+  // 404 events fit one page: the three projections shared it (and the read that found the end).
+  assert.ok(reads.length <= 4, `${reads.length} reads of the log`);
+  assert.equal(new Set(batches), new Set(['tally_test', 'tally_other', 'tally_none']));
+});
+
+test('a catch-up stops at the first failing batch and says why', async ({ database, store }) => {
+  const failing = { ...tallyProjection({ name: 'tally_failing' }), apply: () => Promise.reject(new Error('read model broke')) };
+  const runner = new ProjectionRunner({ db: database!.db, store: store!, projections: [tallyProjection(), failing], logger: silentLogger });
+  await runner.prepare();
+  await appendSome(store!, 3, 2);
+  const started = Date.now();
+  let failure: unknown = null;
+  await runner.catchUp(['test_tally', 'tally_failing'], 30_000).catch((error: unknown) => (failure = error));
+  assert.instance(failure, Error);
+  assert.is((failure as Error).message, 'read model broke');
+  assert.ok(Date.now() - started < 10_000, 'did not wait for the deadline');
+  const checkpoints: Array<{ events_applied: string }> = await database!.db.knex('projection_checkpoints').where({ name: 'tally_failing' }).select('events_applied');
+  assert.is(Number(checkpoints[0]?.events_applied), 0, 'the failed batch rolled back');
+});
+
+test('a catch-up of a projection that was never prepared is refused', async ({ database, store }) => {
+  const runner = runnerFor(database!.db, store!);
+  const failure = await runner.catchUp(['test_tally'], 1_000).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  assert.match(String(failure), /test_tally is not prepared/);
+});
+
 test('waitFor answers false when the projection does not get there in time', async ({ database, store }) => {
   const runner = runnerFor(database!.db, store!);
   await runner.prepare();

@@ -27,6 +27,10 @@ export async function startApi(options: { environment?: Record<string, string>; 
     LOG_LEVEL: 'silent',
     BLOB_DIR: blobDir,
     AUTH_SIGNING_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    // Tests read what they just wrote; on a loaded CI machine the projections can trail by more than
+    // the production default, and a 202 in place of the answer is not what these tests are about.
+    // Tests of the timeout itself set their own.
+    READ_YOUR_WRITES_TIMEOUT_MS: '20000',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     // The second CI pass shares the machine's Redis: a prefix per test run keeps runs apart.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `itsm-test-${randomBytes(4).toString('hex')}:` } : {}),
