@@ -22,7 +22,7 @@ export function drainable(server: Server): Drain {
   let closing = false;
   server.on('request', (_request, response: ServerResponse) => {
     // Served, and then the connection closes: the client opens its next one elsewhere (or is refused).
-    if (closing) response.setHeader('Connection', 'close');
+    if (closing && !response.headersSent) response.setHeader('Connection', 'close');
     open.add(response);
     response.once('close', () => open.delete(response));
   });
@@ -32,12 +32,18 @@ export function drainable(server: Server): Drain {
       for (const response of open) if (!response.headersSent) response.setHeader('Connection', 'close');
       // The plain TCP close stops listening; http's own close would also cut idle connections at once.
       const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
-      const linger = setTimeout(() => server.closeIdleConnections(), Math.min(IDLE_LINGER_MS, graceMs));
+      // Timers run before the loop polls the sockets: after a long synchronous stretch (PGlite runs
+      // in this thread), a request that arrived meanwhile is still unread when the timer fires, and
+      // its connection looks idle. One poll first (setImmediate runs after it) lets such requests
+      // start, so only connections that are truly idle are closed, not reset under a request.
+      let lingerPoll: NodeJS.Immediate | null = null;
+      const linger = setTimeout(() => (lingerPoll = setImmediate(() => server.closeIdleConnections())), Math.min(IDLE_LINGER_MS, graceMs));
       const cut = setTimeout(() => server.closeAllConnections(), graceMs);
       try {
         await closed;
       } finally {
         clearTimeout(linger);
+        if (lingerPoll) clearImmediate(lingerPoll);
         clearTimeout(cut);
       }
     },
