@@ -11,7 +11,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openDatabase } from '../src/db/open.js';
 import type { Database } from '../src/db/types.js';
 import { PostgresEventStore } from '../src/eventstore/postgres/store.js';
@@ -19,6 +18,7 @@ import type { EventStore } from '../src/eventstore/types.js';
 import { migrateToLatest } from '../src/migrations/index.js';
 import { EmmettPeer } from './bench/emmett.js';
 import { formatMs, formatNumber, formatRate, formatRatio, markdownTable, median } from './bench/stats.js';
+import { adminQuery, withDatabase } from './bench/admin.js';
 import {
   appendRate,
   BASELINE_TABLE,
@@ -179,21 +179,7 @@ class Cleanup {
   }
 }
 
-async function adminQuery(serverUrl: string, sql: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 /** Opens every connection of the pool now, so that no timed workload pays for connecting. */
 async function warmPool(db: Database, size: number): Promise<void> {

@@ -16,7 +16,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config/config.js';
 import { openDatabase } from '../src/db/open.js';
@@ -26,6 +25,7 @@ import type { System } from '../src/system.js';
 import { openSystem } from '../src/system.js';
 import { generator, queryTexts, ticketOpened } from './bench/corpus.js';
 import { formatMs, formatNumber, formatRate, markdownTable, percentile, perSecond } from './bench/stats.js';
+import { adminQuery } from './bench/admin.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -125,15 +125,6 @@ async function measure(label: string, database: Database, tickets: number, queri
   }
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));

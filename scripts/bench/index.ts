@@ -17,7 +17,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import type { SelfTime } from './cpu-profile.js';
 import type { HttpFigures } from './http-load.js';
 import type { ApiRun, BaselineWorkload, OurWorkload, RunOptions } from './http-target.js';
@@ -30,6 +29,7 @@ import { NOTES_MARKER, renderReport } from './report.js';
 import type { TargetResult } from './report.js';
 import { seedDesk } from './seed.js';
 import type { Seeded } from './seed.js';
+import { adminQuery, withDatabase } from './admin.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -92,21 +92,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
 
 const progress = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 /** Settings of the API process under test: quiet, no demo data, limits far above the load. */
 function apiEnvironment(base: Record<string, string>): Record<string, string> {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openDatabase } from '../../src/db/open.js';
 import type { Database } from '../../src/db/types.js';
 import { migrateToLatest } from '../../src/migrations/index.js';
+import { adminQuery as onServer, withDatabase } from '../../scripts/bench/admin.js';
 
 export interface TestDatabase {
   readonly db: Database;
@@ -55,17 +55,7 @@ function migratedPgliteTemplate(): Promise<Blob> {
 }
 
 async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl ?? undefined });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  await onServer(serverUrl ?? '', sql);
 }
 
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
+export { withDatabase };
