@@ -77,7 +77,7 @@ async function main(argv: readonly string[]): Promise<void> {
     case 'seed': {
       await seedDemoData(system);
       const progress = progressOf(system, 'projecting the seeded data', 'events');
-      await system.projections.catchUp(system.projections.names, undefined, progress.onBatch);
+      await system.projections.catchUp(system.projections.names, Number.POSITIVE_INFINITY, progress.onBatch);
       progress.finish();
       return system.close();
     }
@@ -128,7 +128,7 @@ async function rebuild(system: System, target: string | undefined): Promise<void
 /** Brings the search projection up to date, then refills the index from its documents. */
 async function reindex(system: System): Promise<void> {
   const catchingUp = progressOf(system, 'bringing the search projection up to date', 'events');
-  await system.projections.catchUp(['search'], undefined, catchingUp.onBatch);
+  await system.projections.catchUp(['search'], Number.POSITIVE_INFINITY, catchingUp.onBatch);
   catchingUp.finish();
   const progress = progressOf(system, 'refilling the search index', 'documents');
   await reindexSearch(system.db.knex, system.search, (done) => progress.update(done));
@@ -178,6 +178,13 @@ function printWelcome(url: string, system: System, seeded: Awaited<ReturnType<ty
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/**
+ * After the last request is answered, how long the projections may take to apply what was appended
+ * before they stop: the read models no answer waits for (reporting) are then current too. Kept
+ * short, so that the whole shutdown fits an orchestrator's grace period (Kubernetes: 30 s).
+ */
+const PROJECTIONS_SETTLE_MS = 5_000;
+
 /** SIGTERM/SIGINT: stop taking requests, let in-flight ones and the current batch finish, close pools. A second signal exits at once. */
 function runUntilSignalled(system: System, server: Drain | null): Promise<void> {
   return new Promise((resolve) => {
@@ -191,7 +198,7 @@ function runUntilSignalled(system: System, server: Drain | null): Promise<void> 
       system.logger.info({ signal }, 'shutting down');
       const closed = server ? server.close(system.config.edge.shutdownGraceMs) : Promise.resolve();
       void closed
-        .then(() => system.close())
+        .then(() => system.close({ settleProjectionsMs: PROJECTIONS_SETTLE_MS }))
         .then(() => resolve())
         .catch((error: unknown) => {
           system.logger.error({ err: error }, 'shutdown failed');

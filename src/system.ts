@@ -103,7 +103,12 @@ export interface System {
   createProbeApi(): Koa<AppState>;
   /** Every route the API serves (method and path template), read from the routers themselves. */
   routeTable(): Array<{ readonly method: string; readonly path: string }>;
-  close(): Promise<void>;
+  /**
+   * Stops the background work and closes the pools. With `settleProjectionsMs`, the projections
+   * running here first get that long to apply everything committed by then (a graceful shutdown:
+   * read models left current, including those no answer waits for).
+   */
+  close(options?: { readonly settleProjectionsMs?: number }): Promise<void>;
 }
 
 export interface SystemOverrides {
@@ -251,10 +256,12 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           router.stack.flatMap((layer) => layer.methods.filter((method) => method !== 'HEAD').map((method) => ({ method, path: String(layer.path) }))),
         ),
 
-      async close() {
+      async close(options = {}) {
         await scheduler.stop();
         await anchoring.stop();
         await notifications?.close();
+        // After the scheduler: nothing here appends any more, so the head stands still.
+        if (options.settleProjectionsMs) await projections.settle(options.settleProjectionsMs);
         await projections.stop();
         for (const close of closers) await close();
       },

@@ -93,12 +93,13 @@ export async function seedDesk(
     // All at once, as `itsm rebuild all` runs them: one catch-up feeding every projection.
     const projectionStarted = performance.now();
     const finished = new Map<string, number>();
-    await system.projections.catchUp(system.projections.names, REBUILD_TIMEOUT_MS, (batch) => {
+    const reached = await system.projections.catchUp(system.projections.names, REBUILD_TIMEOUT_MS, (batch) => {
       if (finished.has(batch.projection) || comparePositions(batch.cursor, batch.target) < 0) return;
       const ms = performance.now() - projectionStarted;
       finished.set(batch.projection, ms);
       progress(`  projection ${batch.projection}: done after ${Math.round(ms)} ms`);
     });
+    if (!reached) throw new Error(`the read models did not reach the head of the log within ${REBUILD_TIMEOUT_MS} ms`);
     // A projection already at the head when the catch-up began reports no batch: it took no time.
     const byName = system.projections.names.map((name) => ({ name, ms: finished.get(name) ?? 0 }));
     // The statistics autovacuum would gather in the minutes after a bulk load, gathered now: without

@@ -119,6 +119,15 @@ export class ProjectionRunner {
     this.loops = [feed.run(controller.signal)];
   }
 
+  /**
+   * Lets the running feed apply everything committed up to now, for at most `timeoutMs`; true when
+   * every projection got there. Nothing to do when the feed is not running in this process.
+   */
+  async settle(timeoutMs: number): Promise<boolean> {
+    if (!this.feed) return true;
+    return this.waitFor(await this.options.store.committedHeadPosition(), timeoutMs, this.names);
+  }
+
   /** Lets the batch in flight commit, then stops. */
   async stop(): Promise<void> {
     this.controller?.abort();
@@ -132,9 +141,10 @@ export class ProjectionRunner {
    * Applies everything committed when asked, then returns: what a CLI rebuild, the demo seed and
    * tests use. The named projections are fed together, by a feed of their own reading the log once
    * per position in large pages, so a rebuild of all twenty read models reads the log about once,
-   * not twenty times. The first failure stops it (rejects); past `timeoutMs` it returns as it stands.
+   * not twenty times. The first failure stops it (rejects); past `timeoutMs` it stops where it stands.
+   * True when every named projection reached the target.
    */
-  async catchUp(names: readonly string[] = this.names, timeoutMs = 60_000, onProgress?: (progress: CatchUpProgress) => void): Promise<void> {
+  async catchUp(names: readonly string[] = this.names, timeoutMs = 60_000, onProgress?: (progress: CatchUpProgress) => void): Promise<boolean> {
     const projections = names.map((name) => this.projection(name));
     // Everything committed when asked, including events still held back behind an older open
     // transaction elsewhere: "nothing visible yet" is not "caught up".
@@ -190,6 +200,7 @@ export class ProjectionRunner {
       await running;
     }
     if (failure) throw (failure as { readonly error: unknown }).error;
+    return projections.every(reached);
   }
 
   /** Drops the projections' tables and replays the whole log into fresh ones, all in one pass. */
@@ -203,9 +214,10 @@ export class ProjectionRunner {
         await resetCheckpoint(trx, projection.name, projection.version);
       });
     }
+    // No deadline: a rebuild that stopped early would leave read models missing part of the log.
     await this.catchUp(
       projections.map((projection) => projection.name),
-      undefined,
+      Number.POSITIVE_INFINITY,
       onProgress,
     );
     // Freshly filled tables have no statistics: without them the planner scans where it should

@@ -221,6 +221,15 @@ test('a catch-up stops at the first failing batch and says why', async ({ databa
   assert.is(Number(checkpoints[0]?.events_applied), 0, 'the failed batch rolled back');
 });
 
+test('a catch-up says whether it got there: false past its deadline, true once at the head', async ({ database, store }) => {
+  const runner = new ProjectionRunner({ db: database!.db, store: store!, projections: [tallyProjection({ slowMs: 300 })], logger: silentLogger, batchSize: 2 });
+  await runner.prepare();
+  await appendSome(store!, 3, 2);
+  assert.is(await runner.catchUp(['test_tally'], 100), false);
+  assert.is(await runner.catchUp(['test_tally'], 30_000), true);
+  assert.is((await tallyRows(database!.db.knex)).ledger.length, 6);
+});
+
 test('a catch-up of a projection that was never prepared is refused', async ({ database, store }) => {
   const runner = runnerFor(database!.db, store!);
   const failure = await runner.catchUp(['test_tally'], 1_000).then(
@@ -228,6 +237,26 @@ test('a catch-up of a projection that was never prepared is refused', async ({ d
     (error: unknown) => error,
   );
   assert.match(String(failure), /test_tally is not prepared/);
+});
+
+test('settle, before a stop, lets the running feed apply everything committed, including read models no answer waits for', async ({ database, store }) => {
+  const projections = [tallyProjection({ name: 'tally_answers' }), { ...tallyProjection({ name: 'tally_reports', slowMs: 100 }), readYourWrites: false }];
+  const runner = new ProjectionRunner({ db: database!.db, store: store!, projections, logger: silentLogger, batchSize: 5, idleWaitMs: 100 });
+  await runner.prepare();
+  assert.is(await runner.settle(1_000), true, 'nothing to settle when no feed runs here');
+  runner.start();
+  try {
+    await appendSome(store!, 6, 3);
+    const head = await store!.committedHeadPosition();
+    assert.ok(await runner.settle(30_000));
+    const checkpoints = await database!.db.knex('projection_checkpoints').whereIn('name', ['tally_answers', 'tally_reports']).select('name', 'commit_position', 'prepare_position');
+    assert.is(checkpoints.length, 2);
+    for (const row of checkpoints as Array<{ name: string; commit_position: string; prepare_position: string }>) {
+      assert.is(comparePositions({ commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }, head), 0, `${row.name} stands at the head`);
+    }
+  } finally {
+    await runner.stop();
+  }
 });
 
 test('waitFor answers false when the projection does not get there in time', async ({ database, store }) => {

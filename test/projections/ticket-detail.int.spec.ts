@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { TicketDetailView } from '../../src/projections/tickets/queries.js';
 import { getTicket } from '../../src/projections/tickets/queries.js';
-import { createTicketTables } from '../../src/projections/tickets/tables.js';
+import { createTicketTables, dropTicketTables } from '../../src/projections/tickets/tables.js';
 import type { TestDatabase } from '../support/database.js';
 import { createTestDatabase } from '../support/database.js';
 
@@ -142,6 +142,31 @@ test('answers null for a deleted ticket, another tenant\'s ticket and another re
   assert.is(await getTicket(knex, scope, FOREIGN), null);
   assert.is(await getTicket(knex, { tenantId: TENANT, requesterId: APPROVER_A }, TICKET), null);
   assert.equal((await getTicket(knex, { tenantId: TENANT, requesterId: REQUESTER }, TICKET))?.id, TICKET);
+});
+
+test('on one connection, the answer follows the tables: many times over, after they are dropped and made again, and under temporary tables that shadow them', async (context) => {
+  const { knex } = context.database!.db;
+  // One connection for the whole test, so the statement the server kept is the one used each time.
+  await knex.transaction(async (trx) => {
+    // Past the server's first five custom plans, so that a kept generic plan is what answers.
+    for (let round = 0; round < 8; round += 1) assert.equal(await getTicket(trx, scope, TICKET), expected);
+    if (context.database!.db.kind === 'postgres') {
+      const kept = await trx.raw<{ rows: Array<{ name: string }> }>('SELECT name FROM pg_prepared_statements');
+      assert.ok(kept.rows.some((row) => row.name === 'ticket-detail'), 'the server keeps the statement');
+    }
+    await trx.raw('SAVEPOINT rebuilt');
+    await dropTicketTables(trx);
+    await createTicketTables(trx);
+    assert.is(await getTicket(trx, scope, TICKET), null, 'the fresh tables are empty');
+    await trx.raw('ROLLBACK TO SAVEPOINT rebuilt');
+    assert.equal(await getTicket(trx, scope, TICKET), expected);
+    await trx.raw('SAVEPOINT shadowed');
+    await trx.raw('SET LOCAL search_path = pg_temp, public');
+    await createTicketTables(trx);
+    assert.is(await getTicket(trx, scope, TICKET), null, 'the empty temporary tables answer');
+    await trx.raw('ROLLBACK TO SAVEPOINT shadowed');
+    assert.equal(await getTicket(trx, scope, TICKET), expected);
+  });
 });
 
 test.run();

@@ -162,7 +162,11 @@ const DETAIL_LISTS = `
      FROM ${ATTACHMENTS} f WHERE f.ticket_id = ${TICKETS}.id) AS detail_attachments`;
 
 export async function getTicket(knex: Knex, scope: TicketScope, id: string): Promise<TicketDetailView | null> {
-  const row = (await scoped(knex, scope).select(knex.raw(DETAIL_LISTS)).andWhere({ id }).first()) as TicketDetailRow | undefined;
+  // A named (prepared) statement on PostgreSQL: planning the three correlated lists took three
+  // times as long as running them (0.17 against 0.055 ms), and the server keeps the plan per
+  // connection. One name per text: a requester's scope adds a condition. PGlite ignores the name.
+  const name = scope.requesterId ? 'ticket-detail-of-requester' : 'ticket-detail';
+  const row = (await scoped(knex, scope).select(knex.raw(DETAIL_LISTS)).andWhere({ id }).first().options({ name })) as TicketDetailRow | undefined;
   if (!row) return null;
   return {
     ...toView(row),
