@@ -184,16 +184,8 @@ export class ProjectionRunner {
     };
     try {
       while (!failure && !projections.every(reached) && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            moved.off('moved', done);
-            resolve();
-          };
-          // The feed learns checkpoints that were already there without moving them: look anyway.
-          const timer = setTimeout(done, Math.max(1, Math.min(50, deadline - Date.now())));
-          moved.on('moved', done);
-        });
+        // The feed learns checkpoints that were already there without moving them: look anyway.
+        await emittedWithin(moved, 'moved', Math.max(1, Math.min(50, deadline - Date.now())));
       }
     } finally {
       controller.abort();
@@ -320,15 +312,20 @@ export class ProjectionRunner {
 
   /** True when a batch landed, false when the time ran out first. */
   private nextProgress(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const done = (moved: boolean) => {
-        clearTimeout(timer);
-        this.progress.off('progress', onProgress);
-        resolve(moved);
-      };
-      const onProgress = () => done(true);
-      const timer = setTimeout(() => done(false), timeoutMs);
-      this.progress.on('progress', onProgress);
-    });
+    return emittedWithin(this.progress, 'progress', timeoutMs);
   }
+}
+
+/** True when `emitter` emits `event` within `timeoutMs`, false when the time runs out first. */
+function emittedWithin(emitter: EventEmitter, event: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (emitted: boolean) => {
+      clearTimeout(timer);
+      emitter.off(event, onEvent);
+      resolve(emitted);
+    };
+    const onEvent = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    emitter.on(event, onEvent);
+  });
 }
