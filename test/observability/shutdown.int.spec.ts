@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,16 +9,32 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/config/config.js';
 import { comparePositions, formatPosition, parsePosition } from '../../src/eventstore/types.js';
+import { TICKETS } from '../../src/projections/tickets/tables.js';
 import { openSystem } from '../../src/system.js';
 import { createTestDatabase } from '../support/database.js';
-import { bearer, signupTenant } from '../support/identity-fixtures.js';
-import { call } from '../support/api.js';
+import { signupTenant } from '../support/identity-fixtures.js';
 import { silentLogger } from '../support/logger.js';
 
 const test = suite('observability: graceful shutdown of the real process');
 
-/** What happened to one request of the stream: its status, or how the connection failed. */
-type Outcome = { readonly status: number } | { readonly error: string };
+/** What happened to one request of the stream: its status, or how the connection failed, on a new or a kept-alive connection. */
+type Outcome = { readonly status: number } | { readonly error: string; readonly reused: boolean; readonly title?: string };
+
+/** A request on a keep-alive agent; node:http (unlike fetch) says whether a failed request's connection was a new one. */
+function send(agent: Agent, url: string, method: string, token: string, json?: unknown): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const body = json === undefined ? undefined : JSON.stringify(json);
+    const request = httpRequest(url, { agent, method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      response.on('error', (error) => reject(Object.assign(error, { reused: request.reusedSocket })));
+    });
+    request.on('error', (error) => reject(Object.assign(error, { reused: request.reusedSocket })));
+    request.end(body);
+  });
+}
 
 /** The process as `npm start` runs it, on a data directory (and, in the server pass, a database) of its own. */
 function startProcess(environment: Record<string, string>): { child: ChildProcess; url: Promise<string>; exited: Promise<number | null>; output: () => string } {
@@ -42,7 +59,7 @@ function failureOf(error: unknown): string {
   return code || (cause instanceof Error ? cause.message : String(cause));
 }
 
-test('SIGTERM under load: in-flight requests complete, none fails or is reset, exit 0, checkpoints committed', async () => {
+test('SIGTERM under load: in-flight requests complete, none fails, a reset request had no effect, exit 0, checkpoints committed', async () => {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'itsm-shutdown-'));
   const environment: Record<string, string> = {
@@ -67,18 +84,19 @@ test('SIGTERM under load: in-flight requests complete, none fails or is reset, e
     const opened: string[] = [];
     let refused = false;
     const worker = async (index: number) => {
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       for (let i = 0; !refused; i += 1) {
+        const title = i % 2 === 0 ? `Load ${index}/${i}` : undefined;
         try {
-          const response = await call<{ id: string }>(baseUrl, i % 2 === 0 ? '/api/v1/tickets' : `/api/v1/tickets?limit=5`, {
-            method: i % 2 === 0 ? 'POST' : 'GET',
-            headers: bearer(tokens.accessToken),
-            ...(i % 2 === 0 ? { json: { type: 'incident', title: `Load ${index}/${i}`, impact: 'low', urgency: 'low' } } : {}),
-          });
+          const response = title
+            ? await send(agent, `${baseUrl}/api/v1/tickets`, 'POST', tokens.accessToken, { type: 'incident', title, impact: 'low', urgency: 'low' })
+            : await send(agent, `${baseUrl}/api/v1/tickets?limit=5`, 'GET', tokens.accessToken);
           outcomes.push({ status: response.status });
-          if (response.status === 201) opened.push(response.body.id);
+          if (response.status === 201) opened.push((JSON.parse(response.body) as { id: string }).id);
         } catch (error) {
           const failure = failureOf(error);
-          outcomes.push({ error: failure });
+          const reused = typeof error === 'object' && error !== null && 'reused' in error && error.reused === true;
+          outcomes.push({ error: failure, reused, ...(title ? { title } : {}) });
           // Refused at connect: the server stopped listening, as it should.
           if (failure === 'ECONNREFUSED') refused = true;
         }
@@ -92,8 +110,13 @@ test('SIGTERM under load: in-flight requests complete, none fails or is reset, e
     await workers;
 
     assert.is(code, 0, running.output());
-    const failures = outcomes.filter((outcome) => ('error' in outcome ? outcome.error !== 'ECONNREFUSED' : outcome.status >= 500));
-    assert.equal(failures, [], 'no 5xx and no reset connection');
+    // Closing the listening socket resets connections the kernel completed but the server never accepted
+    // (the listen backlog fills while PGlite holds the thread). A request on such a new connection was
+    // never read, so it may be reset; that it changed nothing is checked below. A reset kept-alive
+    // connection, or any other failure, is a broken drain.
+    const failures = outcomes.filter((outcome) => ('error' in outcome ? outcome.error !== 'ECONNREFUSED' && !(outcome.error === 'ECONNRESET' && !outcome.reused) : outcome.status >= 500));
+    assert.equal(failures, [], 'no 5xx, no reset kept-alive connection, no failure but a refused or reset new connection');
+    const resetTitles = outcomes.flatMap((outcome) => ('error' in outcome && outcome.error === 'ECONNRESET' && outcome.title ? [outcome.title] : []));
     const answered = outcomes.filter((outcome) => 'status' in outcome);
     assert.ok(answered.every((outcome) => 'status' in outcome && (outcome.status === 200 || outcome.status === 201)), JSON.stringify(answered.filter((outcome) => 'status' in outcome && outcome.status > 201)));
     assert.ok(opened.length >= 10, `${opened.length} tickets opened`);
@@ -110,6 +133,8 @@ test('SIGTERM under load: in-flight requests complete, none fails or is reset, e
         assert.is(entry.eventsBehind, 0, `${entry.name} caught up before exit`);
       }
       const tickets = parsePosition(lag.find((entry) => entry.name === 'tickets')?.checkpoint ?? '');
+      const appliedDespiteReset = resetTitles.length ? await system.db.knex(TICKETS).whereIn('title', resetTitles).pluck('title') : [];
+      assert.equal(appliedDespiteReset, [], `a reset request opened no ticket (${resetTitles.length} reset)`);
       for (const id of opened) {
         const last = (await system.store.readStream(`ticket-${id}`)).at(-1);
         assert.ok(last && tickets && comparePositions(last.position, tickets) <= 0, `ticket ${id} is projected`);
