@@ -163,6 +163,7 @@ export class ProjectionRunner {
       batchSize: this.catchUpBatchSize,
       // Events held back behind an open transaction show up without an append: look again soon.
       idleWaitMs: 100,
+      paced: true,
       applyPage: (projection, from, page) => this.applyPage(projection, from, page),
       onMoved: (projection, events, cursor, seconds) => {
         this.progress.emit('progress');

@@ -26,10 +26,18 @@ export interface SharedFeedOptions {
    * and tries again: a catch-up stops at the first one rather than retrying until its deadline.
    */
   readonly onFailure?: (error: unknown, projection: Projection | null) => void;
+  /**
+   * Catch-up: once the kept pages are full, projections ahead of the slowest wait for it rather
+   * than read pages it will have to read again; the slowest read model sets the pace anyway. The
+   * live feed never holds a projection back for another (one failing read model would stall all).
+   */
+  readonly paced?: boolean;
 }
 
 /** After another runner took a projection's batch: look again soon, it may have gone away. */
 const CONTENDED_PAUSE_MS = 200;
+/** Full pages kept for projections that trail the one that read them (a few MB each at catch-up size). */
+const KEPT_PAGES = 24;
 
 /**
  * Feeds every projection of this process from one read of the log per position, instead of each
@@ -58,6 +66,13 @@ export class SharedFeed {
    * per finished batch.
    */
   private endSeen: LogPosition | null = null;
+  /**
+   * Full pages read lately, by the position they were read after. Projections apply a page at
+   * their own pace, so after a few pages they stand at as many positions as there are busy read
+   * models; without these, each of them read the same page again (a rebuild read its log 7.7
+   * times over, and parsing those rows was the largest part of its CPU).
+   */
+  private readonly pages = new Map<string, ReadAllPage>();
 
   constructor(private readonly options: SharedFeedOptions) {}
 
@@ -125,9 +140,12 @@ export class SharedFeed {
     }
     let head: LogPosition | null = null;
     let moved = false;
+    const slowest = this.options.paced ? this.slowestKnown() : null;
     for (const { position, projections } of groups.values()) {
       const atEnd = this.endSeen !== null && comparePositions(position, this.endSeen) === 0;
-      const page = atEnd ? null : await this.options.store.readAll({ after: position, maxCount: this.options.batchSize });
+      // Held back: finishing a batch of the slowest pokes the feed, and this group goes on then.
+      if (slowest && !atEnd && this.pages.size >= KEPT_PAGES && !this.pages.has(formatPosition(position)) && comparePositions(position, slowest) > 0) continue;
+      const page = atEnd ? null : await this.readPage(position);
       if (!page || comparePositions(page.cursor, position) === 0) {
         this.sawEnd(position);
         if (!head || comparePositions(position, head) > 0) head = position;
@@ -143,9 +161,50 @@ export class SharedFeed {
       }
       if (idle.length > 0) await this.skip(idle, position, page.cursor);
     }
+    this.forgetPagesBehind();
     if (moved) return null;
     // Nothing ready at all (every projection busy or pausing): wait for one to finish.
     return { idleAt: head };
+  }
+
+  private async readPage(after: LogPosition): Promise<ReadAllPage> {
+    const key = formatPosition(after);
+    const kept = this.pages.get(key);
+    if (kept) return kept;
+    const page = await this.options.store.readAll({ after, maxCount: this.options.batchSize });
+    // A full page lies below the read horizon, so it never changes; the last page of the log may
+    // still grow and is read afresh.
+    if (!page.isEnd && page.events.length > 0) {
+      // Paced, the slowest reads past full pages only for itself: nobody behind it needs them.
+      if (this.options.paced && this.pages.size >= KEPT_PAGES) return page;
+      this.pages.set(key, page);
+      if (this.pages.size > KEPT_PAGES) this.pages.delete(this.pages.keys().next().value as string);
+    }
+    return page;
+  }
+
+  /**
+   * Where the projection furthest behind stands; null when one of them is not known. One being
+   * re-created under another version does not count: it starts over from a read of its own, and
+   * holding the others for it would stall them.
+   */
+  private slowestKnown(): LogPosition | null {
+    let slowest: LogPosition | null = null;
+    for (const projection of this.options.projections) {
+      const checkpoint = this.known.get(projection.name);
+      if (!checkpoint) return null;
+      if (checkpoint.version !== projection.version) continue;
+      if (!slowest || comparePositions(checkpoint.position, slowest) < 0) slowest = checkpoint.position;
+    }
+    return slowest;
+  }
+
+  /** Drops the pages every projection of this feed has passed (one it does not know keeps them all). */
+  private forgetPagesBehind(): void {
+    if (this.pages.size === 0) return;
+    const slowest = this.slowestKnown();
+    if (!slowest) return;
+    for (const [key, page] of this.pages) if (comparePositions(page.cursor, slowest) <= 0) this.pages.delete(key);
   }
 
   private sawEnd(position: LogPosition): void {

@@ -32,6 +32,17 @@ function runnerFor(db: Database, store: PostgresEventStore, version = 1): Projec
   return new ProjectionRunner({ db, store, projections: [tallyProjection({ version })], logger: silentLogger, batchSize: 7, idleWaitMs: 100 });
 }
 
+/** The store, noting how many events each read of the log returned. */
+function countingReads(store: PostgresEventStore, reads: number[]): PostgresEventStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (property !== 'readAll' || typeof value !== 'function') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      return (...args: Parameters<PostgresEventStore['readAll']>) => target.readAll(...args).then((page) => (reads.push(page.events.length), page));
+    },
+  });
+}
+
 async function appendSome(store: PostgresEventStore, streams: number, perStream: number): Promise<void> {
   for (let s = 0; s < streams; s += 1) {
     await store.appendToStream(streamName(), Array.from({ length: perStream }, (_, i) => newEvent(`E${i}`)), 'no_stream');
@@ -180,13 +191,7 @@ test('a rebuild of several projections replays the log once for all of them, eac
     tallyProjection({ name: 'tally_none', categories: ['nothing'] }),
   ];
   const reads: number[] = [];
-  const counting = new Proxy(store!, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (property !== 'readAll' || typeof value !== 'function') return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-      return (...args: Parameters<PostgresEventStore['readAll']>) => target.readAll(...args).then((page) => (reads.push(page.events.length), page));
-    },
-  });
+  const counting = countingReads(store!, reads);
   const runner = new ProjectionRunner({ db: database!.db, store: counting, projections, logger: silentLogger, catchUpBatchSize: 1_000 });
   await runner.prepare();
   await Promise.all(Array.from({ length: 4 }, () => appendSome(store!, 25, 4)));
@@ -204,6 +209,26 @@ test('a rebuild of several projections replays the log once for all of them, eac
   // 404 events fit one page: the three projections shared it (and the read that found the end).
   assert.ok(reads.length <= 4, `${reads.length} reads of the log`);
   assert.equal(new Set(batches), new Set(['tally_test', 'tally_other', 'tally_none']));
+});
+
+test('a rebuild whose read models run at different speeds reads each page of the log once: the one ahead waits once the kept pages are full', async ({ database, store }) => {
+  const projections = [tallyProjection({ name: 'tally_fast' }), tallyProjection({ name: 'tally_slow', slowMs: 15 })];
+  const reads: number[] = [];
+  const counting = countingReads(store!, reads);
+  // 50 pages of 10: twice what the feed keeps, so the fast projection is held back for the slow one.
+  const runner = new ProjectionRunner({ db: database!.db, store: counting, projections, logger: silentLogger, catchUpBatchSize: 10 });
+  await runner.prepare();
+  await Promise.all(Array.from({ length: 5 }, () => appendSome(store!, 25, 4)));
+  await runner.rebuild(projections.map((projection) => projection.name));
+  const total = 5 * (25 * 4 + 1);
+  for (const name of ['tally_fast', 'tally_slow']) {
+    const rows = await tallyRows(database!.db.knex, name);
+    assert.is(rows.ledger.filter((row) => (row as { times: number }).times === 1).length, 500, `${name} applied each event once`);
+    assert.is(rows.ledger.length, 500);
+  }
+  const eventsRead = reads.reduce((sum, count) => sum + count, 0);
+  // Each full page once; only the last, partial page (still growing as far as the feed knows) is read by each.
+  assert.ok(eventsRead <= total + 10, `${eventsRead} events read for a log of ${total}`);
 });
 
 test('a catch-up stops at the first failing batch and says why', async ({ database, store }) => {
