@@ -231,6 +231,17 @@ test('a rebuild whose read models run at different speeds reads each page of the
   assert.ok(eventsRead <= total + 10, `${eventsRead} events read for a log of ${total}`);
 });
 
+test('a paced catch-up does not hold its read models for one being re-created under another version elsewhere', async ({ database, store }) => {
+  const projections = [tallyProjection({ name: 'tally_going' }), tallyProjection({ name: 'tally_recreated' })];
+  const runner = new ProjectionRunner({ db: database!.db, store: store!, projections, logger: silentLogger, catchUpBatchSize: 10 });
+  await runner.prepare();
+  await Promise.all(Array.from({ length: 5 }, () => appendSome(store!, 25, 4)));
+  // Another process prepared a newer version of it: this feed leaves it alone, at the log's start.
+  await database!.db.knex.transaction((trx) => resetCheckpoint(trx, 'tally_recreated', 2));
+  assert.is(await runner.catchUp(['tally_going', 'tally_recreated'], 3_000), false, 'the re-created one is not this catch-up\'s to finish');
+  assert.is((await tallyRows(database!.db.knex, 'tally_going')).ledger.length, 500, 'the other went on past the kept pages to the head');
+});
+
 test('a catch-up stops at the first failing batch and says why', async ({ database, store }) => {
   const failing = { ...tallyProjection({ name: 'tally_failing' }), apply: () => Promise.reject(new Error('read model broke')) };
   const runner = new ProjectionRunner({ db: database!.db, store: store!, projections: [tallyProjection(), failing], logger: silentLogger });
