@@ -206,8 +206,11 @@ test('a rebuild of several projections replays the log once for all of them, eac
     assert.is(rows.ledger.length, count, `${name} applied ${rows.ledger.length} events`);
     assert.ok(rows.ledger.every((row) => (row as { times: number }).times === 1), `${name} applied no event twice`);
   }
-  // 404 events fit one page: the three projections shared it (and the read that found the end).
-  assert.ok(reads.length <= 4, `${reads.length} reads of the log`);
+  // 404 events fit one page: the three projections shared one read of it (each reading on its own
+  // would read 1,212). Reads that found nothing are not counted: while the catch-up notices that
+  // everyone got there, a loaded machine looks at the end of the log again every 100 ms.
+  const eventsRead = reads.reduce((sum, count) => sum + count, 0);
+  assert.is(eventsRead, 404, `events read in ${reads.length} reads of the log: ${reads.join(', ')}`);
   assert.equal(new Set(batches), new Set(['tally_test', 'tally_other', 'tally_none']));
 });
 
