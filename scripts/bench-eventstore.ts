@@ -179,8 +179,6 @@ class Cleanup {
   }
 }
 
-
-
 /** Opens every connection of the pool now, so that no timed workload pays for connecting. */
 async function warmPool(db: Database, size: number): Promise<void> {
   await Promise.all(Array.from({ length: size }, () => db.pool.query('SELECT pg_sleep(0.01)')));

@@ -24,6 +24,7 @@ import { machineFacts } from './bench/machine.js';
 import { seedDesk } from './bench/seed.js';
 import { formatNumber, formatRate, markdownTable, perSecond } from './bench/stats.js';
 import { adminQuery, withDatabase } from './bench/admin.js';
+import { countOption } from './bench/options.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -31,15 +32,8 @@ const progress = (message: string) => process.stderr.write(`${new Date().toISOSt
 
 function parseOptions(argv: readonly string[]): { tickets: number; eventsPerTicket: number } {
   const { values } = parseArgs({ args: [...argv], options: { tickets: { type: 'string', default: '100000' }, 'events-per-ticket': { type: 'string', default: '10' } }, strict: true });
-  const count = (name: string, text: string): number => {
-    const value = Number(text.replace(/[_,]/g, ''));
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
-    return value;
-  };
-  return { tickets: count('tickets', values.tickets), eventsPerTicket: count('events-per-ticket', values['events-per-ticket']) };
+  return { tickets: countOption('tickets', values.tickets), eventsPerTicket: countOption('events-per-ticket', values['events-per-ticket']) };
 }
-
-
 
 type Finished = ReadonlyArray<{ readonly name: string; readonly ms: number }>;
 

@@ -26,6 +26,7 @@ import { openSystem } from '../src/system.js';
 import { generator, queryTexts, ticketOpened } from './bench/corpus.js';
 import { formatMs, formatNumber, formatRate, markdownTable, percentile, perSecond } from './bench/stats.js';
 import { adminQuery } from './bench/admin.js';
+import { countOption } from './bench/options.js';
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -42,13 +43,8 @@ function parseOptions(argv: readonly string[]): Options {
     args: [...argv],
     options: { tickets: { type: 'string', default: '100000' }, 'embedded-tickets': { type: 'string' }, queries: { type: 'string', default: '300' }, 'no-embedded': { type: 'boolean', default: false }, 'no-server': { type: 'boolean', default: false } },
   });
-  const count = (text: string | undefined, name: string): number => {
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-    return value;
-  };
-  const tickets = count(values.tickets, 'tickets');
-  return { tickets, embeddedTickets: count(values['embedded-tickets'] ?? String(tickets), 'embedded-tickets'), queries: count(values.queries, 'queries'), embedded: !values['no-embedded'], server: !values['no-server'] };
+  const tickets = countOption('tickets', values.tickets);
+  return { tickets, embeddedTickets: countOption('embedded-tickets', values['embedded-tickets'] ?? String(tickets)), queries: countOption('queries', values.queries), embedded: !values['no-embedded'], server: !values['no-server'] };
 }
 
 const progress = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
@@ -124,7 +120,6 @@ async function measure(label: string, database: Database, tickets: number, queri
     await rm(blobDir, { recursive: true, force: true });
   }
 }
-
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));

@@ -30,6 +30,7 @@ import type { TargetResult } from './report.js';
 import { seedDesk } from './seed.js';
 import type { Seeded } from './seed.js';
 import { adminQuery, withDatabase } from './admin.js';
+import { countOption } from './options.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -69,19 +70,14 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     strict: true,
   });
   const quick = values.quick;
-  const count = (name: string, text: string): number => {
-    const value = Number(text.replace(/[_,]/g, ''));
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(text)}`);
-    return value;
-  };
   return {
     quick,
-    tickets: count('tickets', values.tickets ?? (quick ? '2000' : '100000')),
-    eventsPerTicket: count('events-per-ticket', values['events-per-ticket']),
-    runs: count('runs', values.runs ?? (quick ? '1' : '3')),
-    seconds: count('seconds', values.seconds ?? (quick ? '3' : '10')),
-    connections: count('connections', values.connections),
-    embeddedScale: count('embedded-scale', values['embedded-scale']),
+    tickets: countOption('tickets', values.tickets ?? (quick ? '2000' : '100000')),
+    eventsPerTicket: countOption('events-per-ticket', values['events-per-ticket']),
+    runs: countOption('runs', values.runs ?? (quick ? '1' : '3')),
+    seconds: countOption('seconds', values.seconds ?? (quick ? '3' : '10')),
+    connections: countOption('connections', values.connections),
+    embeddedScale: countOption('embedded-scale', values['embedded-scale']),
     embedded: !values['no-embedded'],
     eventStore: !values['no-eventstore'],
     profile: !values['no-profile'],
@@ -91,8 +87,6 @@ function parseOptions(argv: readonly string[]): BenchOptions {
 }
 
 const progress = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
-
-
 
 /** Settings of the API process under test: quiet, no demo data, limits far above the load. */
 function apiEnvironment(base: Record<string, string>): Record<string, string> {
