@@ -4,7 +4,10 @@
  *   npm run bench                 full run (100,000 tickets, 3 runs of 10 s each)
  *   npm run bench -- --quick      smoke run (2,000 tickets, 1 run of 3 s), printed, BENCHMARKS.md untouched
  *   flags: --tickets N --events-per-ticket N --runs R --seconds S --connections C --embedded-scale K
- *          --no-embedded --no-eventstore --no-profile --out FILE
+ *          --rebuild-tickets N --no-rebuild --no-embedded --no-eventstore --no-profile --out FILE
+ *
+ * The rebuild figure is measured on a log of its own: --rebuild-tickets × 10 events (1,000,000 by
+ * default), `itsm rebuild all` R times.
  *
  * DATABASE_URL names the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test) and
  * REDIS_URL the Redis (default redis://127.0.0.1:6379). Every database it makes (itsm_bench_<hex>)
@@ -31,6 +34,8 @@ import { seedDesk } from './seed.js';
 import type { Seeded } from './seed.js';
 import { adminQuery, withDatabase } from './admin.js';
 import { countOption } from './options.js';
+import { measureRebuild, REBUILD_EVENTS_PER_TICKET } from './rebuild.js';
+import type { RebuildFigures } from './rebuild.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -46,6 +51,8 @@ export interface BenchOptions {
   readonly embeddedScale: number;
   readonly embedded: boolean;
   readonly eventStore: boolean;
+  /** Tickets of the rebuild's own log (10 events each); 0 skips the rebuild. */
+  readonly rebuildTickets: number;
   readonly profile: boolean;
   readonly out: string | null;
 }
@@ -62,6 +69,8 @@ function parseOptions(argv: readonly string[]): BenchOptions {
       connections: { type: 'string', default: '50' },
       // PGlite builds read models at a few dozen events a second: 1/100 keeps its part of a full run to minutes.
       'embedded-scale': { type: 'string', default: '100' },
+      'rebuild-tickets': { type: 'string' },
+      'no-rebuild': { type: 'boolean', default: false },
       'no-embedded': { type: 'boolean', default: false },
       'no-eventstore': { type: 'boolean', default: false },
       'no-profile': { type: 'boolean', default: false },
@@ -79,6 +88,7 @@ function parseOptions(argv: readonly string[]): BenchOptions {
     connections: countOption('connections', values.connections),
     embeddedScale: countOption('embedded-scale', values['embedded-scale']),
     embedded: !values['no-embedded'],
+    rebuildTickets: values['no-rebuild'] ? 0 : countOption('rebuild-tickets', values['rebuild-tickets'] ?? (quick ? '1000' : '100000')),
     eventStore: !values['no-eventstore'],
     profile: !values['no-profile'],
     // A quick run is a smoke test: it must not replace the figures of the last full run.
@@ -274,6 +284,7 @@ async function main(): Promise<void> {
 
   const targets: TargetResult[] = [];
   let eventStore: string | null = null;
+  let rebuild: RebuildFigures | null = null;
   try {
     await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
     const databaseUrl = withDatabase(serverUrl, name);
@@ -289,6 +300,9 @@ async function main(): Promise<void> {
       ),
     );
     await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    if (options.rebuildTickets > 0) {
+      rebuild = await measureRebuild(serverUrl, { tickets: options.rebuildTickets, eventsPerTicket: REBUILD_EVENTS_PER_TICKET, runs: options.runs }, progress);
+    }
     if (options.embedded) {
       targets.push(
         await measureTarget(
@@ -305,7 +319,7 @@ async function main(): Promise<void> {
     await cleanup();
   }
   const machineAtEnd = await machineFacts(serverUrl, redisUrl);
-  const report = renderReport({ options, machineAtStart, machineAtEnd, commit: commitOf(), targets, eventStore, minutes: (Date.now() - started) / 60_000 });
+  const report = renderReport({ options, machineAtStart, machineAtEnd, commit: commitOf(), targets, rebuild, eventStore, minutes: (Date.now() - started) / 60_000 });
   if (options.out) {
     const path = resolve(ROOT, options.out);
     const previous = await readFile(path, 'utf8').catch(() => '');

@@ -4,6 +4,8 @@ import type { BaselineWorkload, OurWorkload } from './http-target.js';
 import { BASELINE_WORKLOADS, LABELS, OUR_WORKLOADS } from './http-target.js';
 import type { BenchOptions } from './index.js';
 import type { Machine } from './machine.js';
+import type { RebuildFigures } from './rebuild.js';
+import { rebuildLines, rebuildRate } from './rebuild.js';
 import type { Seeded } from './seed.js';
 import { formatMs, formatNumber, formatRate, formatRatio, markdownTable, perSecond } from './stats.js';
 
@@ -27,6 +29,8 @@ export interface Report {
   readonly machineAtEnd: Machine;
   readonly commit: string;
   readonly targets: readonly TargetResult[];
+  /** `itsm rebuild all` over a log of its own on PostgreSQL; null when skipped. */
+  readonly rebuild: RebuildFigures | null;
   readonly eventStore: string | null;
   readonly minutes: number;
 }
@@ -38,9 +42,10 @@ const mib = (bytes: number) => formatNumber(bytes / 2 ** 20, 0);
 const load = (machine: Machine) => machine.loadAverage.map((value) => value.toFixed(2)).join(' / ');
 const verdict = (met: boolean) => (met ? 'met' : '**not met**');
 
-function targetRows(result: TargetResult): string[][] {
+/** `rebuild` is the PostgreSQL target's own rebuild measurement, when there is one. */
+function targetRows(result: TargetResult, rebuild: RebuildFigures | null): string[][] {
   const { ours, baselines, lag, seeded } = result;
-  const rebuildRate = perSecond(seeded.projection.events, seeded.projection.ms);
+  const catchUpRate = perSecond(seeded.projection.events, seeded.projection.ms);
   const rows: string[][] = [];
   if (baselines) {
     const byId = ours.ticketById.rate / baselines.primaryKey.rate;
@@ -57,7 +62,16 @@ function targetRows(result: TargetResult): string[][] {
     ]);
   }
   if (lag) rows.push(['projection lag p99 < 100 ms under the POST load', `${formatMs(lag.p99)} ms (p50 ${formatMs(lag.p50)} ms)`, verdict(lag.p99 < 100)]);
-  rows.push([`full projection of the log ≥ 50,000 events/s`, `${formatRate(rebuildRate)} events/s (${formatNumber(seeded.projection.events)} events)`, verdict(rebuildRate >= 50_000)]);
+  if (rebuild) {
+    const rate = rebuildRate(rebuild);
+    rows.push([
+      'full rebuild of the log ≥ 50,000 events/s',
+      `${formatRate(rate)} events/s (\`itsm rebuild all\`, ${formatNumber(rebuild.events)} events, median of ${rebuild.rebuilds.length})`,
+      verdict(rate >= 50_000),
+    ]);
+  } else {
+    rows.push(['full projection of the log ≥ 50,000 events/s', `${formatRate(catchUpRate)} events/s (${formatNumber(seeded.projection.events)} events, from empty)`, verdict(catchUpRate >= 50_000)]);
+  }
   rows.push([
     `search p99 < 30 ms at ${formatNumber(result.tickets)} tickets`,
     `${formatMs(ours.search.p99)} ms at ${result.connections} connections; ${formatMs(ours.searchAlone.p99)} ms one caller at a time`,
@@ -93,7 +107,7 @@ function projectionSection(result: TargetResult): string[] {
   const { seeded, lag } = result;
   const lines = [
     `- seeded ${formatNumber(result.tickets)} tickets × ${formatNumber(seeded.events / Math.max(1, result.tickets))} events = ${formatNumber(seeded.events)} events, appended through the EventStore port at ${formatRate(seeded.appendRate)} events/s (one append per ticket stream)`,
-    `- every read model (${seeded.projection.byName.length} projections, run concurrently as the projector process runs them) built from empty over that log: ${formatNumber(seeded.projection.ms / 1000, 1)} s, **${formatRate(perSecond(seeded.projection.events, seeded.projection.ms))} events/s** of log (one run, not a median of 3: at this size a rebuild takes minutes)`,
+    `- every read model (${seeded.projection.byName.length} projections, run concurrently as the projector process runs them) built from empty over that log: ${formatNumber(seeded.projection.ms / 1000, 1)} s, **${formatRate(perSecond(seeded.projection.events, seeded.projection.ms))} events/s** of log (one run, from empty straight after seeding; the rebuild figure of record is the median below)`,
   ];
   if (lag) lines.push(`- projection lag under the two POST workloads (every projection applied, from the append's start): p50 ${formatMs(lag.p50)} ms, p99 ${formatMs(lag.p99)} ms over ${formatNumber(lag.samples)} events (polled every 10 ms)`);
   const slowest = [...seeded.projection.byName].sort((a, b) => b.ms - a.ms).slice(0, 6);
@@ -153,7 +167,7 @@ export function renderReport(report: Report): string {
     '',
     '## Targets',
     '',
-    markdownTable(['target', 'goal', 'measured', 'verdict'], ['l', 'l', 'l', 'l'], targets.flatMap(targetRows)),
+    markdownTable(['target', 'goal', 'measured', 'verdict'], ['l', 'l', 'l', 'l'], targets.flatMap((result) => targetRows(result, result.baselines ? report.rebuild : null))),
     '',
   ];
   for (const result of targets) {
@@ -162,6 +176,7 @@ export function renderReport(report: Report): string {
   }
   lines.push('## Projections', '');
   for (const result of targets) lines.push(`### ${result.label}`, '', ...projectionSection(result), '');
+  if (report.rebuild) lines.push(`### Rebuild of ${formatNumber(report.rebuild.events)} events (PostgreSQL)`, '', ...rebuildLines(report.rebuild), '');
   lines.push('## Memory (RSS of the API process)', '', ...targets.map(memoryLine), '');
   if (report.eventStore) lines.push(report.eventStore.replace(/^## /m, '## '), '');
   const profiled = targets.filter((result) => result.profiles.length > 0);
