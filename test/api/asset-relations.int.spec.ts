@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';

@@ -1,6 +1,6 @@
 import type { Format } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { documentedRoutes } from '../../src/api/reference/document.js';
 import type { JsonSchema } from '../../src/api/reference/json-schema.js';

@@ -1,6 +1,6 @@
 import type { Format } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { z } from 'zod';
 import { DOCS_ASSETS, DOCS_CONTENT_SECURITY_POLICY, DOCS_PAGE } from '../../src/api/reference/docs-page.js';

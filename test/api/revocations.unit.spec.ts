@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { AccessClaims } from '../../src/auth/access-tokens.js';
 import type { AppContext } from '../../src/api/context.js';

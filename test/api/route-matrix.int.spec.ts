@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { totpCodeAt } from '../../src/auth/totp.js';
 import type { Role } from '../../src/domain/permissions.js';

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { AppState } from '../../src/api/context.js';
 import type { RunningApi } from '../support/api.js';

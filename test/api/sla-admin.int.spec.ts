@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { selectPolicy } from '../../src/domain/sla/index.js';
 import { policyCandidates } from '../../src/projections/sla/queries.js';

@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
 import type { AccessSubject, SigningKey } from '../../src/auth/access-tokens.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { hashRecoveryCode, matchRecoveryCode, newRecoveryCodes } from '../../src/auth/recovery-codes.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { AccessTokens } from '../../src/auth/access-tokens.js';
 import { loadOrCreateKeyFile, parseSigningKeys } from '../../src/auth/signing-keys.js';

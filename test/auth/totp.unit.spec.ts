@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { matchTotp, newTotpSecret, otpauthUrl, totpCodeAt } from '../../src/auth/totp.js';
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { BlobStore } from '../../src/blobs/index.js';
 import { BlobNotFoundError, BlobTooLargeError } from '../../src/blobs/index.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { handleCommand } from '../../src/commands/handle.js';
 import { ConcurrencyError, ConflictError, IllegalStateError, NotFoundError } from '../../src/domain/errors.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { reserveTicketNumber } from '../../src/commands/tickets/numbering.js';
 import { numberStream } from '../../src/domain/ticket/index.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { countSignInAttempt } from '../../src/commands/identity/sign-in-limits.js';
 import { RateLimitedError } from '../../src/domain/errors.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { CONFIG_VARIABLES, loadConfig, REQUIRED_CONFIG_VARIABLES } from '../../src/config/config.js';
 import type { ComposeService } from './compose.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { z } from 'zod';
 import { Metrics } from '../../src/observability/metrics.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { VersionContent } from '../../src/domain/articles/index.js';
 import { diffVersions } from '../../src/domain/articles/index.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import type { ArticleEvent } from '../../src/domain/articles/index.js';
 import { articleDecider } from '../../src/domain/articles/index.js';
 import { ForbiddenError, IllegalStateError, ValidationError } from '../../src/domain/errors.js';

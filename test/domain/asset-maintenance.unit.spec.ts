@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { AssetEvent } from '../../src/domain/cmdb/index.js';
 import { assetDecider } from '../../src/domain/cmdb/index.js';

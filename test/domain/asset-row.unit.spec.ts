@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { attributesFromCells, cellOfAttribute, readAssetSheetHeader, readAssetSheetRow, rowProblemOf } from '../../src/domain/cmdb/asset-row.js';
 import { ValidationError } from '../../src/domain/errors.js';

@@ -1,9 +1,11 @@
-import { test } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { AssetCategoryFact, AssetEvent } from '../../src/domain/cmdb/index.js';
 import { assetCategoryDecider, assetDecider } from '../../src/domain/cmdb/index.js';
 import { IllegalStateError, ValidationError } from '../../src/domain/errors.js';
 import { deciderSpec } from '../support/decider-spec.js';
+
+const test = suite();
 
 const spec = deciderSpec(assetDecider);
 const now = new Date('2025-03-01T10:00:00Z');

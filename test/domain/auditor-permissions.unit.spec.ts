@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { Action } from '../../src/domain/permissions.js';
 import { ACTIONS, can, isAgent } from '../../src/domain/permissions.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { ConcurrencyError, IllegalStateError, ValidationError } from '../../src/domain/errors.js';
 import type { PolicyCandidate, PolicyDefinition, PolicyScope, PolicyTargets, SlaPolicyCommand, SlaPolicyEvent } from '../../src/domain/sla/index.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { ticketClockSegments } from '../../src/domain/sla/ticket-clocks.js';
 import type { TimedTicketEvent } from '../../src/domain/sla/ticket-clocks.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import { ConflictError, IllegalStateError, ValidationError } from '../../src/domain/errors.js';
 import { slugReservationDecider, tenantDecider } from '../../src/domain/tenant/index.js';
 import type { TenantEvent } from '../../src/domain/tenant/index.js';

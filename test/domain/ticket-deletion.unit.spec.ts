@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { IllegalStateError, NotFoundError } from '../../src/domain/errors.js';
 import { ticketDecider } from '../../src/domain/ticket/index.js';

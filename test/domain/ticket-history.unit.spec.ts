@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { describeTicketEvent, isPublicTicketEvent } from '../../src/domain/ticket/history.js';
 import type { Ticket, TicketEvent } from '../../src/domain/ticket/index.js';

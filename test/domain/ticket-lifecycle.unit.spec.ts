@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { IllegalStateError } from '../../src/domain/errors.js';
 import { STATUSES, TICKET_TYPES, ticketDecider } from '../../src/domain/ticket/index.js';

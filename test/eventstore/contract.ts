@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { StreamDeletedError, WrongExpectedRevisionError } from '../../src/eventstore/errors.js';
 import type { EventStore, LogPosition, RecordedEvent } from '../../src/eventstore/types.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { verifyLog, verifyStream } from '../../src/audit/chain-verifier.js';
 import { eventDigest, linkHash } from '../../src/eventstore/chain.js';

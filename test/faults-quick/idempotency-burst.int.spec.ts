@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { call } from '../support/api.js';
 import type { TenantFixture } from '../support/identity-fixtures.js';

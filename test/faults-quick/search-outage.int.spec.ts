@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { reindexSearch } from '../../src/projections/search/index.js';
 import { SEARCH_INDEX } from '../../src/search/postgres/index.js';

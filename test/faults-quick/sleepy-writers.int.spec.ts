@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { Database } from '../../src/db/types.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { NotificationSender } from '../../src/notifications/sender.js';
 import type { TestDatabase } from '../support/database.js';

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Router from '@koa/router';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { AppState } from '../../src/api/context.js';
 import type { JsonResponse, RunningApi } from '../support/api.js';

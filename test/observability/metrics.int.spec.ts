@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { WrongExpectedRevisionError } from '../../src/eventstore/errors.js';
 import type { RunningApi } from '../support/api.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { fieldContext, isSealed, open, seal } from '../../src/privacy/envelope.js';
 import { MasterKeyRing, parseMasterKeys } from '../../src/privacy/master-keys.js';

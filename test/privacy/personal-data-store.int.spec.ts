@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { verifyStream } from '../../src/audit/chain-verifier.js';
 import { FORGOTTEN_NAME, emailReservationStream, forgottenEmail, userStream } from '../../src/domain/identity/index.js';

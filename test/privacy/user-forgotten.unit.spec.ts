@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { IllegalStateError, UnauthorizedError } from '../../src/domain/errors.js';
 import type { UserEvent } from '../../src/domain/identity/index.js';

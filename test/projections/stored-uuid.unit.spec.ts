@@ -1,6 +1,8 @@
-import { test } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { storedUuid, storedUuidOrNull } from '../../src/projections/batched-writes.js';
+
+const test = suite();
 
 test('a uuid folded in memory is spelt as PostgreSQL gives it back', () => {
   const stored = '0b9e3c2a-5f1d-4e7a-9c3b-2d8f6a1e4b70';

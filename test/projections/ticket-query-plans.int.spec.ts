@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { TicketFilter } from '../../src/projections/tickets/queries.js';
 import { ticketListQuery } from '../../src/projections/tickets/queries.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { clockFigures } from '../../src/projections/reporting/clock-figures.js';
 import type { TimedTicketEvent } from '../../src/domain/sla/ticket-clocks.js';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { Knex } from 'knex';
 import { down, up } from '../../src/migrations/20261203_002_reporting_schema.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import knexFactory from 'knex';
 import { MeilisearchIndex } from '../../src/search/meilisearch/index.js';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import { searchContract } from './contract.js';
 import { checkRelevance } from './relevance.js';
 

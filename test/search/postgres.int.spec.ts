@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import { PostgresSearchIndex } from '../../src/search/postgres/index.js';
 import { createTestDatabase } from '../support/database.js';
 import { searchContract } from './contract.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { TicketEvent } from '../../src/domain/ticket/index.js';
 import type { JsonObject } from '../../src/eventstore/types.js';

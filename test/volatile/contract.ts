@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { Clock, VolatileState } from '../../src/volatile/index.js';
 import { caught } from '../support/events.js';

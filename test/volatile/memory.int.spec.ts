@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { openVolatileState } from '../../src/volatile/index.js';
 import { MemoryCache } from '../../src/volatile/memory/cache.js';

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { suite } from 'uvu';
+import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { VolatileState } from '../../src/volatile/index.js';
 import { openVolatileState, VolatileStateUnavailableError } from '../../src/volatile/index.js';
