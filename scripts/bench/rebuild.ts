@@ -9,12 +9,12 @@ import { comparePositions } from '../../src/eventstore/types.js';
 import { openSystem } from '../../src/system.js';
 import { adminQuery, withDatabase } from './admin.js';
 import { seedDesk } from './seed.js';
-import { formatNumber, formatRate, markdownTable, median, perSecond } from './stats.js';
+import { formatNumber, formatRate, markdownTable, perSecond } from './stats.js';
 
 /** The rebuild's log: openings, comments and work started, as months of use would leave it. */
 export const REBUILD_EVENTS_PER_TICKET = 10;
 
-export type Finished = ReadonlyArray<{ readonly name: string; readonly ms: number }>;
+type Finished = ReadonlyArray<{ readonly name: string; readonly ms: number }>;
 
 export interface RebuildPass {
   readonly ms: number;
@@ -81,19 +81,20 @@ export async function measureRebuild(
   }
 }
 
-/** The run whose time is the median (the lower middle one of an even count): its per-projection times are shown. */
-export function medianRebuild(figures: RebuildFigures): RebuildPass | null {
+/** The run whose time is the median (the lower middle one of an even count): the rate of record and its per-projection times. */
+function medianRebuild(figures: RebuildFigures): RebuildPass | null {
   if (figures.rebuilds.length === 0) return null;
   const sorted = [...figures.rebuilds].sort((a, b) => a.ms - b.ms);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-/** Events per second of log for `rebuild all`: the median over the runs. */
+/** Events per second of log for `rebuild all`, in the median run. */
 export function rebuildRate(figures: RebuildFigures): number {
-  return median(figures.rebuilds.map((pass) => perSecond(figures.events, pass.ms)));
+  const pass = medianRebuild(figures);
+  return pass ? perSecond(figures.events, pass.ms) : Number.NaN;
 }
 
-/** Markdown lines: the log, both passes and the slowest read models of the median rebuild. */
+/** Markdown lines: the log, the catch-up, the rebuilds and the slowest read models of the median one. */
 export function rebuildLines(figures: RebuildFigures): string[] {
   const runs = figures.rebuilds.map((pass) => `${formatNumber(pass.ms / 1000, 1)} s`).join(', ');
   const shown = medianRebuild(figures);
