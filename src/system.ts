@@ -187,8 +187,9 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const notifications = mail.smtpUrl
       ? new NotificationSender({ knex: db.knex, smtpUrl: mail.smtpUrl, from: mail.from, timeoutMs: mail.timeoutMs, maxAttempts: mail.maxAttempts, retryBaseMs: mail.retryBaseMs, pollMs: mail.pollMs, clock, logger: logger.child({ component: 'notifications' }) })
       : null;
-    // Every signed-in command route honours Idempotency-Key (after authentication: keys are per caller).
-    const keyed = idempotent(idempotency);
+    // Every signed-in command route honours Idempotency-Key (after authentication: keys are per caller);
+    // the log is where a crashed request's command is found again.
+    const keyed = idempotent(idempotency, { log: store });
     const signedInCommands: Middleware<AppState> = async (ctx, next) => {
       await signedIn(ctx, async () => {
         await keyed(ctx, next);

@@ -2,6 +2,7 @@ import type { ParameterizedContext } from 'koa';
 import type { Logger } from 'pino';
 import type { AccessClaims } from '../auth/access-tokens.js';
 import type { Actor } from '../commands/identity/actor.js';
+import type { RequestIdempotency } from '../commands/metadata.js';
 
 /** What every request carries through the middleware chain. */
 export interface AppState {
@@ -14,6 +15,8 @@ export interface AppState {
   actor?: Actor;
   /** The bearer token's claims (or why it was refused), once something on the way has checked it. */
   bearer?: AccessClaims | Error | null;
+  /** The Idempotency-Key this request holds (set by the idempotency middleware): its command's events carry it. */
+  idempotency?: RequestIdempotency;
 }
 
 export type AppContext = ParameterizedContext<AppState>;

@@ -29,11 +29,11 @@ export function setVersion(ctx: AppContext, version: number): void {
 }
 
 export function commandContext(ctx: AppContext, actor: Actor | null, now: Date): CommandContext {
-  return { tenantId: actor?.tenantId ?? '', actorId: actor?.userId ?? null, correlationId: ctx.state.correlationId, causationId: ctx.state.requestId, now };
+  return { ...anonymousContext(ctx, now), tenantId: actor?.tenantId ?? '', actorId: actor?.userId ?? null };
 }
 
 export function anonymousContext(ctx: AppContext, now: Date): Omit<CommandContext, 'tenantId' | 'actorId'> {
-  return { correlationId: ctx.state.correlationId, causationId: ctx.state.requestId, now };
+  return { correlationId: ctx.state.correlationId, causationId: ctx.state.requestId, now, idempotency: ctx.state.idempotency };
 }
 
 export const listQuery = z

@@ -3,7 +3,7 @@ import { ConcurrencyError, ConflictError, NotFoundError } from '../domain/errors
 import { StreamDeletedError, WrongExpectedRevisionError } from '../eventstore/errors.js';
 import type { EventStore, LogPosition, RecordedEvent } from '../eventstore/types.js';
 import type { CommandContext } from './metadata.js';
-import { metadataFor } from './metadata.js';
+import { decidedMetadataFor } from './metadata.js';
 
 const PAGE = 1_000;
 
@@ -87,7 +87,7 @@ export async function handleCommandSequence<State, Command, Event extends Domain
       events.push(...produced);
     }
     if (events.length === 0) return { state, events, version, position: null };
-    const metadata = metadataFor(context);
+    const metadata = decidedMetadataFor(context);
     try {
       const appended = await dependencies.store.appendToStream(
         streamId,

@@ -2,6 +2,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
+  KeyedEvent,
   LogPosition,
   NewEvent,
   ReadAllOptions,
@@ -56,6 +57,10 @@ export abstract class DecoratedEventStore implements EventStore {
 
   committedHeadPosition(): Promise<LogPosition> {
     return this.inner.committedHeadPosition();
+  }
+
+  findByIdempotencyKey(key: string): Promise<KeyedEvent[]> {
+    return this.inner.findByIdempotencyKey(key);
   }
 
   softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void> {

@@ -131,6 +131,18 @@ export type SubscriptionItem =
   | { readonly kind: 'event'; readonly event: RecordedEvent }
   | { readonly kind: 'caught_up'; readonly position: LogPosition };
 
+/**
+ * An event appended under a request's idempotency key (the metadata's `idempotencyKey`, see
+ * src/commands/metadata.ts): where it sits, and the fingerprint of the request that appended it.
+ */
+export interface KeyedEvent {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly type: string;
+  readonly position: LogPosition;
+  readonly requestFingerprint: string | null;
+}
+
 export interface StreamInfo {
   readonly revision: number;
   readonly deleted: boolean;
@@ -159,6 +171,11 @@ export interface EventStore {
    * events behind an older open transaction). What "caught up with everything written so far" means.
    */
   committedHeadPosition(): Promise<LogPosition>;
+  /**
+   * Every committed event whose metadata carries this `idempotencyKey`, in log order, deleted
+   * streams included: how a retry after a crash learns that the first attempt's command committed.
+   */
+  findByIdempotencyKey(key: string): Promise<KeyedEvent[]>;
   /** Hides the stream from normal reads; its events stay in the log. Never a tombstone. */
   softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void>;
   undeleteStream(streamId: string): Promise<void>;

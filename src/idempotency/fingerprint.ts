@@ -27,3 +27,11 @@ export function requestFingerprint(request: { readonly method: string; readonly 
   // Newlines cannot occur in a method or a URL, so the parts cannot run into each other.
   return createHash('sha256').update(`${request.method}\n${request.path}\n${request.query}\n${canonicalJson(request.body)}`).digest('hex');
 }
+
+/**
+ * sha256 (hex) of a key in its scope: what the log's events carry, so that neither the client's
+ * key nor who sent it is written into the immutable log as such.
+ */
+export function keyDigest(scope: string, key: string): string {
+  return createHash('sha256').update(JSON.stringify([scope, key])).digest('hex');
+}

@@ -6,6 +6,7 @@ import * as notificationOutbox from './20261201_001_notification_outbox.js';
 import * as eventHashChain from './20261202_001_event_hash_chain.js';
 import * as personalDataKeys from './20261203_001_personal_data_keys.js';
 import * as reportingSchema from './20261203_002_reporting_schema.js';
+import * as eventIdempotencyKeys from './20261207_001_event_idempotency_keys.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -21,6 +22,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261202_001_event_hash_chain', eventHashChain],
   ['20261203_001_personal_data_keys', personalDataKeys],
   ['20261203_002_reporting_schema', reportingSchema],
+  ['20261207_001_event_idempotency_keys', eventIdempotencyKeys],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

@@ -1,7 +1,9 @@
 import type { Middleware } from 'koa';
-import type { JsonValue } from '../../eventstore/types.js';
+import type { RequestIdempotency } from '../../commands/metadata.js';
+import type { JsonValue, KeyedEvent } from '../../eventstore/types.js';
+import { comparePositions, formatPosition } from '../../eventstore/types.js';
 import type { Claim, IdempotencyStore, StoredResponse } from '../../idempotency/index.js';
-import { requestFingerprint } from '../../idempotency/index.js';
+import { keyDigest, requestFingerprint } from '../../idempotency/index.js';
 import type { AppContext, AppState } from '../context.js';
 import { HttpProblem, renderProblem } from '../problem.js';
 
@@ -13,6 +15,38 @@ export interface IdempotencyOptions {
    * past this a retry may run the request again. Must exceed the slowest handler. Default 300.
    */
   readonly leaseSeconds?: number;
+  /**
+   * The event log, where a command's events carry its request's key: a retry whose first attempt
+   * crashed after the append (before its answer was kept) is answered from what the log holds
+   * instead of running again. Without it, only the lease protects such a key.
+   */
+  readonly log?: IdempotencyLog;
+}
+
+/** The part of the event store this middleware reads. */
+export interface IdempotencyLog {
+  findByIdempotencyKey(key: string): Promise<KeyedEvent[]>;
+}
+
+/**
+ * Answers a request whose command is in the log (its events, in log order) as the command would
+ * have: the status and resource it produced. False when these events are not the command having
+ * happened (the route's own check), which then counts as not committed.
+ */
+export type ReplayFromLog = (ctx: AppContext, events: readonly KeyedEvent[]) => Promise<boolean>;
+
+const REPLAY = Symbol('idempotency: replay from the log');
+type Replaying = Middleware<AppState> & { readonly [REPLAY]: ReplayFromLog };
+
+/**
+ * Put first on a route to say how a committed command of it is answered again when its original
+ * answer was lost (`router.post('/', replaysFromLog(renderOpened), handler)`); a route without it
+ * is answered 202 with the log position of its command's last event, which every command route
+ * may answer. On any other request it does nothing.
+ */
+export function replaysFromLog(render: ReplayFromLog): Middleware<AppState> {
+  const passThrough: Middleware<AppState> = (_ctx, next) => next();
+  return Object.assign(passThrough, { [REPLAY]: render });
 }
 
 const COMMAND_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -26,6 +60,14 @@ const KEPT_HEADERS = ['Location', 'ETag', 'Content-Type'] as const;
  * (`Idempotent-Replayed: true`) and the handler does not run, so nothing is appended twice. The same
  * key with another request is 422; while the first is still running, 409 with Retry-After.
  * Requests without the header, and GET/HEAD/OPTIONS, pass straight through.
+ *
+ * The kept answer is written after the handler; the command's events carry the key (see
+ * `ctx.state.idempotency`), written in the append itself. So when no answer is kept — the first
+ * attempt crashed between its append and `complete`, or its claim expired or was purged — the
+ * log decides: events under the key mean the command committed, and the retry is answered from
+ * them (`replaysFromLog`), however late it comes and without waiting for the lease; no events
+ * and a live lease mean the first attempt may still append: 409 as before; no events and no live
+ * claim mean it never committed: the request runs.
  *
  * Mount it inside a router, after the authentication middleware (keys are scoped by the actor's
  * tenant and user; without an actor, by client address) and behind the app's JSON body parser
@@ -49,14 +91,26 @@ export function idempotent(store: IdempotencyStore, options: IdempotencyOptions 
       return;
     }
     const key = parseKey(header);
+    const scope = scopeOf(ctx);
     const fingerprint = requestFingerprint({ method: ctx.method, path: ctx.path, query: ctx.querystring, body: ctx.state.body });
-    const outcome = await store.claim({ scope: scopeOf(ctx), key, fingerprint, leaseMs });
+    const request: RequestIdempotency = { key: keyDigest(scope, key), fingerprint };
+    const outcome = await store.claim({ scope, key, fingerprint, leaseMs });
     switch (outcome.kind) {
-      case 'claimed':
-        return runClaimed(ctx, next, outcome.claim);
-      case 'in_progress':
+      case 'claimed': {
+        // Claimed, yet the command may be in the log: the key's earlier attempt crashed after its append.
+        const committed = await committedEvents(request);
+        ctx.state.idempotency = request;
+        return runClaimed(ctx, async () => {
+          if (committed.length === 0 || !(await replayFromLog(ctx, committed))) await next();
+        }, outcome.claim);
+      }
+      case 'in_progress': {
         if (outcome.fingerprint !== fingerprint) throw reused();
+        // The holder crashed after its append, or is about to answer: either way the log has the answer.
+        const committed = await committedEvents(request);
+        if (committed.length > 0 && (await replayFromLog(ctx, committed))) return;
         throw new HttpProblem(409, 'idempotency-key-in-progress', 'Conflict', 'a request with this Idempotency-Key is still being processed', { 'Retry-After': '1' });
+      }
       case 'done':
         if (outcome.fingerprint !== fingerprint) throw reused();
         replay(ctx, outcome.response);
@@ -67,6 +121,14 @@ export function idempotent(store: IdempotencyStore, options: IdempotencyOptions 
       }
     }
   };
+
+  /** The events of the key's command; the same key on another request is refused as always. */
+  async function committedEvents(request: RequestIdempotency): Promise<KeyedEvent[]> {
+    if (!options.log) return [];
+    const events = await options.log.findByIdempotencyKey(request.key);
+    if (events.some((event) => event.requestFingerprint !== request.fingerprint)) throw reused();
+    return events;
+  }
 
   async function runClaimed(ctx: AppContext, next: () => Promise<unknown>, claim: Claim): Promise<void> {
     try {
@@ -128,12 +190,17 @@ function scopeOf(ctx: AppContext): string {
 interface MatchedLayer {
   readonly path: string | RegExp;
   readonly methods: readonly string[];
+  readonly stack?: readonly unknown[];
 }
 
-/** The route template @koa/router matched; its own `_matchedRoute` names a `router.use` layer instead. */
-function routeOf(ctx: AppContext): string {
+/** The route layer @koa/router matched; its own `_matchedRoute` names a `router.use` layer instead. */
+function matchedRoute(ctx: AppContext): MatchedLayer | undefined {
   const matched = (ctx as AppContext & { matched?: readonly MatchedLayer[] }).matched;
-  const route = matched?.findLast((layer) => layer.methods.includes(ctx.method));
+  return matched?.findLast((layer) => layer.methods.includes(ctx.method));
+}
+
+function routeOf(ctx: AppContext): string {
+  const route = matchedRoute(ctx);
   return route ? String(route.path) : ctx.path;
 }
 
@@ -173,6 +240,25 @@ function replay(ctx: AppContext, response: StoredResponse): void {
   // Headers before the body: Koa's body setter guesses a Content-Type only when none is set.
   ctx.set({ ...response.headers, 'Idempotent-Replayed': 'true' });
   if (response.body !== null) ctx.body = response.body;
+}
+
+/** The route's own replay, or the 202 with the log position every command route may answer. */
+async function replayFromLog(ctx: AppContext, events: readonly KeyedEvent[]): Promise<boolean> {
+  const render = matchedRoute(ctx)?.stack?.find(isReplaying)?.[REPLAY] ?? acceptedAt;
+  if (!(await render(ctx, events))) return false;
+  ctx.set('Idempotent-Replayed', 'true');
+  return true;
+}
+
+function isReplaying(middleware: unknown): middleware is Replaying {
+  return typeof middleware === 'function' && REPLAY in middleware;
+}
+
+function acceptedAt(ctx: AppContext, events: readonly KeyedEvent[]): Promise<boolean> {
+  const last = events.reduce((latest, event) => (comparePositions(event.position, latest.position) > 0 ? event : latest));
+  ctx.status = 202;
+  ctx.body = { status: 'accepted', position: formatPosition(last.position) };
+  return Promise.resolve(true);
 }
 
 function reused(): HttpProblem {

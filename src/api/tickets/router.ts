@@ -15,7 +15,7 @@ import { ticketAsOf } from '../../audit/time-travel.js';
 import { z } from 'zod';
 import type { Problem } from '../problem.js';
 import { renderProblem } from '../problem.js';
-import { comparePositions } from '../../eventstore/types.js';
+import { comparePositions, streamCategory } from '../../eventstore/types.js';
 import type { TicketWritten } from '../../commands/tickets/open.js';
 import type { LifecycleStep } from '../../commands/tickets/work.js';
 import {
@@ -41,6 +41,7 @@ import type { TicketScope } from '../../projections/tickets/queries.js';
 import { getTicket, listComments, listTickets, ticketIdByNumber } from '../../projections/tickets/queries.js';
 import type { AppContext, AppState } from '../context.js';
 import { commandContext, expectedVersion, idParam, respondAfterWrite, setVersion } from '../http.js';
+import { replaysFromLog } from '../middleware/idempotency.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 import * as schema from './schemas.js';
@@ -100,7 +101,17 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
 
   const context = (ctx: AppContext) => commandContext(ctx, actorOf(ctx), deps.clock());
 
-  router.post('/', async (ctx) => {
+  /** A retry of an opening whose answer was lost in a crash: the ticket that opening created. */
+  const replayOpened = replaysFromLog(async (ctx, events) => {
+    const opened = events.filter((event) => streamCategory(event.streamId) === 'ticket');
+    const first = opened[0];
+    if (!first) return false;
+    const position = opened.filter((event) => event.streamId === first.streamId).at(-1)!.position;
+    await respond(ctx, { ticketId: first.streamId.slice('ticket-'.length), position }, 201);
+    return true;
+  });
+
+  router.post('/', replayOpened, async (ctx) => {
     const input = parseInput(schema.openBody, ctx.state.body);
     await respond(ctx, await openTicket(deps, actorOf(ctx), input, context(ctx)), 201);
   });

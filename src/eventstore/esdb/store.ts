@@ -17,6 +17,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
+  KeyedEvent,
   LogPosition,
   NewEvent,
   ReadAllOptions,
@@ -196,6 +197,18 @@ export class EsdbEventStore implements EventStore {
     const records = await this.reader.all({ direction: BACKWARDS, fromPosition: END, maxCount: HEAD_SCAN, filter: excludeSystemEvents() });
     const newest = records.find((record) => !isSystemRecord(record)) ?? records[0];
     return (newest && toLogPosition(newest.position)) ?? LOG_START;
+  }
+
+  /**
+   * Not supported: EventStoreDB indexes no metadata field, and a $all scan per retried request is
+   * out of the question. A lookup would need a server-side projection linking each event with an
+   * `idempotencyKey` into an `idempotency-<key>` stream (eventually consistent, so a retry right
+   * after a crash could still miss it). Until then nothing is found and, on this adapter, the
+   * claim's lease alone decides when a crashed request's key may run again (see
+   * src/api/middleware/idempotency.ts).
+   */
+  findByIdempotencyKey(_key: string): Promise<KeyedEvent[]> {
+    return Promise.resolve([]);
   }
 
   async softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void> {

@@ -6,6 +6,7 @@ import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
+  KeyedEvent,
   JsonObject,
   LogFilter,
   LogPosition,
@@ -198,6 +199,19 @@ export class PostgresEventStore implements EventStore {
     );
     const row = result.rows[0];
     return row ? positionOf(row) : LOG_START;
+  }
+
+  async findByIdempotencyKey(key: string): Promise<KeyedEvent[]> {
+    // A plain read, not the followers' one below the oldest open transaction: what matters is
+    // whether the append committed, not whether followers may see it yet. The expression matches
+    // the partial index es_events_idempotency_key.
+    const result = await this.db.pool.query<{ txid: string; seq: string; stream_id: string; revision: string; event_type: string; fingerprint: string | null }>(
+      `SELECT txid::text AS txid, seq::text AS seq, stream_id, revision::text AS revision, event_type, metadata->>'requestFingerprint' AS fingerprint
+       FROM es_events WHERE metadata->>'idempotencyKey' = $1
+       ORDER BY es_events.txid, es_events.seq`,
+      [key],
+    );
+    return result.rows.map((row) => ({ streamId: row.stream_id, revision: Number(row.revision), type: row.event_type, position: positionOf(row), requestFingerprint: row.fingerprint }));
   }
 
   async softDeleteStream(streamId: string, expected: ExpectedRevision): Promise<void> {
