@@ -4,7 +4,11 @@ import type { Middleware } from 'koa';
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { AppState } from '../../src/api/context.js';
+import { commandContext } from '../../src/api/http.js';
+import type { IdempotencyLog } from '../../src/api/middleware/idempotency.js';
 import { idempotent } from '../../src/api/middleware/idempotency.js';
+import { decidedMetadataFor } from '../../src/commands/metadata.js';
+import { formatPosition } from '../../src/eventstore/types.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import type { IdempotencyStore } from '../../src/idempotency/index.js';
 import { KnexIdempotencyStore } from '../../src/idempotency/index.js';
@@ -66,6 +70,33 @@ things.post('/', async (ctx) => {
   ctx.body = { id: input.thingId, name: input.name, version: appended.nextExpectedRevision, servedBy: ctx.state.requestId };
 });
 
+/** Things whose answer is lost after their append, as when the process dies before `complete`. */
+const answerLost = new Set<string>();
+const forgetfulStore: IdempotencyStore = {
+  ...lateStore,
+  complete: (claim, response, retentionMs) => {
+    const body = response.body;
+    const id = typeof body === 'object' && body !== null && !Array.isArray(body) ? body.id : undefined;
+    if (typeof id === 'string' && answerLost.has(id)) return Promise.reject(new Error('the process died before the answer was kept'));
+    return system().idempotency.complete(claim, response, retentionMs);
+  },
+};
+const lateLog: IdempotencyLog = { findByIdempotencyKey: (key) => system().store.findByIdempotencyKey(key) };
+
+// The same things on a route whose middleware reads the log, with no replay of its own: its
+// events carry the request's key, as every command's do (handleCommand appends them so).
+const loggedThings = new Router<AppState>({ prefix: '/api/v1/test-logged-things' });
+loggedThings.use(testActor);
+loggedThings.use(idempotent(forgetfulStore, { log: lateLog }));
+loggedThings.post('/', async (ctx) => {
+  runs += 1;
+  const input = ctx.state.body as ThingInput;
+  const metadata = decidedMetadataFor(commandContext(ctx, ctx.state.actor ?? null, new Date()));
+  const appended = await system().store.appendToStream(`thing-${input.thingId}`, [{ id: randomUUID(), type: 'ThingCreated', data: { name: input.name }, metadata }], 'any');
+  ctx.status = 201;
+  ctx.body = { id: input.thingId, name: input.name, version: appended.nextExpectedRevision };
+});
+
 function post(input: ThingInput, headers: Record<string, string> = {}): Promise<JsonResponse<Thing & Record<string, unknown>>> {
   return call(api!.baseUrl, '/api/v1/test-things', { method: 'POST', json: input, headers });
 }
@@ -80,7 +111,7 @@ const alice = { 'X-Test-Actor': 'tenant-a/alice' };
 const test = suite('idempotency keys on command endpoints');
 
 test.before(async () => {
-  api = await startApi({ routers: [things] });
+  api = await startApi({ routers: [things, loggedThings] });
 });
 test.after(async () => {
   await api?.close();
@@ -250,6 +281,38 @@ test('the store forgets an answer once it expires, and takes over a claim whose 
   assert.not.ok(await store.complete(afterExpiry.claim, { status: 201, headers: {}, body: null }, 3_600_000));
   await store.release(afterExpiry.claim);
   assert.equal(await store.claim(request), { kind: 'in_progress', fingerprint: 'f1' });
+});
+
+test('an answer lost after the append is answered from the log at once and after the lease, 202 with the position, and the handler never runs again', async () => {
+  const input = thing();
+  answerLost.add(input.thingId);
+  const key = randomUUID();
+  const before = runs;
+  const send = () => call<Record<string, unknown>>(api!.baseUrl, '/api/v1/test-logged-things', { method: 'POST', json: input, headers: { ...alice, 'Idempotency-Key': key } });
+  assert.is((await send()).status, 201);
+  const [appended] = await system().store.readStream(`thing-${input.thingId}`);
+  const accepted = { status: 'accepted', position: formatPosition(appended!.position) };
+
+  // The claim is still in progress (its lease runs): the log proves the commit.
+  const atOnce = await send();
+  assert.is(atOnce.status, 202);
+  assert.equal(atOnce.body, accepted);
+  assert.is(atOnce.headers.get('idempotent-replayed'), 'true');
+  // Past the lease the key is claimed again, the log still answers, and now the answer is kept.
+  answerLost.delete(input.thingId);
+  await system().db.knex('idempotency_keys').where({ key }).update({ expires_at: new Date(Date.now() - 1000) });
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const late = await send();
+    assert.is(late.status, 202);
+    assert.equal(late.body, accepted);
+    assert.is(late.headers.get('idempotent-replayed'), 'true');
+  }
+  const kept = await system().db.knex('idempotency_keys').where({ key }).first<{ state: string; status: number }>('state', 'status');
+  assert.equal(kept, { state: 'done', status: 202 });
+  const otherBody = await call(api!.baseUrl, '/api/v1/test-logged-things', { method: 'POST', json: { ...input, name: 'another printer' }, headers: { ...alice, 'Idempotency-Key': key } });
+  assert.is(otherBody.status, 422);
+  assert.is(runs - before, 1);
+  assert.is(await eventsOf(input.thingId), 1);
 });
 
 test('expired keys are purged in bounded batches', async () => {
