@@ -161,6 +161,7 @@ test('the retry gets the ticket a killed opening committed, at once and after it
     // However late: the claim expired and was purged, and the log still answers.
     await leaseRunsOut(api.system, committedKey);
     await api.system.idempotency.purgeExpired();
+    assert.is((await open(api.baseUrl, token, committedKey, `${committedTitle} (another body)`)).status, 422, 'the log keeps the key for its request');
     for (const attempt of ['after the purge', 'once more']) {
       const late = expectStatus(await open(api.baseUrl, token, committedKey, committedTitle), 201, `the retry ${attempt}`);
       assert.is(late.headers.get('idempotent-replayed'), 'true');

@@ -98,7 +98,14 @@ export function idempotent(store: IdempotencyStore, options: IdempotencyOptions 
     switch (outcome.kind) {
       case 'claimed': {
         // Claimed, yet the command may be in the log: the key's earlier attempt crashed after its append.
-        const committed = await committedEvents(request);
+        let committed: KeyedEvent[];
+        try {
+          committed = await committedEvents(request);
+        } catch (error) {
+          // A key the log gives to another request (422) stays that request's: this claim must not hold it.
+          await release(ctx, outcome.claim);
+          throw error;
+        }
         ctx.state.idempotency = request;
         return runClaimed(ctx, async () => {
           if (committed.length === 0 || !(await replayFromLog(ctx, committed))) await next();
@@ -154,13 +161,14 @@ export function idempotent(store: IdempotencyStore, options: IdempotencyOptions 
   }
 
   // The handler's work is done when these run: failing to record it must not turn its answer into
-  // an error. A claim left in progress expires with its lease.
+  // an error. A claim left in progress expires with its lease; until then, and after, a retry of a
+  // committed command is answered from the log.
   async function complete(ctx: AppContext, claim: Claim, response: StoredResponse): Promise<void> {
     try {
       const kept = await store.complete(claim, response, retentionMs);
       if (!kept) ctx.state.logger.warn({ key: claim.key }, 'idempotency: the claim was taken over before the answer could be kept');
     } catch (error) {
-      ctx.state.logger.error({ err: error, key: claim.key }, 'idempotency: could not keep the answer; retries wait for the lease to expire');
+      ctx.state.logger.error({ err: error, key: claim.key }, 'idempotency: could not keep the answer; retries are answered from the log');
     }
   }
 

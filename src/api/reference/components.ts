@@ -66,7 +66,7 @@ export const sharedComponents = {
       in: 'header',
       required: false,
       description:
-        'Makes a retry safe: the first request with a key runs and its answer is kept for 24 hours; a retry with the same key and request gets that answer again with `Idempotent-Replayed: true`, and nothing is appended twice. The same key with another request answers 422; while the first still runs, 409 with Retry-After.',
+        'Makes a retry safe: the first request with a key runs and its answer is kept for 24 hours; a retry with the same key and request gets that answer again with `Idempotent-Replayed: true`, and nothing is appended twice. A key whose command committed is answered from the event log even when its answer was lost in a crash (a ticket creation: 201 with that ticket; other routes: 202 with the log position), at once and however late. The same key with another request answers 422; while the first still runs, 409 with Retry-After.',
       schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7E]+$' },
     },
   },
