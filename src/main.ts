@@ -14,6 +14,9 @@
  *   itsm replay <stream> [--as-of <instant>]  print a stream's events and the state after each
  *   itsm audit:verify [stream] recompute the events' hash chains (one stream, or all) and name
  *                          the first broken link; exits 1 when one is broken
+ *   itsm blobs:sweep       remove attachment blobs no event refers to, past the grace period (what
+ *                          the scheduler process does every BLOB_SWEEP_INTERVAL_MS); exits 1 when
+ *                          the tickets read model is behind and nothing could be judged
  */
 import type { Server } from 'node:http';
 import type Koa from 'koa';
@@ -31,8 +34,8 @@ import { seedDemoData } from './seed/demo.js';
 import type { System } from './system.js';
 import { openSystem } from './system.js';
 
-type Mode = 'all' | 'serve' | 'project' | 'schedule' | 'migrate' | 'rebuild' | 'reindex' | 'seed' | 'replay' | 'audit:verify';
-const MODES: readonly Mode[] = ['all', 'serve', 'project', 'schedule', 'migrate', 'rebuild', 'reindex', 'seed', 'replay', 'audit:verify'];
+type Mode = 'all' | 'serve' | 'project' | 'schedule' | 'migrate' | 'rebuild' | 'reindex' | 'seed' | 'replay' | 'audit:verify' | 'blobs:sweep';
+const MODES: readonly Mode[] = ['all', 'serve', 'project', 'schedule', 'migrate', 'rebuild', 'reindex', 'seed', 'replay', 'audit:verify', 'blobs:sweep'];
 
 async function main(argv: readonly string[]): Promise<void> {
   const mode = (argv[0] ?? 'all') as Mode;
@@ -74,6 +77,13 @@ async function main(argv: readonly string[]): Promise<void> {
       if (!intact) process.exitCode = 1;
       return;
     }
+    case 'blobs:sweep': {
+      const result = await system.blobSweep.sweepOnce();
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      await system.close();
+      if (!result.swept) process.exitCode = 1;
+      return;
+    }
     case 'seed': {
       await seedDemoData(system);
       const progress = progressOf(system, 'projecting the seeded data', 'events');
@@ -91,6 +101,7 @@ async function main(argv: readonly string[]): Promise<void> {
       // Its timers come from the `timers` projection, which a `project` or `all` process feeds.
       system.scheduler.start();
       system.anchoring.start();
+      system.blobSweep.start();
       system.notifications?.start();
       const probes = await listen(system.config.http, system.createProbeApi());
       return runUntilSignalled(system, drainable(probes));
@@ -101,6 +112,7 @@ async function main(argv: readonly string[]): Promise<void> {
         system.projections.start();
         system.scheduler.start();
         system.anchoring.start();
+        system.blobSweep.start();
         system.notifications?.start();
       }
       const seeded = config.seedDemo ? await seedDemoData(system) : null;

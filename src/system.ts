@@ -47,6 +47,8 @@ import { ticketsRouter } from './api/tickets/router.js';
 import { attachmentsRouter, isAttachmentUpload } from './api/tickets/attachments-router.js';
 import type { BlobStore } from './blobs/index.js';
 import { FilesystemBlobStore } from './blobs/index.js';
+import { BlobSweep } from './blobs/sweep.js';
+import { referencedBlobDigests } from './projections/tickets/queries.js';
 import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
 import { searchProjection } from './projections/search/index.js';
@@ -91,6 +93,8 @@ export interface System {
   readonly tickets: TicketDependencies;
   /** Attachment bytes, content-addressed. */
   readonly blobs: BlobStore;
+  /** Removes blobs no event refers to (failed uploads), past a grace period; runs beside the scheduler. */
+  readonly blobSweep: BlobSweep;
   /** Idempotency keys of command requests; routers mount `idempotent(system.idempotency)`. */
   readonly idempotency: IdempotencyStore;
   /** The search index the `search` projection feeds (PostgreSQL full-text search, or Meilisearch). */
@@ -183,6 +187,16 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     });
     const anchoring = new StreamHeadAnchoring({ store: sealedLog, knex: db.knex, clock, logger: logger.child({ component: 'audit-anchors' }), intervalMs: config.scheduler.auditAnchorIntervalMs });
     const blobs = new FilesystemBlobStore(config.blobs.dir);
+    const blobSweep = new BlobSweep({
+      blobs,
+      referenced: (digests) => referencedBlobDigests(db.knex, digests),
+      // The attachments live in the tickets read model; the checkpoints table shows how far it is,
+      // whichever process feeds it. Half a minute to catch up, else the round removes nothing.
+      readModelCaughtUp: async () => projections.waitFor(await store.committedHeadPosition(), 30_000, ['tickets']),
+      graceMs: config.blobs.sweepGraceMs,
+      intervalMs: config.blobs.sweepIntervalMs,
+      logger: logger.child({ component: 'blob-sweep' }),
+    });
     const mail = config.mail;
     const notifications = mail.smtpUrl
       ? new NotificationSender({ knex: db.knex, smtpUrl: mail.smtpUrl, from: mail.from, timeoutMs: mail.timeoutMs, maxAttempts: mail.maxAttempts, retryBaseMs: mail.retryBaseMs, pollMs: mail.pollMs, clock, logger: logger.child({ component: 'notifications' }) })
@@ -222,7 +236,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       // Queues need the same subset: the store, read models, clock.
       queuesRouter(identity, signedInCommands, waitFor),
       ticketsRouter(tickets, signedInCommands, waitFor, search),
-      attachmentsRouter({ ...tickets, blobs, maxBytes: config.attachments.maxBytes }, signedInCommands, waitFor),
+      attachmentsRouter({ ...tickets, blobs, maxBytes: config.attachments.maxBytes, quotaBytesPerTenant: config.attachments.quotaBytesPerTenant }, signedInCommands, waitFor),
       emailTemplatesRouter({ commands, knex: db.knex, clock }, signedInCommands, waitFor),
       outboxRouter({ knex: db.knex }, signedIn),
       auditRouter({ store, sealedLog, clock }, signedIn),
@@ -248,6 +262,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       search,
       tickets,
       blobs,
+      blobSweep,
       clock,
       metrics,
       createApi: () => appServing(routers),
@@ -260,6 +275,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       async close(options = {}) {
         await scheduler.stop();
         await anchoring.stop();
+        await blobSweep.stop();
         await notifications?.close();
         // After the scheduler: nothing here appends any more, so the head stands still.
         if (options.settleProjectionsMs) await projections.settle(options.settleProjectionsMs);

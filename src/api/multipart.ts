@@ -1,7 +1,7 @@
 import busboy from 'busboy';
 import type { BlobStore } from '../blobs/index.js';
 import { BlobTooLargeError } from '../blobs/index.js';
-import type { ReceivedFile } from '../commands/tickets/attachments.js';
+import type { ReceivedFile, UploadAllowance } from '../commands/tickets/attachments.js';
 import type { AppContext } from './context.js';
 import { HttpProblem } from './problem.js';
 
@@ -17,19 +17,23 @@ export function requireMultipart(ctx: AppContext): void {
 
 /**
  * Streams the one file of a multipart/form-data request into the blob store, never holding more
- * than a chunk of it in memory. A form with anything besides that file is 400; a file past
- * `maxBytes` is 413 as soon as the limit is crossed, and nothing of it is kept. Whatever is left of
- * a refused body is drained and dropped, so the connection stays usable for the answer.
+ * than a chunk of it in memory. A form with anything besides that file is 400; a file past the
+ * allowance is 413 as soon as the limit is crossed (naming the per-file limit or the tenant's quota,
+ * whichever it crossed), and nothing of it is kept. Whatever is left of a refused body is drained
+ * and dropped, so the connection stays usable for the answer.
  */
-export function receiveFile(ctx: AppContext, options: { readonly field: string; readonly maxBytes: number; readonly blobs: BlobStore }): Promise<ReceivedFile> {
+export function receiveFile(ctx: AppContext, options: { readonly field: string; readonly allowance: UploadAllowance; readonly blobs: BlobStore }): Promise<ReceivedFile> {
   const { req } = ctx;
-  const bodyLimit = options.maxBytes + FORM_OVERHEAD_BYTES;
+  const { maxBytes, quota } = options.allowance;
+  const refusal = () => (quota ? quotaExceeded(quota) : tooLarge(maxBytes));
+  const bodyLimit = maxBytes + FORM_OVERHEAD_BYTES;
   const declared = ctx.request.length;
-  if (declared !== undefined && declared > bodyLimit) return Promise.reject(tooLarge(options.maxBytes));
+  // A tenant with no room left is refused before a byte is read, even for an empty file.
+  if ((quota && maxBytes === 0) || (declared !== undefined && declared > bodyLimit)) return Promise.reject(refusal());
   let parser: busboy.Busboy;
   try {
     // One byte past the limit reaches the store, which is how it tells "too large" from "exactly the limit".
-    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 0, fileSize: options.maxBytes + 1, headerPairs: 20 } });
+    parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fields: 0, fileSize: maxBytes + 1, headerPairs: 20 } });
   } catch {
     return Promise.reject(malformed('the multipart body has no boundary'));
   }
@@ -58,8 +62,8 @@ export function receiveFile(ctx: AppContext, options: { readonly field: string; 
         return;
       }
       const filename = info.filename ?? '';
-      stored = options.blobs.put(content, options.maxBytes).then((blob) => ({ ...blob, filename }));
-      stored.catch((error: unknown) => fail(error instanceof BlobTooLargeError ? tooLarge(options.maxBytes) : asError(error)));
+      stored = options.blobs.put(content, maxBytes).then((blob) => ({ ...blob, filename }));
+      stored.catch((error: unknown) => fail(error instanceof BlobTooLargeError ? refusal() : asError(error)));
     });
     parser.on('filesLimit', () => fail(malformed('send one file per request')));
     parser.on('fieldsLimit', () => fail(malformed(`send only the file, in the form field "${options.field}"`)));
@@ -83,7 +87,7 @@ export function receiveFile(ctx: AppContext, options: { readonly field: string; 
     // Chunked bodies declare no length: count them, so extra parts cannot stream on without end.
     function count(chunk: Buffer): void {
       received += chunk.length;
-      if (received > bodyLimit) fail(tooLarge(options.maxBytes));
+      if (received > bodyLimit) fail(refusal());
     }
     req.on('data', count);
     req.once('error', () => fail(malformed('the upload was interrupted')));
@@ -96,6 +100,15 @@ export function receiveFile(ctx: AppContext, options: { readonly field: string; 
 
 function tooLarge(maxBytes: number): HttpProblem {
   return new HttpProblem(413, 'attachment-too-large', 'Content Too Large', `the file is larger than ${maxBytes} bytes`);
+}
+
+/**
+ * 413 rather than 507: the request is what does not fit (a smaller file may), not the server's
+ * storage; the answer says how much of the quota is used.
+ */
+function quotaExceeded(quota: NonNullable<UploadAllowance['quota']>): HttpProblem {
+  const left = Math.max(quota.quotaBytes - quota.usedBytes, 0);
+  return new HttpProblem(413, 'attachment-quota-exceeded', 'Content Too Large', `the file does not fit in the tenant's attachment storage: ${quota.usedBytes} of its ${quota.quotaBytes} bytes are used, ${left} are left`);
 }
 
 function malformed(detail: string): HttpProblem {

@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { access, mkdir, open as openFile, rename, rm } from 'node:fs/promises';
+import { access, mkdir, open as openFile, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BlobStore, StoredBlob } from './types.js';
+import type { BlobEntry, BlobStore, StoredBlob } from './types.js';
 import { BlobNotFoundError, BlobTooLargeError, isSha256 } from './types.js';
 
 /**
@@ -12,6 +12,10 @@ import { BlobNotFoundError, BlobTooLargeError, isSha256 } from './types.js';
  * directory small. An upload is written to `<root>/tmp/` first and renamed into place only when
  * complete and flushed, so a reader never sees half a blob and a crash leaves only a temp file.
  * The root must not be served by anything: the bytes are handed out only through the API.
+ *
+ * A blob's `storedAt` is its file's modification time: set when it is written, renewed when the same
+ * content is stored again. The sweep (src/blobs/sweep.ts) relies on that renewal and on rename being
+ * atomic; see `removeUnlessStoredSince` for how the two meet.
  */
 export class FilesystemBlobStore implements BlobStore {
   private readonly tmp: string;
@@ -22,7 +26,7 @@ export class FilesystemBlobStore implements BlobStore {
 
   async put(content: Readable, maxBytes: number): Promise<StoredBlob> {
     await mkdir(this.tmp, { recursive: true });
-    const temp = join(this.tmp, `${randomUUID()}.part`);
+    const temp = join(this.tmp, `${randomUUID()}${PART}`);
     const hash = createHash('sha256');
     let size = 0;
     const meter = new Transform({
@@ -39,7 +43,9 @@ export class FilesystemBlobStore implements BlobStore {
       await pipeline(content, meter, createWriteStream(temp, { flags: 'wx', mode: 0o640, flush: true }));
       const sha256 = hash.digest('hex');
       const target = this.pathOf(sha256);
-      if (await exists(target)) {
+      // Renewing the stored copy is what claims it against the sweep; when the sweep has just taken
+      // it away the renewal fails, and these bytes take its place as a new blob.
+      if (await renewed(target)) {
         await rm(temp, { force: true });
       } else {
         await mkdir(dirname(target), { recursive: true });
@@ -63,9 +69,116 @@ export class FilesystemBlobStore implements BlobStore {
     return isSha256(sha256) && (await exists(this.pathOf(sha256)));
   }
 
+  async *list(): AsyncGenerator<BlobEntry> {
+    for (const first of await directories(this.root)) {
+      if (first === 'tmp') continue;
+      for (const second of await directories(join(this.root, first))) {
+        const directory = join(this.root, first, second);
+        for (const name of await readdir(directory).catch(() => [])) {
+          if (!isSha256(name)) continue;
+          const stored = await modifiedAt(join(directory, name));
+          if (stored) yield { sha256: name, storedAt: stored };
+        }
+      }
+    }
+  }
+
+  /**
+   * The blob is first renamed out of its place (atomic), so from that instant no `put` can renew it
+   * any more: a `put` of the same content now finds nothing and writes its own copy. Only then is its
+   * time read again: a `put` that renewed it between the sweep's first look and the rename shows here,
+   * and the blob goes back. Readers of a referenced blob never meet this, since only unreferenced
+   * blobs are swept. A crash between the rename and the end leaves a `.swept` file that a later
+   * `tidyTemporaryFiles` puts back, to be judged again.
+   */
+  async removeUnlessStoredSince(sha256: string, cutoff: Date): Promise<boolean> {
+    if (!isSha256(sha256)) return false;
+    const target = this.pathOf(sha256);
+    await mkdir(this.tmp, { recursive: true });
+    const swept = join(this.tmp, `${sha256}.${randomUUID()}${SWEPT}`);
+    try {
+      await rename(target, swept);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+    const stored = await modifiedAt(swept);
+    if (stored && stored.getTime() >= cutoff.getTime()) {
+      await this.putBack(swept, target);
+      return false;
+    }
+    await rm(swept, { force: true });
+    return true;
+  }
+
+  async tidyTemporaryFiles(cutoff: Date): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(this.tmp).catch(() => [])) {
+      const path = join(this.tmp, name);
+      const sha256 = name.slice(0, 64);
+      const info = await stat(path).catch(() => null);
+      if (!info) continue;
+      // A sweep holds its `.swept` file for milliseconds (the rename sets its ctime); one set aside
+      // before the cutoff was left by a crash, maybe of a blob stored again meanwhile: put it back,
+      // to be judged afresh.
+      if (name.endsWith(SWEPT) && isSha256(sha256)) {
+        if (info.ctime.getTime() < cutoff.getTime()) await this.putBack(path, this.pathOf(sha256));
+        continue;
+      }
+      // Every upload writes as its bytes arrive; one silent since the cutoff has ended without cleaning up.
+      if (name.endsWith(PART) && info.mtime.getTime() < cutoff.getTime()) {
+        await rm(path, { force: true });
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
+  /** Back into place; a copy stored there meanwhile has the same bytes, so either may win. */
+  private async putBack(swept: string, target: string): Promise<void> {
+    await mkdir(dirname(target), { recursive: true });
+    try {
+      await rename(swept, target);
+    } catch (error) {
+      // Another sweep put it back first.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await syncDirectory(dirname(target));
+  }
+
   private pathOf(sha256: string): string {
     return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
+}
+
+const PART = '.part';
+const SWEPT = '.swept';
+
+/** Sets the file's time to now; false when there is no such file. */
+async function renewed(path: string): Promise<boolean> {
+  const now = new Date();
+  try {
+    await utimes(path, now, now);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+async function modifiedAt(path: string): Promise<Date | null> {
+  try {
+    return (await stat(path)).mtime;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
+
+async function directories(path: string): Promise<string[]> {
+  const entries = await readdir(path, { withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name);
 }
 
 async function exists(path: string): Promise<boolean> {

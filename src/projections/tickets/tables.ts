@@ -104,6 +104,9 @@ export async function createTicketTables(knex: Knex): Promise<void> {
     t.uuid('uploaded_by').notNullable();
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.index(['ticket_id', 'created_at', 'id']);
+    // The blob sweep asks which digests are referenced; the quota sums a tenant's distinct files.
+    t.index(['sha256']);
+    t.index(['tenant_id', 'sha256', 'size']);
   });
 }
 

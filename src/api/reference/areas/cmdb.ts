@@ -47,7 +47,7 @@ export const cmdbArea: Area = {
       path: '/api/v1/assets/export',
       summary: 'Export assets as CSV',
       query: transfer.exportQuery,
-      ok: { status: 200, description: 'The assets, streamed as CSV.', mediaType: 'text/csv', schema: { type: 'string' } },
+      ok: { status: 200, description: "The assets, streamed as CSV. A text cell starting with =, +, -, @, tab or carriage return is written with a leading ' (CSV injection guard), which the import takes off again.", mediaType: 'text/csv', schema: { type: 'string' } },
     },
     { method: 'POST', path: '/api/v1/assets', summary: 'Register an asset', body: assets.createBody, ok: written('Asset', 201), afterWrite: true, errors: [409] },
     {

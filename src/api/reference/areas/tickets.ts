@@ -208,7 +208,7 @@ export const ticketsArea: Area = {
       method: 'POST',
       path: path('/:id/attachments'),
       summary: 'Attach a file to a ticket',
-      description: 'One multipart field named `file`. The media type is detected from the content.',
+      description: 'One multipart field named `file`. The media type is detected from the content. 413 when the file is larger than ATTACHMENT_MAX_BYTES (`attachment-too-large`) or does not fit in what is left of the tenant’s ATTACHMENT_QUOTA_BYTES_PER_TENANT (`attachment-quota-exceeded`); nothing of a refused file is kept.',
       pathParams: { id: { description: 'The ticket’s UUID.' } },
       body: { mediaType: 'multipart/form-data', schema: multipartFile, required: true },
       ok: { status: 201, description: 'The attachment.', schema: ref('Attachment'), location: true },
