@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/index.js';
 import type { JsonObject } from '../../eventstore/types.js';
 import type { Page } from '../pagination.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
@@ -187,9 +188,13 @@ export async function ticketIdByNumber(knex: Knex, scope: TicketScope, number: s
   return row?.id ?? null;
 }
 
-/** Whether a ticket (not deleted) of the tenant exists: for links. */
-export async function ticketExists(knex: Knex, tenantId: string, id: string): Promise<boolean> {
-  return (await knex(TICKETS).select('id').where({ tenant_id: tenantId, id, deleted: false }).first()) !== undefined;
+/** A ticket (not deleted) of the tenant, named by its UUID or its number: its id, for links; null when there is none. */
+export async function linkableTicketId(knex: Knex, tenantId: string, reference: string): Promise<string | null> {
+  const scope: TicketScope = { tenantId, requesterId: null };
+  // Numbers as the routes' `:id` resolves them.
+  if (TICKET_NUMBER_PATTERN.test(reference)) return ticketIdByNumber(knex, scope, reference);
+  const row = (await scoped(knex, scope).clearSelect().select('id').andWhere({ id: reference }).first()) as { id: string } | undefined;
+  return row?.id ?? null;
 }
 
 export const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', '-priority'] as const;
@@ -205,8 +210,10 @@ export interface TicketFilter {
   readonly status?: string[] | undefined;
   readonly type?: string[] | undefined;
   readonly priority?: string[] | undefined;
-  readonly assigneeId?: string | undefined;
-  readonly teamId?: string | undefined;
+  /** null: only unassigned tickets (`assigneeId=none`). */
+  readonly assigneeId?: string | null | undefined;
+  /** null: only tickets with no team (`teamId=none`). */
+  readonly teamId?: string | null | undefined;
   readonly requesterId?: string | undefined;
   readonly categoryId?: string | undefined;
   readonly tag?: string | undefined;
@@ -224,8 +231,8 @@ export function ticketListQuery(knex: Knex, scope: TicketScope, filter: TicketFi
   if (filter.status) query.whereIn('status', filter.status);
   if (filter.type) query.whereIn('type', filter.type);
   if (filter.priority) query.whereIn('priority', filter.priority);
-  if (filter.assigneeId) query.andWhere({ assignee_id: filter.assigneeId });
-  if (filter.teamId) query.andWhere({ team_id: filter.teamId });
+  if (filter.assigneeId !== undefined) query.andWhere({ assignee_id: filter.assigneeId });
+  if (filter.teamId !== undefined) query.andWhere({ team_id: filter.teamId });
   if (filter.requesterId) query.andWhere({ requester_id: filter.requesterId });
   if (filter.categoryId) query.andWhere({ category_id: filter.categoryId });
   if (filter.tag) query.andWhereRaw('tags @> ARRAY[?]::text[]', [filter.tag.toLowerCase()]);
@@ -244,9 +251,15 @@ export function ticketListQuery(knex: Knex, scope: TicketScope, filter: TicketFi
   return { page: query.orderBy([{ column, order: direction }, { column: 'id', order: direction }]).limit(filter.limit + 1), count };
 }
 
+/**
+ * The SQL order of a sort. `-priority` is the most urgent first: the labels run against urgency
+ * (P1 is the highest priority), so it orders the column ascending, and `priority` (least urgent
+ * first) descending. The cursor compares in the SQL direction, so both page correctly.
+ */
 function sortOf(sort: TicketSort): { key: keyof typeof SORT_COLUMN; column: string; descending: boolean } {
   const key = sort.replace('-', '') as keyof typeof SORT_COLUMN;
-  return { key, column: SORT_COLUMN[key], descending: sort.startsWith('-') };
+  const highestFirst = sort.startsWith('-');
+  return { key, column: SORT_COLUMN[key], descending: key === 'priority' ? !highestFirst : highestFirst };
 }
 
 /** Keyset pages in the requested order, ties broken by id; `total` only when asked (it costs a count). */
