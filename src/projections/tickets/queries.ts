@@ -281,18 +281,43 @@ export async function listTickets(knex: Knex, scope: TicketScope, filter: Ticket
 export interface CommentView {
   readonly id: string;
   readonly authorId: string;
+  /** The author's name as the users read model has it now ('[forgotten]' once forgotten); null if it does not know them. */
+  readonly authorName: string | null;
   readonly body: string;
   readonly internal: boolean;
   readonly createdAt: string;
   readonly editedAt: string | null;
 }
 
+interface CommentRow {
+  id: string;
+  author_id: string;
+  author_name: string | null;
+  body: string;
+  internal: boolean;
+  created_at: Date;
+  edited_at: Date | null;
+}
+
 /** Internal comments never leave here unless the caller may see them. */
 export async function listComments(knex: Knex, ticketId: string, includeInternal: boolean): Promise<CommentView[]> {
-  const query = knex(COMMENTS).select('id', 'author_id', 'body', 'internal', 'created_at', 'edited_at').where({ ticket_id: ticketId });
-  if (!includeInternal) query.andWhere('internal', false);
-  const rows = (await query.orderBy('revision')) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null }>;
-  return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, internal: row.internal, createdAt: new Date(row.created_at).toISOString(), editedAt: iso(row.edited_at) }));
+  const query = knex(`${COMMENTS} as c`)
+    .leftJoin('users as u', function sameTenantAuthor() {
+      this.on('u.id', '=', 'c.author_id').andOn('u.tenant_id', '=', 'c.tenant_id');
+    })
+    .select('c.id', 'c.author_id', 'u.name as author_name', 'c.body', 'c.internal', 'c.created_at', 'c.edited_at')
+    .where('c.ticket_id', ticketId);
+  if (!includeInternal) query.andWhere('c.internal', false);
+  const rows = (await query.orderBy('c.revision')) as CommentRow[];
+  return rows.map((row) => ({
+    id: row.id,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    body: row.body,
+    internal: row.internal,
+    createdAt: new Date(row.created_at).toISOString(),
+    editedAt: iso(row.edited_at),
+  }));
 }
 
 export interface AttachmentView {
