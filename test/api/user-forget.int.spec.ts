@@ -104,7 +104,7 @@ test('when an admin forgets a user, then users, ticket history and the audit exp
   assert.ok(JSON.stringify(exported.body).includes(technician.name), 'the export still names others');
 });
 
-test('comments name their author, and a forgotten author as [forgotten]', async ({ api, a }) => {
+test('comments and history summaries name people, and a forgotten one as [forgotten]', async ({ api, a }) => {
   const base = api!.baseUrl;
   const { person, ticketId } = await requesterWithTicket(base, a!);
   const comments = async () => (await call<{ data: Array<{ authorId: string; authorName: string | null; body: string }> }>(base, `/api/v1/tickets/${ticketId}/comments`, { headers: as(a!, 'technician') })).body.data;
@@ -113,7 +113,11 @@ test('comments name their author, and a forgotten author as [forgotten]', async 
     [person.id, person.name, 'Still loud'],
     [a!.sessions.technician.id, a!.sessions.technician.name, 'Ordering a new fan'],
   ]);
+  expectStatus(await call(base, `/api/v1/tickets/${ticketId}/watchers`, { method: 'POST', headers: as(a!, 'technician'), json: { userId: person.id } }), 200, 'watching');
   expectStatus(await forget(base, person.id, as(a!)), 200, 'forgetting');
+  const summaries = (await call<{ data: Array<{ summary: string }> }>(base, `/api/v1/tickets/${ticketId}/history`, { headers: as(a!) })).body.data.map((entry) => entry.summary);
+  assert.ok(summaries.some((summary) => summary.startsWith('watcher added: [forgotten]')), JSON.stringify(summaries));
+  assert.not.ok(mentions(summaries, person), 'history summaries do not name them');
   const after = await comments();
   assert.not.ok(mentions(after, person), JSON.stringify(after));
   assert.equal(after.map((comment) => comment.authorName), ['[forgotten]', a!.sessions.technician.name]);
