@@ -52,7 +52,9 @@ import { referencedBlobDigests } from './projections/tickets/queries.js';
 import type { VolatileState } from './volatile/index.js';
 import { allProjections } from './projections/registry.js';
 import { searchProjection } from './projections/search/index.js';
+import { notificationsProjectionFor } from './projections/notifications/index.js';
 import { searchRouter } from './api/search/router.js';
+import type { Projection } from './projections/types.js';
 import type { SearchIndex } from './search/index.js';
 import { openSearchIndex } from './search/index.js';
 import type { IdempotencyStore } from './idempotency/index.js';
@@ -122,6 +124,13 @@ export interface SystemOverrides {
   readonly routers?: readonly Router<AppState>[];
 }
 
+/** The registry's projections with this deployment's choices: its search index, and the public address mail links to. */
+function configured(projection: Projection, search: SearchIndex, config: Config): Projection {
+  if (projection.name === 'search' && search.name !== 'postgres') return searchProjection(search);
+  if (projection.name === 'notifications') return notificationsProjectionFor({ publicBaseUrl: config.publicBaseUrl });
+  return projection;
+}
+
 export async function openSystem(config: Config, logger: Logger, overrides: SystemOverrides = {}): Promise<System> {
   const db = overrides.database ?? (await openDatabase(config.database));
   const closers: Array<() => Promise<void>> = [() => db.close()];
@@ -140,7 +149,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const search = openSearchIndex(config.search, db);
     closers.unshift(() => search.close());
     const projectionList = [
-      ...(search.name === 'postgres' ? allProjections : allProjections.map((projection) => (projection.name === 'search' ? searchProjection(search) : projection))),
+      ...allProjections.map((projection) => configured(projection, search, config)),
       // Forgetting someone reaches the mail outbox too (a destroyed key cannot: the outbox is not the log).
       forgottenRecipientsProjection,
     ];

@@ -1,10 +1,12 @@
 import type { Actor } from '../commands/identity/actor.js';
 import { NotFoundError } from '../domain/errors.js';
-import type { UserEvent } from '../domain/identity/index.js';
-import { userStream } from '../domain/identity/index.js';
+import type { TeamEvent, UserEvent } from '../domain/identity/index.js';
+import { teamStream, userStream } from '../domain/identity/index.js';
+import type { QueueEvent } from '../domain/queue/index.js';
+import { queueStream } from '../domain/queue/index.js';
 import { can } from '../domain/permissions.js';
-import type { FieldChange } from '../domain/ticket/history.js';
-import { describeTicketEvent, isPublicTicketEvent } from '../domain/ticket/history.js';
+import type { FieldChange, Reference } from '../domain/ticket/history.js';
+import { describeTicketEvent, isPublicTicketEvent, referencesOf } from '../domain/ticket/history.js';
 import type { Ticket, TicketEvent } from '../domain/ticket/index.js';
 import { ticketDecider, ticketStream } from '../domain/ticket/index.js';
 import type { EventStore } from '../eventstore/types.js';
@@ -34,7 +36,7 @@ export async function ticketHistory(store: EventStore, actor: Actor, ticketId: s
   const first = recorded[0];
   if (!first || first.metadata.tenantId !== actor.tenantId) throw new NotFoundError('ticket not found');
   const agent = can(actor.role, 'ticket.readAll');
-  const names = new ActorNames(store, actor.tenantId);
+  const names = new NamesAsOf(store, actor.tenantId);
   const entries: TicketHistoryEntry[] = [];
   let state: Ticket = ticketDecider.initialState();
   for (const event of recorded) {
@@ -42,9 +44,10 @@ export async function ticketHistory(store: EventStore, actor: Actor, ticketId: s
     const before = state;
     state = ticketDecider.evolve(state, domainEvent);
     if (!agent && !isPublicTicketEvent(domainEvent, before)) continue;
-    const line = describeTicketEvent(before, state, domainEvent);
     const at = occurredAt(event);
     const actorId = typeof event.metadata.actorId === 'string' ? event.metadata.actorId : null;
+    await names.load([...referencesOf(before, state, domainEvent), ...(actorId ? [{ kind: 'user' as const, id: actorId }] : [])]);
+    const line = describeTicketEvent(before, state, domainEvent, (reference) => names.nameAt(reference, at));
     entries.push({
       revision: event.revision,
       position: formatPosition(event.position),
@@ -52,7 +55,7 @@ export async function ticketHistory(store: EventStore, actor: Actor, ticketId: s
       type: event.type,
       occurredAt: at,
       recordedAt: event.recordedAt.toISOString(),
-      actor: actorId ? { id: actorId, name: await names.nameAt(actorId, at) } : null,
+      actor: actorId ? { id: actorId, name: names.nameAt({ kind: 'user', id: actorId }, at) } : null,
       summary: line.summary,
       changes: line.changes,
     });
@@ -62,36 +65,85 @@ export async function ticketHistory(store: EventStore, actor: Actor, ticketId: s
 }
 
 
-/** Names from each user's own stream, as of a moment: a renamed agent's old work shows their old name. */
-class ActorNames {
-  private readonly histories = new Map<string, Promise<Array<{ at: string; name: string }>>>();
+/**
+ * Names from each person's, team's and queue's own stream, as of a moment: a renamed agent's old
+ * work shows their old name, a team renamed since shows the name it had. A forgotten person's
+ * events read with their name redacted, so they are named as forgotten however far back.
+ */
+class NamesAsOf {
+  private readonly histories = new Map<string, Promise<NameHistory>>();
+  private readonly loaded = new Map<string, NameHistory>();
 
   constructor(
     private readonly store: EventStore,
     private readonly tenantId: string,
   ) {}
 
-  async nameAt(userId: string, at: string): Promise<string | null> {
-    let history = this.histories.get(userId);
-    if (!history) this.histories.set(userId, (history = this.load(userId)));
+  /** Reads each stream once per history, however many events name it. */
+  async load(references: readonly Reference[]): Promise<void> {
+    await Promise.all(
+      references.map(async (reference) => {
+        const key = streamOf(reference);
+        let history = this.histories.get(key);
+        if (!history) this.histories.set(key, (history = this.read(reference)));
+        this.loaded.set(key, await history);
+      }),
+    );
+  }
+
+  /** The name as of `at`, of a reference loaded before; null for an id of nothing this tenant named. */
+  nameAt(reference: Reference, at: string): string | null {
+    const history = this.loaded.get(streamOf(reference)) ?? [];
     let name: string | null = null;
-    for (const change of await history) {
+    for (const change of history) {
       if (change.at > at) break;
       name = change.name;
     }
     // Renamed before any record of the name we hold (clock skew): the earliest name is the best guess.
-    return name ?? (await history)[0]?.name ?? null;
+    return name ?? history[0]?.name ?? null;
   }
 
-  private async load(userId: string): Promise<Array<{ at: string; name: string }>> {
-    const events = await readWholeStream(this.store, userStream(userId));
+  private async read(reference: Reference): Promise<NameHistory> {
+    const events = await readWholeStream(this.store, streamOf(reference));
     if (events[0]?.metadata.tenantId !== undefined && events[0].metadata.tenantId !== this.tenantId) return [];
     const names: Array<{ at: string; name: string }> = [];
     for (const event of events) {
-      const domainEvent = { type: event.type, data: event.data } as UserEvent;
-      const at = occurredAt(event);
-      if (domainEvent.type === 'UserRegistered' || domainEvent.type === 'UserProfileUpdated') names.push({ at, name: domainEvent.data.name });
+      const name = nameSet({ type: event.type, data: event.data } as NamingEvent);
+      if (name !== null) names.push({ at: occurredAt(event), name });
     }
     return names;
+  }
+}
+
+type NameHistory = ReadonlyArray<{ readonly at: string; readonly name: string }>;
+type NamingEvent = UserEvent | TeamEvent | QueueEvent;
+
+function streamOf(reference: Reference): string {
+  switch (reference.kind) {
+    case 'user':
+      return userStream(reference.id);
+    case 'team':
+      return teamStream(reference.id);
+    case 'queue':
+      return queueStream(reference.id);
+    default: {
+      const _exhaustive: never = reference.kind;
+      return _exhaustive;
+    }
+  }
+}
+
+/** The name an event gives its stream's person, team or queue; null for the events that name nothing. */
+function nameSet(event: NamingEvent): string | null {
+  switch (event.type) {
+    case 'UserRegistered':
+    case 'UserProfileUpdated':
+    case 'TeamCreated':
+    case 'TeamUpdated':
+    case 'QueueCreated':
+    case 'QueueUpdated':
+      return event.data.name;
+    default:
+      return null;
   }
 }

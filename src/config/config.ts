@@ -72,6 +72,10 @@ const environmentSchema = z.object({
   TICKET_REOPEN_WINDOW_DAYS: integer(14, 0, 3650),
   COMMENT_EDIT_WINDOW_MINUTES: integer(15, 0, 100_000),
   SMTP_URL: optionalUrl(['smtp', 'smtps']),
+  // Where people open the desk; a trailing slash is dropped, so `<base>/tickets/<number>` joins cleanly.
+  PUBLIC_BASE_URL: optionalUrl(['http', 'https'])
+    .refine((value) => value === undefined || URL.canParse(value), { message: 'must be a URL such as https://desk.example.com' })
+    .transform((value) => value?.replace(/\/+$/, '')),
   SMTP_FROM: z.string().trim().min(3).max(320).default('itsm <no-reply@itsm.invalid>'),
   SMTP_TIMEOUT_MS: integer(10_000, 100, 120_000),
   NOTIFY_MAX_ATTEMPTS: integer(5, 1, 50),
@@ -141,6 +145,8 @@ export interface Config {
     /** Pause between rounds that anchor stream heads in each tenant's audit chain. */
     readonly auditAnchorIntervalMs: number;
   };
+  /** Where people open the desk (`https://desk.example.com`): notification mail links to `<base>/tickets/<number>`; none without it. */
+  readonly publicBaseUrl: string | null;
   /**
    * Outgoing mail. Without an SMTP server the outbox table is the result, readable over the API;
    * with one, a sender delivers it, retrying `maxAttempts` times with doubling delays.
@@ -205,6 +211,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     seedDemo: env.SEED_DEMO,
     tickets: { reopenWindowMs: env.TICKET_REOPEN_WINDOW_DAYS * 86_400_000, commentEditWindowMs: env.COMMENT_EDIT_WINDOW_MINUTES * 60_000 },
     scheduler: { intervalMs: env.SCHEDULER_INTERVAL_MS, autoCloseAfterMs: env.AUTO_CLOSE_AFTER_DAYS * 86_400_000, auditAnchorIntervalMs: env.AUDIT_ANCHOR_INTERVAL_MS },
+    publicBaseUrl: env.PUBLIC_BASE_URL ?? null,
     mail: { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM, timeoutMs: env.SMTP_TIMEOUT_MS, maxAttempts: env.NOTIFY_MAX_ATTEMPTS, retryBaseMs: env.NOTIFY_RETRY_BASE_MS, pollMs: env.NOTIFY_POLL_MS },
     privacy: { masterKeys: env.PERSONAL_DATA_MASTER_KEYS === '' ? undefined : env.PERSONAL_DATA_MASTER_KEYS },
     auth: {

@@ -14,10 +14,14 @@ export interface RenderedEmail {
   readonly text: string;
 }
 
+/** Where a ticket is opened from a mail: `<base>/tickets/<number>`, or null without a public base URL. */
+export const ticketUrl = (publicBaseUrl: string | null, number: string): string | null => (publicBaseUrl ? `${publicBaseUrl}/tickets/${encodeURIComponent(number)}` : null);
+
 /** What a template may refer to; every kind gets the same shape, with the parts it has filled in. */
 export interface EmailData {
   readonly recipient: { readonly name: string; readonly email: string };
-  readonly ticket: { readonly id: string; readonly number: string; readonly title: string };
+  /** `url`: the ticket where people open it (PUBLIC_BASE_URL), null when no public address is configured. */
+  readonly ticket: { readonly id: string; readonly number: string; readonly title: string; readonly url: string | null };
   readonly actor: { readonly name: string } | null;
   readonly comment: { readonly body: string } | null;
   readonly resolution: { readonly code: string; readonly notes: string } | null;
@@ -25,8 +29,10 @@ export interface EmailData {
   readonly approvers: readonly string[];
 }
 
-const FOOTER_TEXT = '\n\n-- \nYou receive this because of your part in {{ticket.number}}.';
-const FOOTER_HTML = '<p style="color:#666;font-size:12px">You receive this because of your part in {{ticket.number}}.</p>';
+// The link only when the deployment has a public address: without one the mail still names the ticket.
+const FOOTER_TEXT = '{{#if ticket.url}}\n\nOpen {{ticket.number}}: {{ticket.url}}{{/if}}\n\n-- \nYou receive this because of your part in {{ticket.number}}.';
+const FOOTER_HTML =
+  '{{#if ticket.url}}<p><a href="{{ticket.url}}">Open {{ticket.number}}</a></p>{{/if}}<p style="color:#666;font-size:12px">You receive this because of your part in {{ticket.number}}.</p>';
 
 /** Used whenever a tenant has not written its own for a kind. */
 export const DEFAULT_TEMPLATES: Readonly<Record<EmailKind, TemplateSource>> = {
@@ -70,7 +76,7 @@ export const DEFAULT_TEMPLATES: Readonly<Record<EmailKind, TemplateSource>> = {
 /** What a preview renders with, so an admin sees every variable filled in, and markup in data shown escaped. */
 export const SAMPLE_DATA: EmailData = {
   recipient: { name: 'Alex Requester', email: 'alex@example.com' },
-  ticket: { id: '00000000-0000-4000-8000-000000000000', number: 'INC-000123', title: 'Laptop & <USB-C> dock do not start' },
+  ticket: { id: '00000000-0000-4000-8000-000000000000', number: 'INC-000123', title: 'Laptop & <USB-C> dock do not start', url: 'https://desk.example.com/tickets/INC-000123' },
   actor: { name: 'Sam Technician' },
   comment: { body: 'Could you try holding the power button for 10 seconds?' },
   resolution: { code: 'fixed', notes: 'Replaced the battery.' },

@@ -2,7 +2,8 @@ import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import type { RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
-import { bearer, createUser, login, signupTenant } from '../support/identity-fixtures.js';
+import type { Account } from '../support/identity-fixtures.js';
+import { bearer, createGroup, createUser, expectStatus, login, signupTenant } from '../support/identity-fixtures.js';
 import type { Scenario } from '../reporting/scenario.js';
 import { writeScenario } from '../reporting/scenario.js';
 
@@ -10,6 +11,7 @@ interface Context {
   api?: RunningApi;
   admin?: string;
   technician?: string;
+  agent?: Account;
   scenario?: Scenario;
 }
 const test = suite<Context>('reports API', {});
@@ -20,7 +22,10 @@ test.before(async (context) => {
   context.admin = tenant.tokens.accessToken;
   const technician = await createUser(context.api.baseUrl, context.admin, 'technician');
   context.technician = (await login(context.api.baseUrl, tenant.slug, technician.email, technician.password)).accessToken;
-  context.scenario = await writeScenario(context.api.system.store, tenant.id);
+  // Team one and the agent exist as the API makes them, so reports name them; team two is an id nothing names.
+  context.agent = await createUser(context.api.baseUrl, context.admin, 'technician', 'agent');
+  const teamOne = await createGroup(context.api.baseUrl, context.admin, 'teams', 'Network');
+  context.scenario = await writeScenario(context.api.system.store, tenant.id, { teamOne, agent: context.agent.id });
   await context.api.system.projections.catchUp();
 });
 test.after(async (context) => {
@@ -59,8 +64,8 @@ test('SLA compliance by team and by week', async (context) => {
   const { teamOne, teamTwo } = context.scenario!;
   const byTeam = await report(context, `sla?${WEEK}&groupBy=team`);
   const expected = [
-    { teamId: teamOne, tickets: 1, firstResponseMet: 1, firstResponseBreached: 0, firstResponseCompliance: 1, resolutionMet: 0, resolutionBreached: 1, resolutionCompliance: 0 },
-    { teamId: teamTwo, tickets: 1, firstResponseMet: 0, firstResponseBreached: 1, firstResponseCompliance: 0, resolutionMet: 0, resolutionBreached: 0, resolutionCompliance: null },
+    { teamId: teamOne, teamName: 'Network', tickets: 1, firstResponseMet: 1, firstResponseBreached: 0, firstResponseCompliance: 1, resolutionMet: 0, resolutionBreached: 1, resolutionCompliance: 0 },
+    { teamId: teamTwo, teamName: null, tickets: 1, firstResponseMet: 0, firstResponseBreached: 1, firstResponseCompliance: 0, resolutionMet: 0, resolutionBreached: 0, resolutionCompliance: null },
   ].sort((x, y) => x.teamId.localeCompare(y.teamId));
   assert.equal(byTeam.body.data, expected);
   const byWeek = await report(context, `sla?${WEEK}`);
@@ -87,6 +92,35 @@ test('Accept: text/csv answers the same rows as RFC 4180 CSV', async (context) =
   );
   const empty = await report<string>(context, 'mttr?from=2025-01-01&to=2025-01-31', { Accept: 'text/csv' });
   assert.is(empty.body, 'priority,resolved,meanFirstResponseBusinessMinutes,meanResolutionBusinessMinutes,meanResolutionMinutes\r\n', 'a header line even without rows');
+});
+
+test('rows grouped by agent or team carry the current name beside the id, in JSON and CSV', async (context) => {
+  const agent = context.agent!;
+  const byAgent = await report(context, `summary?${WEEK}&groupBy=agent`);
+  assert.is(byAgent.status, 200, JSON.stringify(byAgent.body));
+  assert.equal(byAgent.body.data, [
+    { agentId: agent.id, agentName: agent.name, opened: 1, resolved: 1, closed: 0, cancelled: 0, reopened: 1, firstResponseBreached: 0, resolutionBreached: 1 },
+    { agentId: null, agentName: null, opened: 2, resolved: 0, closed: 0, cancelled: 1, reopened: 0, firstResponseBreached: 1, resolutionBreached: 0 },
+  ]);
+  const mttr = await report(context, `mttr?${WEEK}&groupBy=agent`);
+  assert.equal(mttr.body.data.map((row) => [row.agentId, row.agentName]), [[agent.id, agent.name]]);
+
+  expectStatus(await call(context.api!.baseUrl, `/api/v1/teams/${context.scenario!.teamOne}`, { method: 'PATCH', headers: bearer(context.admin!), json: { name: 'Network, Floor 3' } }), 200, 'renaming the team');
+  await context.api!.system.projections.catchUp();
+  const csv = await report<string>(context, 'backlog?from=2026-11-03&to=2026-11-03&groupBy=team', { Accept: 'text/csv' });
+  const lines = [`2026-11-03,${context.scenario!.teamOne},"Network, Floor 3",1`, `2026-11-03,${context.scenario!.teamTwo},,1`].sort();
+  assert.is(csv.body, `day,teamId,teamName,openTickets\r\n${lines.join('\r\n')}\r\n`);
+});
+
+test('a forgotten agent is not named in reports', async (context) => {
+  const agent = context.agent!;
+  expectStatus(await call(context.api!.baseUrl, `/api/v1/users/${agent.id}/forget`, { method: 'POST', headers: bearer(context.admin!) }), 200, 'forgetting the agent');
+  await context.api!.system.projections.catchUp();
+  const json = await report(context, `summary?${WEEK}&groupBy=agent`);
+  assert.equal(json.body.data[0]?.agentName, '[forgotten]');
+  const csv = await report<string>(context, `sla?${WEEK}&groupBy=agent`, { Accept: 'text/csv' });
+  assert.not.ok(JSON.stringify(json.body).includes(agent.name) || csv.body.includes(agent.name), csv.body);
+  assert.match(csv.body, /\[forgotten\]/);
 });
 
 test('bad ranges and groupings are 400 problems naming the field', async (context) => {

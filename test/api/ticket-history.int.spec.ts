@@ -4,6 +4,7 @@ import type { RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
 import type { TenantFixture } from '../support/identity-fixtures.js';
 import { bearer, expectStatus, setUpTenant } from '../support/identity-fixtures.js';
+import { createQueue } from '../support/queue-fixtures.js';
 
 interface Entry {
   readonly revision: number;
@@ -68,6 +69,31 @@ test('actors keep the name they had when they acted', async ({ api, a }) => {
   const entries = (await history(base, id, as(a!))).body.data.filter((entry) => entry.actor?.id === a!.sessions.technician.id);
   assert.is(entries[0]!.actor?.name, before);
   assert.is(entries.at(-1)!.actor?.name, 'Renamed Technician');
+});
+
+test('summaries name queues, teams and people as they were named then, and keep the ids in changes', async ({ api, b }) => {
+  const base = api!.baseUrl;
+  const manager = as(b!, 'manager');
+  const technician = b!.sessions.technician;
+  const watcher = b!.sessions.user;
+  const team = expectStatus(await call<{ name: string }>(base, `/api/v1/teams/${b!.team}`, { headers: manager }), 200, 'reading the team').body;
+  const queue = await createQueue(base, b!.sessions.manager.accessToken, b!.team, { name: 'Problem desk', rules: { ticketTypes: ['problem'] } });
+  const raised = expectStatus(await call<{ id: string }>(base, '/api/v1/tickets', { method: 'POST', headers: manager, json: { type: 'problem', title: 'Disk batch failing', impact: 'medium', urgency: 'low' } }), 201, 'raising').body;
+  expectStatus(await call(base, `/api/v1/tickets/${raised.id}/assign`, { method: 'POST', headers: manager, json: { assigneeId: technician.id } }), 200, 'assigning');
+  expectStatus(await call(base, `/api/v1/tickets/${raised.id}/watchers`, { method: 'POST', headers: manager, json: { userId: watcher.id } }), 200, 'watching');
+  // Renamed afterwards: the history keeps the names of then.
+  expectStatus(await call(base, `/api/v1/queues/${queue.id}`, { method: 'PATCH', headers: manager, json: { name: 'Renamed queue' } }), 200, 'renaming the queue');
+  expectStatus(await call(base, `/api/v1/teams/${b!.team}`, { method: 'PATCH', headers: as(b!), json: { name: 'Renamed team' } }), 200, 'renaming the team');
+  expectStatus(await call(base, `/api/v1/users/${technician.id}`, { method: 'PATCH', headers: as(b!), json: { name: 'Renamed technician' } }), 200, 'renaming the technician');
+
+  const entries = expectStatus(await history(base, raised.id, manager), 200, 'history').body.data;
+  const routed = entries.find((entry) => entry.type === 'TicketAssigned' && entry.summary.startsWith('routed'))!;
+  assert.match(routed.summary, new RegExp(`^routed by queue Problem desk \\(.*team: — → ${team.name}`), routed.summary);
+  assert.ok(routed.changes.some((change) => change.field === 'teamId' && change.to === b!.team), 'changes keep the id');
+  const assigned = entries.find((entry) => entry.type === 'TicketAssigned' && entry.summary.startsWith('assignment changed'))!;
+  assert.ok(assigned.summary.includes(`assignee: — → ${technician.name}`), assigned.summary);
+  assert.ok(entries.some((entry) => entry.summary === `watcher added: ${watcher.name} (watchers: [] → [${watcher.name}])`), JSON.stringify(entries.map((entry) => entry.summary)));
+  assert.not.ok(entries.some((entry) => entry.summary.includes('Renamed')), 'no name from after the event');
 });
 
 test("a requester sees only the public part of their own ticket's history", async ({ api, a }) => {

@@ -104,6 +104,25 @@ test('when an admin forgets a user, then users, ticket history and the audit exp
   assert.ok(JSON.stringify(exported.body).includes(technician.name), 'the export still names others');
 });
 
+test('comments and history summaries name people, and a forgotten one as [forgotten]', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const { person, ticketId } = await requesterWithTicket(base, a!);
+  const comments = async () => (await call<{ data: Array<{ authorId: string; authorName: string | null; body: string }> }>(base, `/api/v1/tickets/${ticketId}/comments`, { headers: as(a!, 'technician') })).body.data;
+  const named = (await comments()).map((comment) => [comment.authorId, comment.authorName, comment.body]);
+  assert.equal(named, [
+    [person.id, person.name, 'Still loud'],
+    [a!.sessions.technician.id, a!.sessions.technician.name, 'Ordering a new fan'],
+  ]);
+  expectStatus(await call(base, `/api/v1/tickets/${ticketId}/watchers`, { method: 'POST', headers: as(a!, 'technician'), json: { userId: person.id } }), 200, 'watching');
+  expectStatus(await forget(base, person.id, as(a!)), 200, 'forgetting');
+  const summaries = (await call<{ data: Array<{ summary: string }> }>(base, `/api/v1/tickets/${ticketId}/history`, { headers: as(a!) })).body.data.map((entry) => entry.summary);
+  assert.ok(summaries.some((summary) => summary.startsWith('watcher added: [forgotten]')), JSON.stringify(summaries));
+  assert.not.ok(mentions(summaries, person), 'history summaries do not name them');
+  const after = await comments();
+  assert.not.ok(mentions(after, person), JSON.stringify(after));
+  assert.equal(after.map((comment) => comment.authorName), ['[forgotten]', a!.sessions.technician.name]);
+});
+
 test('at rest the log holds no user’s name or email in plain text', async ({ api, a }) => {
   const { rows } = await api!.system.db.pool.query<{ data: unknown }>("SELECT data FROM es_events WHERE event_type IN ('UserRegistered', 'UserProfileUpdated', 'UserEmailReserved') AND metadata->>'tenantId' = $1", [a!.id]);
   assert.ok(rows.length >= 6, `${rows.length} events`);

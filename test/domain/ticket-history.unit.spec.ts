@@ -1,6 +1,6 @@
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
-import { describeTicketEvent, isPublicTicketEvent } from '../../src/domain/ticket/history.js';
+import { describeTicketEvent, isPublicTicketEvent, referencesOf } from '../../src/domain/ticket/history.js';
 import type { Ticket, TicketEvent } from '../../src/domain/ticket/index.js';
 import { ticketDecider } from '../../src/domain/ticket/index.js';
 import { at, ids, opened } from '../support/ticket-events.js';
@@ -26,6 +26,18 @@ test('when an assignment moves, then the assignee change is named; a queue says 
   const { line } = lineFor([opened()], { type: 'TicketAssigned', data: { assigneeId: ids.agent, teamId: ids.team, previousAssigneeId: null, at, queueId: 'q1' } });
   assert.ok(line.summary.startsWith('routed by queue q1'));
   assert.equal(line.changes.find((change) => change.field === 'assigneeId'), { field: 'assigneeId', from: null, to: ids.agent });
+});
+
+test('when names are known, then people, teams and queues are shown by name and the changes keep the ids', () => {
+  const otherTeam = '7e7e7e7e-0000-4000-8000-000000000009';
+  const event: TicketEvent = { type: 'TicketAssigned', data: { assigneeId: ids.agent, teamId: otherTeam, previousAssigneeId: null, at, queueId: 'q1' } };
+  const before = ticketDecider.evolve(ticketDecider.initialState(), opened());
+  const after = ticketDecider.evolve(before, event);
+  const names: Record<string, string> = { [`user:${ids.agent}`]: 'Sam Agent', [`team:${ids.team}`]: 'Service desk', [`team:${otherTeam}`]: 'Network', 'queue:q1': 'Front desk' };
+  const line = describeTicketEvent(before, after, event, (reference) => names[`${reference.kind}:${reference.id}`] ?? null);
+  assert.match(line.summary, /^routed by queue Front desk \(.*assignee: — → Sam Agent; team: Service desk → Network\)$/);
+  assert.equal(line.changes.find((change) => change.field === 'assigneeId')?.to, ids.agent);
+  assert.ok(referencesOf(before, after, event).some((reference) => reference.kind === 'queue' && reference.id === 'q1'), 'the queue is looked up');
 });
 
 test('long text is clipped in the line, never in the event', () => {

@@ -28,12 +28,13 @@ export interface Scenario {
 const OFFICE = [{ start: '09:00', end: '17:00' }];
 export const CALENDAR: CalendarDefinition = { timeZone: 'UTC', week: { mon: OFFICE, tue: OFFICE, wed: OFFICE, thu: OFFICE, fri: OFFICE, sat: [], sun: [] }, holidays: [] };
 
-export async function writeScenario(store: EventStore, tenantId: string): Promise<Scenario> {
+/** `known`: a team and an agent made over the API, so that reports can name them; otherwise ids nothing names. */
+export async function writeScenario(store: EventStore, tenantId: string, known: { readonly teamOne?: string; readonly agent?: string } = {}): Promise<Scenario> {
   const scenario: Scenario = {
     tenantId,
-    teamOne: randomUUID(),
+    teamOne: known.teamOne ?? randomUUID(),
     teamTwo: randomUUID(),
-    agent: randomUUID(),
+    agent: known.agent ?? randomUUID(),
     requester: randomUUID(),
     tickets: { a: randomUUID(), b: randomUUID(), c: randomUUID() },
   };

@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { LEVELS, LINK_KINDS, PRIORITIES, RISKS, STATUSES, TICKET_TYPES } from '../../domain/ticket/index.js';
+import { LEVELS, LINK_KINDS, PRIORITIES, RISKS, STATUSES, TICKET_NUMBER_PATTERN, TICKET_TYPES } from '../../domain/ticket/index.js';
 import { SORTS } from '../../projections/tickets/queries.js';
 import { jsonObject } from '../json-object.js';
 
 const id = z.uuid().transform((value) => value.toLowerCase());
+/** `?assigneeId=none`: the tickets nobody holds (null), or one person's (a uuid). */
+const idOrNone = z.union([z.literal('none').transform(() => null), id]);
+/** A ticket named by its UUID or by its number (`INC-000123`), as every `:id` of the tickets routes. */
+const ticketReference = z.union([id, z.string().regex(TICKET_NUMBER_PATTERN, 'a ticket UUID or number such as INC-000123')]);
 // PostgreSQL has no year 0: such an instant would fail in SQL instead of in validation.
 const instant = z.iso.datetime({ offset: true }).refine((value) => Number(value.slice(0, 4)) >= 1, 'the year must be 0001 or later');
 /** `?status=new,assigned`: a comma-separated list of allowed values. */
@@ -77,7 +81,7 @@ export const emptyBody = z.object({}).strict().optional();
 export const commentBody = z.object({ body: z.string().max(20_000), internal: z.boolean().default(false) }).strict();
 export const editCommentBody = z.object({ body: z.string().max(20_000) }).strict();
 export const articleLinkBody = z.object({ articleId: id }).strict();
-export const linkBody = z.object({ targetId: id, kind: z.enum(LINK_KINDS) }).strict();
+export const linkBody = z.object({ targetId: ticketReference, kind: z.enum(LINK_KINDS) }).strict();
 export const approvalsBody = z.object({ approverIds: z.array(id).min(1).max(20) }).strict();
 export const decisionBody = z.object({ comment: z.string().max(5_000).default('') }).strict();
 export const watcherBody = z.object({ userId: id }).strict();
@@ -91,8 +95,8 @@ export const listQuery = z
     status: list(STATUSES).optional(),
     type: list(TICKET_TYPES).optional(),
     priority: list(PRIORITIES).optional(),
-    assigneeId: id.optional(),
-    teamId: id.optional(),
+    assigneeId: idOrNone.optional(),
+    teamId: idOrNone.optional(),
     requesterId: id.optional(),
     categoryId: id.optional(),
     tag: z.string().max(50).optional(),

@@ -7,11 +7,11 @@ import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
 import { onTicket } from './on-ticket.js';
 import type { TicketDependencies } from './dependencies.js';
-import { areApprovers, isAssignableAgent, isTeamMember, teamExists } from './facts.js';
+import { areApprovers, isActiveUser, isAssignableAgent, isTeamMember, teamExists } from './facts.js';
 import type { TicketWritten } from './open.js';
 import { checkCatalogReferences } from './catalog-references.js';
 import { applyTicketSla } from './sla.js';
-import { ticketExists } from '../../projections/tickets/queries.js';
+import { linkableTicketId } from '../../projections/tickets/queries.js';
 
 const isOwnTicket = (actor: Actor, ticket: OpenTicketState): boolean => ticket.requesterId === actor.userId;
 
@@ -104,9 +104,16 @@ export function editComment(deps: TicketDependencies, actor: Actor, ticketId: st
   return onTicket(deps, actor, ticketId, context, () => ({ type: 'EditComment', commentId, editorId: actor.userId, body, editWindowMs: deps.policy.commentEditWindowMs, now: context.now }));
 }
 
+/** Watchers are active people of the ticket's tenant; anyone may be taken off (a deactivated watcher too). */
 export function watchTicket(deps: TicketDependencies, actor: Actor, ticketId: string, userId: string, watch: boolean, context: CommandContext) {
   if (userId !== actor.userId) authorize(actor, 'ticket.work');
-  return onTicket(deps, actor, ticketId, context, () => (watch ? { type: 'AddWatcher', userId, now: context.now } : { type: 'RemoveWatcher', userId, now: context.now }));
+  return onTicket(deps, actor, ticketId, context, async () => {
+    if (!watch) return { type: 'RemoveWatcher', userId, now: context.now };
+    if (!(await isActiveUser(deps.knex, actor.tenantId, userId))) {
+      throw new ValidationError('only active users of the tenant can watch a ticket', [{ path: '/userId', message: 'no active user with this id in this tenant' }]);
+    }
+    return { type: 'AddWatcher', userId, now: context.now };
+  });
 }
 
 export function requestApproval(deps: TicketDependencies, actor: Actor, ticketId: string, approverIds: string[], context: CommandContext) {
@@ -125,17 +132,15 @@ export function decideApproval(deps: TicketDependencies, actor: Actor, ticketId:
   return onTicket(deps, actor, ticketId, context, () => ({ type: 'DecideApproval', approverId: actor.userId, decision, comment, now: context.now }));
 }
 
+/** `targetId` names the other ticket by UUID or by number (INC-000123), as the routes' `:id` does. */
 export async function linkTicket(deps: TicketDependencies, actor: Actor, ticketId: string, input: { targetId: string; kind: LinkKind }, context: CommandContext): Promise<TicketWritten & { linkId: string }> {
   authorize(actor, 'ticket.work');
   const linkId = randomUUID();
-  const written = await onTicket(deps, actor, ticketId, context, async () => ({
-    type: 'LinkTicket',
-    linkId,
-    kind: input.kind,
-    targetId: input.targetId,
-    targetExists: await ticketExists(deps.knex, actor.tenantId, input.targetId),
-    now: context.now,
-  }));
+  const written = await onTicket(deps, actor, ticketId, context, async () => {
+    const targetId = await linkableTicketId(deps.knex, actor.tenantId, input.targetId);
+    // An unknown reference goes to the decider as given, which refuses it as no such ticket.
+    return { type: 'LinkTicket', linkId, kind: input.kind, targetId: targetId ?? input.targetId, targetExists: targetId !== null, now: context.now };
+  });
   return { ...written, linkId };
 }
 

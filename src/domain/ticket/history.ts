@@ -37,16 +37,61 @@ const TRACKED = [
 
 const LONG_TEXT = 200;
 
+/** What a ticket refers to by id and a history line names. */
+export type NamedKind = 'user' | 'team' | 'queue';
+export interface Reference {
+  readonly kind: NamedKind;
+  readonly id: string;
+}
+/** The name `id` had when the event happened; null when it is not known (the id is shown instead). */
+export type NameOf = (reference: Reference) => string | null;
+const noNames: NameOf = () => null;
+
+/** Tracked fields that hold ids of named things: shown by name, under a label without `Id`. */
+const NAMED_FIELDS: Partial<Record<(typeof TRACKED)[number], { readonly label: string; readonly kind: NamedKind }>> = {
+  requesterId: { label: 'requester', kind: 'user' },
+  assigneeId: { label: 'assignee', kind: 'user' },
+  teamId: { label: 'team', kind: 'team' },
+  watchers: { label: 'watchers', kind: 'user' },
+};
+
 /**
  * Describes what one event did to the ticket, from the state before and after it: the changed
  * fields come from comparing the two states, so every event type is described the same way and a
- * new event type needs only its headline.
+ * new event type needs only its headline. People, teams and queues are named by `names` (as they
+ * were then); `changes` keeps the ids.
  */
-export function describeTicketEvent(before: Ticket, after: Ticket, event: TicketEvent): HistoryLine {
+export function describeTicketEvent(before: Ticket, after: Ticket, event: TicketEvent, names: NameOf = noNames): HistoryLine {
   const changes = after.exists ? changedFields(before.exists ? before : null, after) : [];
-  const detail = changes.map((change) => `${change.field}: ${shown(change.from)} → ${shown(change.to)}`);
-  const headline = HEADLINES[event.type](event as never);
+  const detail = changes.map((change) => {
+    const named = NAMED_FIELDS[change.field as (typeof TRACKED)[number]];
+    if (!named) return `${change.field}: ${shown(change.from)} → ${shown(change.to)}`;
+    const name = (value: JsonValue): JsonValue => nameIn(value, named.kind, names);
+    return `${named.label}: ${shown(name(change.from))} → ${shown(name(change.to))}`;
+  });
+  const headline = HEADLINES[event.type](event as never, (kind, id) => names({ kind, id }) ?? id);
   return { summary: detail.length > 0 && event.type !== 'TicketOpened' ? `${headline} (${detail.join('; ')})` : headline, changes };
+}
+
+/** Every person, team and queue an event's line names: what to look names up for before describing it. */
+export function referencesOf(before: Ticket, after: Ticket, event: TicketEvent): Reference[] {
+  const references: Reference[] = [];
+  const add = (kind: NamedKind, value: unknown) => {
+    for (const id of Array.isArray(value) ? value : [value]) if (typeof id === 'string') references.push({ kind, id });
+  };
+  for (const state of [before, after]) {
+    if (!state.exists) continue;
+    for (const [field, named] of Object.entries(NAMED_FIELDS)) add(named.kind, state[field as keyof typeof NAMED_FIELDS]);
+  }
+  if (event.type === 'TicketAssigned') add('queue', event.data.queueId);
+  if (event.type === 'TicketWatcherAdded' || event.type === 'TicketWatcherRemoved') add('user', event.data.userId);
+  if (event.type === 'TicketApprovalRequested') add('user', event.data.approverIds);
+  return references;
+}
+
+function nameIn(value: JsonValue, kind: NamedKind, names: NameOf): JsonValue {
+  if (typeof value === 'string') return names({ kind, id: value }) ?? value;
+  return Array.isArray(value) ? value.map((item) => nameIn(item, kind, names)) : value;
 }
 
 /** Events a requester may see in their own ticket's history: what they see of the ticket itself. */
@@ -96,13 +141,14 @@ function shown(value: JsonValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-type Headlines = { readonly [K in TicketEvent['type']]: (event: Extract<TicketEvent, { type: K }>) => string };
+/** `name`: the name of a referenced person, team or queue as it was then, or its id. */
+type Headlines = { readonly [K in TicketEvent['type']]: (event: Extract<TicketEvent, { type: K }>, name: (kind: NamedKind, id: string) => string) => string };
 
 const HEADLINES: Headlines = {
   TicketOpened: (event) => `opened ${event.data.number}: ${event.data.title}`,
   TicketUpdated: () => 'details updated',
   TicketPriorityChanged: (event) => (event.data.overridden ? `priority overridden${event.data.reason ? `: ${event.data.reason}` : ''}` : 'priority recalculated'),
-  TicketAssigned: (event) => (event.data.queueId ? `routed by queue ${event.data.queueId}` : 'assignment changed'),
+  TicketAssigned: (event, name) => (event.data.queueId ? `routed by queue ${name('queue', event.data.queueId)}` : 'assignment changed'),
   TicketWorkStarted: () => 'work started',
   TicketPended: (event) => `pending: ${event.data.reason}`,
   TicketResumed: () => 'resumed',
@@ -112,9 +158,9 @@ const HEADLINES: Headlines = {
   TicketCancelled: (event) => `cancelled: ${event.data.reason}`,
   TicketCommented: (event) => (event.data.internal ? 'internal note added' : 'comment added'),
   TicketCommentEdited: () => 'comment edited',
-  TicketWatcherAdded: () => 'watcher added',
-  TicketWatcherRemoved: () => 'watcher removed',
-  TicketApprovalRequested: (event) => `approval requested from ${event.data.approverIds.length} approver(s)`,
+  TicketWatcherAdded: (event, name) => `watcher added: ${name('user', event.data.userId)}`,
+  TicketWatcherRemoved: (event, name) => `watcher removed: ${name('user', event.data.userId)}`,
+  TicketApprovalRequested: (event, name) => `approval requested from ${event.data.approverIds.map((id) => name('user', id)).join(', ')}`,
   TicketApproved: (event) => `approved${event.data.comment ? `: ${event.data.comment}` : ''}`,
   TicketRejected: (event) => `rejected${event.data.comment ? `: ${event.data.comment}` : ''}`,
   TicketLinked: (event) => `linked (${event.data.kind.replaceAll('_', ' ')}) to ${event.data.targetId}`,

@@ -4,7 +4,7 @@ import type { EmailKind } from '../../domain/email-template/index.js';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { JsonObject, RecordedEvent } from '../../eventstore/types.js';
 import type { EmailData, TemplateSource } from '../../notifications/templates.js';
-import { DEFAULT_TEMPLATES, renderTemplate } from '../../notifications/templates.js';
+import { DEFAULT_TEMPLATES, renderTemplate, ticketUrl } from '../../notifications/templates.js';
 import type { ColumnType } from '../batched-writes.js';
 import { insertRowsIgnoring, patchRows, storedUuid, storedUuidOrNull } from '../batched-writes.js';
 import type { Projection } from '../types.js';
@@ -27,7 +27,13 @@ type DataOf<Type extends TicketEvent['type']> = Extract<TicketEvent, { type: Typ
  * read model and team members from `team_members`, read in the same transaction. The outbox is
  * a migration's table, not this projection's: a rebuild drops only `notification_tickets`, and
  * outbox ids derived from event id and recipient make the replay insert nothing twice.
+ *
+ * `publicBaseUrl` (PUBLIC_BASE_URL) makes each mail link to its ticket; without it mail has no link.
  */
+export function notificationsProjectionFor(links: { readonly publicBaseUrl: string | null }): Projection {
+  return { ...notificationsProjection, apply: (trx, events) => applyPage(trx, events, links.publicBaseUrl) };
+}
+
 export const notificationsProjection: Projection = {
   name: 'notifications',
   version: 1,
@@ -48,12 +54,14 @@ export const notificationsProjection: Projection = {
   async dropTables(knex: Knex) {
     await knex.schema.dropTableIfExists(TICKETS);
   },
-  async apply(trx, events) {
-    const page = await NotificationPage.load(trx, [...new Set(events.map((recorded) => recorded.streamId.slice('ticket-'.length)))]);
-    for (const recorded of events) await applyOne(page, recorded);
-    await page.write();
-  },
+  apply: (trx, events) => applyPage(trx, events, null),
 };
+
+async function applyPage(trx: Knex.Transaction, events: readonly RecordedEvent[], publicBaseUrl: string | null): Promise<void> {
+  const page = await NotificationPage.load(trx, [...new Set(events.map((recorded) => recorded.streamId.slice('ticket-'.length)))], publicBaseUrl);
+  for (const recorded of events) await applyOne(page, recorded);
+  await page.write();
+}
 
 interface TicketRow {
   id: string;
@@ -83,10 +91,13 @@ class NotificationPage {
   private readonly templates = new Map<string, TemplateSource>();
   private readonly teams = new Map<string, string[]>();
 
-  private constructor(readonly trx: Knex.Transaction) {}
+  private constructor(
+    readonly trx: Knex.Transaction,
+    readonly publicBaseUrl: string | null,
+  ) {}
 
-  static async load(trx: Knex.Transaction, ids: readonly string[]): Promise<NotificationPage> {
-    const page = new NotificationPage(trx);
+  static async load(trx: Knex.Transaction, ids: readonly string[], publicBaseUrl: string | null): Promise<NotificationPage> {
+    const page = new NotificationPage(trx, publicBaseUrl);
     const rows = ids.length === 0 ? [] : ((await trx(TICKETS).select('*').whereIn('id', ids)) as TicketRow[]);
     for (const row of rows) page.tickets.set(row.id, row);
     return page;
@@ -279,7 +290,7 @@ async function deliver(page: NotificationPage, recorded: RecordedEvent, kind: Em
     if (!recipient || recipient.status !== 'active') continue;
     const data: EmailData = {
       recipient: { name: recipient.name, email: recipient.email },
-      ticket: { id: ticket.id, number: ticket.number, title: ticket.title },
+      ticket: { id: ticket.id, number: ticket.number, title: ticket.title, url: ticketUrl(page.publicBaseUrl, ticket.number) },
       actor: actor ? { name: actor.name } : null,
       comment: extras.comment ?? null,
       resolution: extras.resolution ?? null,

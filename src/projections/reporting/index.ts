@@ -5,21 +5,23 @@ import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { Projection } from '../types.js';
 import { applyArticleEvent, applyFeedbackEvent, linkArticle } from './article-usage.js';
+import { keepName } from './names.js';
 import { CALENDAR_VERSIONS, createReportingTables, dropReportingTables } from './tables.js';
 import { TicketFactsPage } from './ticket-facts.js';
 
 /**
  * The `reporting` schema analysts query (docs/reporting.md): ticket facts with their SLA figures,
- * backlog intervals, and article usage. It keeps its own copy of business calendar versions so
+ * backlog intervals, article usage, and the current names of what reports group by. It keeps its own copy of business calendar versions so
  * that its SLA figures never wait on, or race, another projection: a ticket's terms name a
  * calendar version that is always earlier in the log than the ticket's event naming it.
  */
 export const reportingProjection: Projection = {
   name: 'reporting',
-  version: 1,
+  // 2: names of teams, categories, services and people.
+  version: 2,
   // Analysts' tables: no command answer reads them, so commands never wait for them.
   readYourWrites: false,
-  filter: { categories: ['ticket', 'businesscalendar', 'article', 'articlefeedback'] },
+  filter: { categories: ['ticket', 'businesscalendar', 'article', 'articlefeedback', 'team', 'category', 'service', 'user'] },
   createTables: createReportingTables,
   dropTables: dropReportingTables,
   async apply(trx, events) {
@@ -38,7 +40,8 @@ const categoryOf = (recorded: RecordedEvent): string => recorded.streamId.slice(
  */
 async function applyOne(trx: Knex.Transaction, tickets: TicketFactsPage, recorded: RecordedEvent): Promise<void> {
   // Each category's command handlers are the only writers of its streams, so the casts hold.
-  switch (categoryOf(recorded)) {
+  const category = categoryOf(recorded);
+  switch (category) {
     case 'ticket': {
       const event = { type: recorded.type, data: recorded.data } as TicketEvent;
       if (event.type === 'TicketArticleLinked') await linkArticle(trx, recorded, event.data.articleId, event.data.at);
@@ -53,6 +56,12 @@ async function applyOne(trx: Knex.Transaction, tickets: TicketFactsPage, recorde
       return;
     case 'articlefeedback':
       await applyFeedbackEvent(trx, recorded, { type: recorded.type, data: recorded.data } as ArticleFeedbackEvent);
+      return;
+    case 'team':
+    case 'category':
+    case 'service':
+    case 'user':
+      await keepName(trx, recorded, category);
       return;
     default:
       return;

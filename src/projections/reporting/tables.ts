@@ -15,13 +15,14 @@ export const CALENDAR_VERSIONS = `${SCHEMA}.calendar_versions`;
 export const ARTICLE_USAGE = `${SCHEMA}.article_usage`;
 export const ARTICLE_VOTES = `${SCHEMA}.article_votes`;
 export const TICKET_ARTICLE_LINKS = `${SCHEMA}.ticket_article_links`;
+export const NAMES = `${SCHEMA}.names`;
 
 export const DAILY_BACKLOG = `${SCHEMA}.daily_backlog`;
 export const SLA_COMPLIANCE_WEEKLY = `${SCHEMA}.sla_compliance_weekly`;
 export const AGENT_WORKLOAD = `${SCHEMA}.agent_workload`;
 
 /** Every table the projection writes, in an order safe to drop. */
-export const REPORTING_TABLES = [TICKET_ARTICLE_LINKS, ARTICLE_VOTES, ARTICLE_USAGE, CALENDAR_VERSIONS, TICKET_OPEN_INTERVALS, TICKET_CLOCK_EVENTS, TICKET_FACTS] as const;
+export const REPORTING_TABLES = [NAMES, TICKET_ARTICLE_LINKS, ARTICLE_VOTES, ARTICLE_USAGE, CALENDAR_VERSIONS, TICKET_OPEN_INTERVALS, TICKET_CLOCK_EVENTS, TICKET_FACTS] as const;
 const VIEWS = [AGENT_WORKLOAD, SLA_COMPLIANCE_WEEKLY, DAILY_BACKLOG] as const;
 
 const local = (qualified: string): string => qualified.slice(SCHEMA.length + 1);
@@ -124,6 +125,14 @@ export async function createReportingTables(knex: Knex): Promise<void> {
     t.primary(['ticket_id', 'article_id']);
     t.index(['article_id']);
   });
+  await schema().createTable(local(NAMES), (t) => {
+    // Teams, categories, services and people: ids are UUIDs, unique across the kinds.
+    t.uuid('id').primary();
+    t.text('kind').notNullable();
+    t.uuid('tenant_id').notNullable();
+    t.text('name').notNullable();
+    t.integer('revision').notNullable();
+  });
   await createViews(knex);
   // The migration's default privileges cover tables its own user creates; a deployment whose
   // projections run as another user still needs this.
@@ -138,9 +147,10 @@ export async function createReportingTables(knex: Knex): Promise<void> {
 async function createViews(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE VIEW ${DAILY_BACKLOG} AS
-    SELECT i.tenant_id, d.day::date AS day, i.team_id, i.priority, count(*)::integer AS open_tickets
+    SELECT i.tenant_id, d.day::date AS day, i.team_id, min(n.name) AS team_name, i.priority, count(*)::integer AS open_tickets
     FROM ${TICKET_OPEN_INTERVALS} i
     JOIN ${TICKET_FACTS} f ON f.ticket_id = i.ticket_id AND NOT f.deleted
+    LEFT JOIN ${NAMES} n ON n.id = i.team_id
     CROSS JOIN LATERAL generate_series(
       date_trunc('day', i.opened_at AT TIME ZONE 'UTC'),
       date_trunc('day', coalesce(i.closed_at AT TIME ZONE 'UTC', (now() AT TIME ZONE 'UTC'))),
@@ -151,6 +161,7 @@ async function createViews(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE VIEW ${SLA_COMPLIANCE_WEEKLY} AS
     SELECT tenant_id, date_trunc('week', created_at AT TIME ZONE 'UTC')::date AS week, team_id,
+      (SELECT n.name FROM ${NAMES} n WHERE n.id = team_id) AS team_name,
       count(*) FILTER (WHERE first_response_sla = 'met')::integer AS first_response_met,
       count(*) FILTER (WHERE first_response_sla = 'breached')::integer AS first_response_breached,
       count(*) FILTER (WHERE resolution_sla = 'met')::integer AS resolution_met,
@@ -161,6 +172,7 @@ async function createViews(knex: Knex): Promise<void> {
   await knex.raw(`
     CREATE VIEW ${AGENT_WORKLOAD} AS
     SELECT tenant_id, assignee_id,
+      (SELECT n.name FROM ${NAMES} n WHERE n.id = assignee_id) AS assignee_name,
       count(*) FILTER (WHERE status IN ('new', 'assigned', 'in_progress', 'pending'))::integer AS open_tickets,
       count(*) FILTER (WHERE status = 'pending')::integer AS pending_tickets,
       count(*) FILTER (WHERE status IN ('new', 'assigned', 'in_progress', 'pending') AND priority IN ('P1', 'P2'))::integer AS open_urgent_tickets,

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/index.js';
 import type { JsonObject } from '../../eventstore/types.js';
 import type { Page } from '../pagination.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
@@ -187,9 +188,13 @@ export async function ticketIdByNumber(knex: Knex, scope: TicketScope, number: s
   return row?.id ?? null;
 }
 
-/** Whether a ticket (not deleted) of the tenant exists: for links. */
-export async function ticketExists(knex: Knex, tenantId: string, id: string): Promise<boolean> {
-  return (await knex(TICKETS).select('id').where({ tenant_id: tenantId, id, deleted: false }).first()) !== undefined;
+/** A ticket (not deleted) of the tenant, named by its UUID or its number: its id, for links; null when there is none. */
+export async function linkableTicketId(knex: Knex, tenantId: string, reference: string): Promise<string | null> {
+  const scope: TicketScope = { tenantId, requesterId: null };
+  // Numbers as the routes' `:id` resolves them.
+  if (TICKET_NUMBER_PATTERN.test(reference)) return ticketIdByNumber(knex, scope, reference);
+  const row = (await scoped(knex, scope).clearSelect().select('id').andWhere({ id: reference }).first()) as { id: string } | undefined;
+  return row?.id ?? null;
 }
 
 export const SORTS = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt', 'priority', '-priority'] as const;
@@ -205,8 +210,10 @@ export interface TicketFilter {
   readonly status?: string[] | undefined;
   readonly type?: string[] | undefined;
   readonly priority?: string[] | undefined;
-  readonly assigneeId?: string | undefined;
-  readonly teamId?: string | undefined;
+  /** null: only unassigned tickets (`assigneeId=none`). */
+  readonly assigneeId?: string | null | undefined;
+  /** null: only tickets with no team (`teamId=none`). */
+  readonly teamId?: string | null | undefined;
   readonly requesterId?: string | undefined;
   readonly categoryId?: string | undefined;
   readonly tag?: string | undefined;
@@ -224,8 +231,8 @@ export function ticketListQuery(knex: Knex, scope: TicketScope, filter: TicketFi
   if (filter.status) query.whereIn('status', filter.status);
   if (filter.type) query.whereIn('type', filter.type);
   if (filter.priority) query.whereIn('priority', filter.priority);
-  if (filter.assigneeId) query.andWhere({ assignee_id: filter.assigneeId });
-  if (filter.teamId) query.andWhere({ team_id: filter.teamId });
+  if (filter.assigneeId !== undefined) query.andWhere({ assignee_id: filter.assigneeId });
+  if (filter.teamId !== undefined) query.andWhere({ team_id: filter.teamId });
   if (filter.requesterId) query.andWhere({ requester_id: filter.requesterId });
   if (filter.categoryId) query.andWhere({ category_id: filter.categoryId });
   if (filter.tag) query.andWhereRaw('tags @> ARRAY[?]::text[]', [filter.tag.toLowerCase()]);
@@ -244,9 +251,15 @@ export function ticketListQuery(knex: Knex, scope: TicketScope, filter: TicketFi
   return { page: query.orderBy([{ column, order: direction }, { column: 'id', order: direction }]).limit(filter.limit + 1), count };
 }
 
+/**
+ * The SQL order of a sort. `-priority` is the most urgent first: the labels run against urgency
+ * (P1 is the highest priority), so it orders the column ascending, and `priority` (least urgent
+ * first) descending. The cursor compares in the SQL direction, so both page correctly.
+ */
 function sortOf(sort: TicketSort): { key: keyof typeof SORT_COLUMN; column: string; descending: boolean } {
   const key = sort.replace('-', '') as keyof typeof SORT_COLUMN;
-  return { key, column: SORT_COLUMN[key], descending: sort.startsWith('-') };
+  const highestFirst = sort.startsWith('-');
+  return { key, column: SORT_COLUMN[key], descending: key === 'priority' ? !highestFirst : highestFirst };
 }
 
 /** Keyset pages in the requested order, ties broken by id; `total` only when asked (it costs a count). */
@@ -268,18 +281,43 @@ export async function listTickets(knex: Knex, scope: TicketScope, filter: Ticket
 export interface CommentView {
   readonly id: string;
   readonly authorId: string;
+  /** The author's name as the users read model has it now ('[forgotten]' once forgotten); null if it does not know them. */
+  readonly authorName: string | null;
   readonly body: string;
   readonly internal: boolean;
   readonly createdAt: string;
   readonly editedAt: string | null;
 }
 
+interface CommentRow {
+  id: string;
+  author_id: string;
+  author_name: string | null;
+  body: string;
+  internal: boolean;
+  created_at: Date;
+  edited_at: Date | null;
+}
+
 /** Internal comments never leave here unless the caller may see them. */
 export async function listComments(knex: Knex, ticketId: string, includeInternal: boolean): Promise<CommentView[]> {
-  const query = knex(COMMENTS).select('id', 'author_id', 'body', 'internal', 'created_at', 'edited_at').where({ ticket_id: ticketId });
-  if (!includeInternal) query.andWhere('internal', false);
-  const rows = (await query.orderBy('revision')) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null }>;
-  return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, internal: row.internal, createdAt: new Date(row.created_at).toISOString(), editedAt: iso(row.edited_at) }));
+  const query = knex(`${COMMENTS} as c`)
+    .leftJoin('users as u', function sameTenantAuthor() {
+      this.on('u.id', '=', 'c.author_id').andOn('u.tenant_id', '=', 'c.tenant_id');
+    })
+    .select('c.id', 'c.author_id', 'u.name as author_name', 'c.body', 'c.internal', 'c.created_at', 'c.edited_at')
+    .where('c.ticket_id', ticketId);
+  if (!includeInternal) query.andWhere('c.internal', false);
+  const rows = (await query.orderBy('c.revision')) as CommentRow[];
+  return rows.map((row) => ({
+    id: row.id,
+    authorId: row.author_id,
+    authorName: row.author_name,
+    body: row.body,
+    internal: row.internal,
+    createdAt: new Date(row.created_at).toISOString(),
+    editedAt: iso(row.edited_at),
+  }));
 }
 
 export interface AttachmentView {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { TICKET_FACTS, TICKET_OPEN_INTERVALS } from '../../projections/reporting/tables.js';
-import { groupColumn, numberOrNull } from './grouping.js';
+import { groupCells, groupColumn, groupColumns, groupedRows, numberOrNull } from './grouping.js';
 import type { ReportRequest, ReportTable } from './types.js';
 
 /**
@@ -10,7 +10,10 @@ import type { ReportRequest, ReportTable } from './types.js';
 export async function backlogReport(knex: Knex, request: ReportRequest): Promise<ReportTable> {
   const split = request.groupBy === 'day' ? null : groupColumn(request.groupBy, 'opened_at');
   const join = split ? 'JOIN' : 'LEFT JOIN';
-  const result = await knex.raw<{ rows: Array<Record<string, unknown>> }>(
+  const rows = await groupedRows(
+    knex,
+    split,
+    request.tenantId,
     `WITH days AS (
        SELECT d::date AS day, (d + interval '1 day') AT TIME ZONE 'UTC' AS day_end
        FROM generate_series(?::timestamp, ?::timestamp, interval '1 day') AS d
@@ -21,15 +24,15 @@ export async function backlogReport(knex: Knex, request: ReportRequest): Promise
      )
      SELECT to_char(days.day, 'YYYY-MM-DD') AS day, ${split ? `${split.sql} AS key,` : ''} count(intervals.ticket_id)::integer AS open_tickets
      FROM days ${join} intervals ON intervals.opened_at < days.day_end AND (intervals.closed_at IS NULL OR intervals.closed_at >= days.day_end)
-     GROUP BY days.day${split ? ', key' : ''}
-     ORDER BY days.day${split ? ', key NULLS LAST' : ''}`,
+     GROUP BY days.day${split ? ', key' : ''}`,
     [request.from, request.to, request.tenantId],
+    `day${split ? ', key NULLS LAST' : ''}`,
   );
   return {
-    columns: ['day', ...(split ? [split.name] : []), 'openTickets'],
-    rows: result.rows.map((row) => ({
+    columns: ['day', ...(split ? groupColumns(split) : []), 'openTickets'],
+    rows: rows.map((row) => ({
       day: row.day as string,
-      ...(split ? { [split.name]: (row.key as string | null) ?? null } : {}),
+      ...(split ? groupCells(split, row) : {}),
       openTickets: numberOrNull(row.open_tickets),
     })),
   };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { TICKET_FACTS } from '../../projections/reporting/tables.js';
-import { groupColumn, instantRange, numberOrNull } from './grouping.js';
+import { groupCells, groupColumn, groupColumns, instantRange, numberOrNull, groupedRows } from './grouping.js';
 import type { ReportRequest, ReportTable } from './types.js';
 
 /**
@@ -10,7 +10,10 @@ import type { ReportRequest, ReportTable } from './types.js';
 export async function slaReport(knex: Knex, request: ReportRequest): Promise<ReportTable> {
   const key = groupColumn(request.groupBy, 'created_at');
   const { start, end } = instantRange(request);
-  const result = await knex.raw<{ rows: Array<Record<string, unknown>> }>(
+  const rows = await groupedRows(
+    knex,
+    key,
+    request.tenantId,
     `SELECT ${key.sql} AS key, count(*)::integer AS tickets,
        count(*) FILTER (WHERE first_response_sla = 'met')::integer AS first_response_met,
        count(*) FILTER (WHERE first_response_sla = 'breached')::integer AS first_response_breached,
@@ -18,13 +21,13 @@ export async function slaReport(knex: Knex, request: ReportRequest): Promise<Rep
        count(*) FILTER (WHERE resolution_sla = 'breached')::integer AS resolution_breached
      FROM ${TICKET_FACTS}
      WHERE tenant_id = ? AND NOT deleted AND sla_policy_id IS NOT NULL AND created_at >= ?::timestamptz AND created_at < ?::timestamptz
-     GROUP BY key
-     ORDER BY key NULLS LAST`,
+     GROUP BY key`,
     [request.tenantId, start, end],
+    'key NULLS LAST',
   );
   return {
-    columns: [key.name, 'tickets', 'firstResponseMet', 'firstResponseBreached', 'firstResponseCompliance', 'resolutionMet', 'resolutionBreached', 'resolutionCompliance'],
-    rows: result.rows.map((row) => {
+    columns: [...groupColumns(key), 'tickets', 'firstResponseMet', 'firstResponseBreached', 'firstResponseCompliance', 'resolutionMet', 'resolutionBreached', 'resolutionCompliance'],
+    rows: rows.map((row) => {
       const counts = {
         firstResponseMet: Number(row.first_response_met),
         firstResponseBreached: Number(row.first_response_breached),
@@ -32,7 +35,7 @@ export async function slaReport(knex: Knex, request: ReportRequest): Promise<Rep
         resolutionBreached: Number(row.resolution_breached),
       };
       return {
-        [key.name]: (row.key as string | null) ?? null,
+        ...groupCells(key, row),
         tickets: numberOrNull(row.tickets),
         firstResponseMet: counts.firstResponseMet,
         firstResponseBreached: counts.firstResponseBreached,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { TICKET_FACTS } from '../../projections/reporting/tables.js';
-import { groupColumn, instantRange, numberOrNull } from './grouping.js';
+import { groupCells, groupColumn, groupColumns, instantRange, numberOrNull, groupedRows } from './grouping.js';
 import type { ReportRequest, ReportTable } from './types.js';
 
 const within = (column: string): string => `(${column} >= bounds.start AND ${column} < bounds.finish)`;
@@ -12,7 +12,10 @@ const within = (column: string): string => `(${column} >= bounds.start AND ${col
 export async function summaryReport(knex: Knex, request: ReportRequest): Promise<ReportTable> {
   const key = groupColumn(request.groupBy, 'created_at');
   const { start, end } = instantRange(request);
-  const result = await knex.raw<{ rows: Array<Record<string, unknown>> }>(
+  const rows = await groupedRows(
+    knex,
+    key,
+    request.tenantId,
     `WITH bounds AS (SELECT ?::timestamptz AS start, ?::timestamptz AS finish)
      SELECT ${key.sql} AS key,
        count(*) FILTER (WHERE ${within('created_at')})::integer AS opened,
@@ -24,14 +27,14 @@ export async function summaryReport(knex: Knex, request: ReportRequest): Promise
        count(*) FILTER (WHERE ${within('created_at')} AND resolution_sla = 'breached')::integer AS resolution_breached
      FROM ${TICKET_FACTS}, bounds
      WHERE tenant_id = ? AND NOT deleted AND (${within('created_at')} OR ${within('resolved_at')} OR ${within('closed_at')})
-     GROUP BY key
-     ORDER BY key NULLS LAST`,
+     GROUP BY key`,
     [start, end, request.tenantId],
+    'key NULLS LAST',
   );
   return {
-    columns: [key.name, 'opened', 'resolved', 'closed', 'cancelled', 'reopened', 'firstResponseBreached', 'resolutionBreached'],
-    rows: result.rows.map((row) => ({
-      [key.name]: (row.key as string | null) ?? null,
+    columns: [...groupColumns(key), 'opened', 'resolved', 'closed', 'cancelled', 'reopened', 'firstResponseBreached', 'resolutionBreached'],
+    rows: rows.map((row) => ({
+      ...groupCells(key, row),
       opened: numberOrNull(row.opened),
       resolved: numberOrNull(row.resolved),
       closed: numberOrNull(row.closed),

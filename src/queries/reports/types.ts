@@ -1,9 +1,9 @@
 /** The reports the analysts' API serves, and how each may be grouped. */
 export const REPORT_GROUPINGS = {
-  summary: ['type', 'priority', 'team', 'category', 'service'],
+  summary: ['type', 'priority', 'team', 'category', 'service', 'agent'],
   backlog: ['day', 'team', 'priority'],
-  sla: ['week', 'team', 'priority', 'type'],
-  mttr: ['priority', 'team', 'type', 'category', 'service', 'week'],
+  sla: ['week', 'team', 'priority', 'type', 'agent'],
+  mttr: ['priority', 'team', 'type', 'category', 'service', 'week', 'agent'],
 } as const;
 
 export type ReportName = keyof typeof REPORT_GROUPINGS;
