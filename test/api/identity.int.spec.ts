@@ -159,6 +159,20 @@ test('a requester cannot make themselves admin, nor smuggle fields', async ({ ap
   assert.equal([renamed.body.name, renamed.body.role], ['Renamed Requester', 'user']);
 });
 
+test('a refusal says in words which role may not do what', async ({ api }) => {
+  const signed = await signupTenant(api!);
+  for (const [role, sentence] of [
+    ['technician', 'a technician may not add people'],
+    ['auditor', 'an auditor may not add people'],
+    ['user', 'a user may not add people'],
+  ]) {
+    const person = await addUser(api!, signed.accessToken, role!);
+    const session = await login(api!, signed.tenant.slug, person.email);
+    const refused = await call<{ detail: string }>(api!.baseUrl, '/api/v1/users', { method: 'POST', headers: bearer(session.body.accessToken), json: { email: `${unique('x')}@example.org`, name: 'X', role: 'user', password: PASSWORD } });
+    assert.equal([refused.status, refused.body.detail], [403, sentence]);
+  }
+});
+
 test('a stale If-Match is 412 and changes nothing; a fresh one goes through', async ({ api }) => {
   const signed = await signupTenant(api!);
   const team = await call<{ id: string; version: number }>(api!.baseUrl, '/api/v1/teams', { method: 'POST', headers: bearer(signed.accessToken), json: { name: 'Network' } });
