@@ -280,6 +280,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           requestTimeoutMs: config.edge.requestTimeoutMs,
           corsOrigins: config.edge.corsOrigins,
           trustProxy: config.edge.trustProxy,
+          trustProxyHops: config.edge.trustProxyHops,
           routers: served,
           ownBodyPaths: (path) => isAttachmentUpload(path) || isAssetImport(path),
       });
