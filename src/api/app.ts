@@ -63,7 +63,9 @@ export function createApp(options: AppOptions): Koa<AppState> {
   app.use(jsonBody({ limitBytes: options.bodyLimitBytes, ...(options.ownBodyPaths ? { skip: options.ownBodyPaths } : {}) }));
   for (const router of options.routers) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    // Not thrown: the router sets 405 or 501 with its Allow header, and the problems middleware
+    // renders the body (a thrown 501 would count as our failure).
+    app.use(router.allowedMethods());
   }
   return app;
 }
