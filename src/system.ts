@@ -24,6 +24,7 @@ import { openVolatileState } from './volatile/index.js';
 import { resolve } from 'node:path';
 import { AccessTokens } from './auth/access-tokens.js';
 import { argon2idHasher } from './auth/passwords.js';
+import type { PasswordHasher } from './auth/passwords.js';
 import { loadOrCreateKeyFile, parseSigningKeys } from './auth/signing-keys.js';
 import type { IdentityDependencies } from './commands/identity/dependencies.js';
 import { authenticate } from './api/identity/actor.js';
@@ -122,6 +123,8 @@ export interface SystemOverrides {
   readonly database?: Database;
   readonly clock?: () => Date;
   readonly routers?: readonly Router<AppState>[];
+  /** Tests wrap the real hasher to see which checks a request makes. */
+  readonly hasher?: PasswordHasher;
 }
 
 /** The registry's projections with this deployment's choices: its search index, and the public address mail links to. */
@@ -169,7 +172,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     const identity: IdentityDependencies = {
       commands,
       knex: db.knex,
-      hasher: argon2idHasher(),
+      hasher: overrides.hasher ?? argon2idHasher(),
       accessTokens: new AccessTokens({ keys: signingKeys, issuer: config.auth.issuer, audience: config.auth.audience, ttlSeconds: config.auth.accessTokenTtlSeconds, clock, newId: randomUUID }),
       accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
       refreshTokenTtlDays: config.auth.refreshTokenTtlDays,
@@ -306,6 +309,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           requestTimeoutMs: config.edge.requestTimeoutMs,
           corsOrigins: config.edge.corsOrigins,
           trustProxy: config.edge.trustProxy,
+          trustProxyHops: config.edge.trustProxyHops,
           routers: served,
           ownBodyPaths: (path) => isAttachmentUpload(path) || isAssetImport(path),
       });

@@ -30,6 +30,8 @@ export interface AppOptions {
   readonly corsOrigins: readonly string[];
   /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-*. */
   readonly trustProxy: boolean;
+  /** Proxies that append to X-Forwarded-For: the client address is this many entries from the right. */
+  readonly trustProxyHops: number;
   /** Paths whose handlers read the request body themselves (uploads): the JSON body parser skips them. */
   readonly ownBodyPaths?: (path: string) => boolean;
 }
@@ -37,7 +39,8 @@ export interface AppOptions {
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
 
 export function createApp(options: AppOptions): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: options.trustProxy });
+  // Koa keeps the last maxIpsCount entries of X-Forwarded-For and takes the first of them as ctx.ip.
+  const app = new Koa<AppState>({ proxy: options.trustProxy, maxIpsCount: options.trustProxyHops });
   // Errors are rendered by the problems middleware; Koa's default handler would print stacks.
   app.silent = true;
   app.use(requestContext(options.logger));
@@ -60,7 +63,9 @@ export function createApp(options: AppOptions): Koa<AppState> {
   app.use(jsonBody({ limitBytes: options.bodyLimitBytes, ...(options.ownBodyPaths ? { skip: options.ownBodyPaths } : {}) }));
   for (const router of options.routers) {
     app.use(router.routes());
-    app.use(router.allowedMethods({ throw: true }));
+    // Not thrown: the router sets 405 or 501 with its Allow header, and the problems middleware
+    // renders the body (a thrown 501 would count as our failure).
+    app.use(router.allowedMethods());
   }
   return app;
 }

@@ -52,6 +52,7 @@ const environmentSchema = z.object({
     .transform((value) => (value ?? '').split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
     .refine((origins) => origins.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), { message: 'must be a comma-separated list of origins such as https://desk.example.com (scheme and host, no path)' }),
   TRUST_PROXY: flag(false),
+  TRUST_PROXY_HOPS: integer(1, 1, 20),
   METRICS_TOKEN: z.string().trim().optional().transform((value) => (value === '' ? undefined : value)).refine((value) => value === undefined || value.length >= 16, { message: 'must be at least 16 characters' }),
   EVENTSTORE_URL: optionalUrl(['esdb', 'esdb+discover', 'kurrentdb', 'kurrentdb+discover', 'kdb', 'kdb+discover']),
   MEILI_URL: optionalUrl(['http', 'https']),
@@ -121,6 +122,11 @@ export interface Config {
     readonly corsOrigins: readonly string[];
     /** Behind a reverse proxy: trust X-Forwarded-For/-Proto (client address, TLS for HSTS). */
     readonly trustProxy: boolean;
+    /**
+     * How many proxies in front append to X-Forwarded-For: the client is that many entries from the
+     * right. Entries further left are whatever the client sent, so they are never believed.
+     */
+    readonly trustProxyHops: number;
     /** When set, /metrics wants `Authorization: Bearer <token>`. */
     readonly metricsToken: string | undefined;
     /** On SIGTERM, how long requests in flight may take to finish before their connections are cut. */
@@ -203,7 +209,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     volatile: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : { kind: 'memory' },
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     rateLimitPerUserPerMinute: env.RATE_LIMIT_PER_USER_PER_MINUTE ?? env.RATE_LIMIT_PER_MINUTE,
-    edge: { requestTimeoutMs: env.REQUEST_TIMEOUT_MS, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, metricsToken: env.METRICS_TOKEN, shutdownGraceMs: env.SHUTDOWN_GRACE_MS },
+    edge: { requestTimeoutMs: env.REQUEST_TIMEOUT_MS, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, trustProxyHops: env.TRUST_PROXY_HOPS, metricsToken: env.METRICS_TOKEN, shutdownGraceMs: env.SHUTDOWN_GRACE_MS },
     search: env.MEILI_URL ? { kind: 'meilisearch', url: env.MEILI_URL, key: env.MEILI_KEY } : { kind: 'postgres' },
     logLevel: env.LOG_LEVEL,
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,

@@ -65,6 +65,82 @@ export const ACTIONS = [
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/**
+ * What each action is, in the words of a refusal: "a technician may not <phrase>". A table keyed by
+ * every action, so an action added without its phrase does not compile.
+ */
+const ACTION_PHRASES: { readonly [A in Action]: string } = {
+  'tenant.read': "see the organization's settings",
+  'tenant.update': "change the organization's settings",
+  'user.create': 'add people',
+  'user.list': 'list the people of the organization',
+  'user.read': "see other people's profiles",
+  'user.update': "change other people's profiles",
+  'user.changeRole': "change people's roles",
+  'user.deactivate': 'deactivate or reactivate people',
+  'team.create': 'create teams',
+  'team.list': 'list teams',
+  'team.read': 'see teams',
+  'team.update': 'rename or retire teams',
+  'team.manageMembers': "change a team's members",
+  'department.create': 'create departments',
+  'department.list': 'list departments',
+  'department.read': 'see departments',
+  'department.update': 'rename or retire departments',
+  'department.manageMembers': "change a department's members",
+  'catalog.read': 'see the service catalog',
+  'catalog.manage': 'change the service catalog',
+  'ticket.create': 'raise tickets',
+  'ticket.readAll': "see other people's tickets",
+  'ticket.readInternal': 'read internal notes',
+  'ticket.contribute': 'comment on, attach files to or watch tickets',
+  'ticket.onBehalf': 'raise tickets on behalf of someone else',
+  'ticket.work': 'work on tickets',
+  'ticket.commentInternal': 'write internal notes on tickets',
+  'ticket.assign': 'reassign tickets to another team or agent',
+  'ticket.assignSelf': 'take tickets',
+  'ticket.overridePriority': "override a ticket's priority",
+  'ticket.requestApproval': 'ask for approval of a ticket',
+  'ticket.delete': 'delete or restore tickets',
+  'ticket.bulk': 'change many tickets at once',
+  'sla.read': 'see service level agreements',
+  'sla.manage': 'change service level agreements or business calendars',
+  'notifications.manage': 'manage email templates or the outgoing mail',
+  'article.read': 'read knowledge-base articles',
+  'article.feedback': 'vote on or comment on articles',
+  'article.readAll': 'read unpublished articles',
+  'article.write': 'write articles',
+  'article.publish': 'publish or archive articles',
+  'assetCategory.read': 'see asset categories',
+  'assetCategory.manage': 'change asset categories',
+  'asset.read': "see other people's assets",
+  'asset.readOwn': 'see assets',
+  'asset.write': 'register or change assets',
+  'asset.import': 'import assets',
+  'queue.read': 'see queues',
+  'queue.manage': 'change queues',
+  'search.query': 'search',
+  'audit.verify': 'verify the audit trail',
+  'audit.export': 'export the audit log',
+  'ticket.timeTravel': 'see a ticket as it was in the past',
+  'report.read': 'read reports',
+  'user.forget': "erase a person's personal data",
+};
+
+/** "a user", "an admin": the article goes by how the role sounds, not how it is spelled. */
+const ROLE_NOUNS: { readonly [R in Role]: string } = {
+  admin: 'an admin',
+  manager: 'a manager',
+  technician: 'a technician',
+  user: 'a user',
+  auditor: 'an auditor',
+};
+
+/** A refusal a person understands: "a technician may not reassign tickets to another team or agent". */
+export function refusal(role: Role, action: Action): string {
+  return `${ROLE_NOUNS[role]} may not ${ACTION_PHRASES[action]}`;
+}
+
 const AGENT_DIRECTORY: readonly Action[] = ['tenant.read', 'user.list', 'user.read', 'team.list', 'team.read', 'department.list', 'department.read'];
 
 /** Requesters pick a category and a service when they raise a ticket, so everyone reads the catalog. */

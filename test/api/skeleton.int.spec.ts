@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import Router from '@koa/router';
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
@@ -6,6 +7,20 @@ import type { RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
 
 const test = suite<{ api?: RunningApi }>('api skeleton', {});
+
+/** fetch refuses to send TRACE; node:http sends any method. */
+function rawRequest(baseUrl: string, method: string, path: string): Promise<{ status: number; contentType: string; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const sent = request(`${baseUrl}${path}`, { method }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, contentType: response.headers['content-type'] ?? '', body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
+    });
+    sent.on('error', reject);
+    sent.end();
+  });
+}
 
 // A route that fails the way a bug would, with SQL in the message, to prove none of it leaks.
 const failing = new Router<AppState>();
@@ -45,10 +60,38 @@ test('an unknown path is a 404 problem', async ({ api }) => {
   assert.type(response.body.type, 'string');
 });
 
-test('a known path with the wrong method is a 405 problem', async ({ api }) => {
-  const response = await call(api!.baseUrl, '/healthz', { method: 'DELETE' });
-  assert.is(response.status, 405);
-  assert.is(response.body.status, 405);
+test('a known path with the wrong method is a 405 problem that says which methods it takes', async ({ api }) => {
+  for (const [method, path, allow] of [
+    ['DELETE', '/healthz', 'HEAD, GET'],
+    ['PUT', '/api/v1/me', 'HEAD, GET'],
+    ['GET', '/api/v1/auth/login', 'POST'],
+  ] as const) {
+    const response = await call(api!.baseUrl, path, { method });
+    assert.is(response.status, 405, `${method} ${path}`);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal([response.body.status, response.body.type], [405, 'urn:itsm:problem:http-405']);
+    assert.is(response.headers.get('allow'), allow, `${method} ${path}`);
+  }
+});
+
+test('a method no route takes (TRACE, PROPFIND, ...) is a 501 problem on any path, never a 500', async ({ api }) => {
+  for (const method of ['TRACE', 'PROPFIND', 'MKCOL', 'LOCK', 'PURGE']) {
+    for (const path of ['/healthz', '/api/v1/me', '/api/v1/tickets', '/api/v1/nothing-here', '/']) {
+      const response = await rawRequest(api!.baseUrl, method, path);
+      assert.is(response.status, 501, `${method} ${path}`);
+      assert.match(response.contentType, /^application\/problem\+json/);
+      assert.equal([response.body.status, response.body.type], [501, 'urn:itsm:problem:http-501'], `${method} ${path}`);
+    }
+  }
+});
+
+test('OPTIONS answers as before: the methods a path takes, and a CORS preflight is 204', async ({ api }) => {
+  const options = await call(api!.baseUrl, '/api/v1/me', { method: 'OPTIONS' });
+  assert.is(options.status, 200);
+  assert.is(options.headers.get('allow'), 'HEAD, GET');
+  const preflight = await call(api!.baseUrl, '/api/v1/tickets', { method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example', 'Access-Control-Request-Method': 'POST' } });
+  assert.is(preflight.status, 204);
+  assert.is(preflight.headers.get('access-control-allow-origin'), null);
 });
 
 test('accepts JSON and hands it to the handler', async ({ api }) => {

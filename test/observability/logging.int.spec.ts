@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -119,6 +120,25 @@ test('a 4xx is logged at info, without a stack', async ({ baseUrl, lines }) => {
   assert.ok(logged.length > 0);
   assert.ok(logged.every((line) => line.level === 30 && line.err === undefined), JSON.stringify(logged));
   assert.ok(logged.some((line) => line.status === 401));
+});
+
+test('a method nobody serves (TRACE, PROPFIND) is the client’s: logged at info, without a stack', async ({ baseUrl, lines }) => {
+  for (const [method, path] of [['TRACE', '/healthz'], ['PROPFIND', '/api/v1/me'], ['PATCH', '/healthz']] as const) {
+    const requestId = `req-odd-${method}`;
+    const status = await new Promise<number>((resolve, reject) => {
+      // fetch refuses to send TRACE; node:http sends any method.
+      const sent = request(`${baseUrl!}${path}`, { method, headers: { 'X-Request-Id': requestId } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+    assert.ok(status === 405 || status === 501, `${method} ${path}: ${status}`);
+    const logged = linesOf(lines, requestId);
+    assert.ok(logged.length > 0);
+    assert.ok(logged.every((line) => line.level === 30 && line.err === undefined), JSON.stringify(logged));
+  }
 });
 
 test.run();

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type Router from '@koa/router';
 import type { AppState } from '../../src/api/context.js';
+import type { PasswordHasher } from '../../src/auth/passwords.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { System } from '../../src/system.js';
 import { openSystem } from '../../src/system.js';
@@ -19,7 +20,7 @@ export interface RunningApi {
 }
 
 /** The real system on a throw-away database, listening on a random port, with projections running. */
-export async function startApi(options: { environment?: Record<string, string>; routers?: readonly Router<AppState>[]; clock?: () => Date } = {}): Promise<RunningApi> {
+export async function startApi(options: { environment?: Record<string, string>; routers?: readonly Router<AppState>[]; clock?: () => Date; hasher?: PasswordHasher } = {}): Promise<RunningApi> {
   const database = await createTestDatabase();
   // Uploaded files go to a directory of this run's own, removed on close.
   const blobDir = await mkdtemp(join(tmpdir(), 'itsm-blobs-'));
@@ -36,7 +37,7 @@ export async function startApi(options: { environment?: Record<string, string>; 
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_KEY_PREFIX: `itsm-test-${randomBytes(4).toString('hex')}:` } : {}),
     ...options.environment,
   });
-  const system = await openSystem(config, silentLogger, { database: database.db, ...(options.routers ? { routers: options.routers } : {}), ...(options.clock ? { clock: options.clock } : {}) });
+  const system = await openSystem(config, silentLogger, { database: database.db, ...(options.routers ? { routers: options.routers } : {}), ...(options.clock ? { clock: options.clock } : {}), ...(options.hasher ? { hasher: options.hasher } : {}) });
   system.projections.start();
   const server: Server = await new Promise((resolve) => {
     const listening = system.createApi().listen(0, '127.0.0.1', () => resolve(listening));

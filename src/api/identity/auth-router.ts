@@ -67,14 +67,14 @@ export function authRouter(deps: IdentityDependencies, authenticate: Middleware<
   router.post('/auth/mfa/disable', authenticate, async (ctx) => {
     const input = parseInput(codeBody, ctx.state.body);
     const actor = actorOf(ctx);
-    await disableMfa(deps, actor, input, commandContext(ctx, actor, deps.clock()));
+    await disableMfa(deps, actor, input, ctx.ip, commandContext(ctx, actor, deps.clock()));
     ctx.status = 204;
   });
 
   router.post('/auth/password', authenticate, async (ctx) => {
     const input = parseInput(passwordBody, ctx.state.body);
     const actor = actorOf(ctx);
-    await changePassword(deps, actor, input, commandContext(ctx, actor, deps.clock()));
+    await changePassword(deps, actor, input, ctx.ip, commandContext(ctx, actor, deps.clock()));
     ctx.status = 204;
   });
 

@@ -1,9 +1,9 @@
 import type { Middleware } from 'koa';
-import type { AppState } from '../context.js';
+import type { AppContext, AppState } from '../context.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { SearchUnavailableError } from '../../search/errors.js';
 import type { RenderedProblem } from '../problem.js';
-import { problemType, renderProblem } from '../problem.js';
+import { HttpProblem, problemType, renderProblem } from '../problem.js';
 
 /** Seconds a client is told to wait when the database or the search index is out of reach (a restart takes a few). */
 const RETRY_AFTER_SECONDS = '5';
@@ -17,10 +17,9 @@ export function problems(): Middleware<AppState> {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        ctx.status = 404;
-        ctx.type = 'application/problem+json';
-        ctx.body = { type: problemType('not-found'), title: 'Not found', status: 404, detail: `no resource at ${ctx.path}`, requestId: ctx.state.requestId };
+      if (ctx.body === undefined) {
+        const unanswered = unansweredProblem(ctx);
+        if (unanswered) throw unanswered;
       }
     } catch (error) {
       const { problem, headers, ours } = isDatabaseUnavailable(error) ? unavailable('the database') : error instanceof SearchUnavailableError ? unavailable('the search index') : renderProblem(error);
@@ -41,4 +40,25 @@ function unavailable(what: string): RenderedProblem {
     headers: { 'Retry-After': RETRY_AFTER_SECONDS },
     ours: true,
   };
+}
+
+/**
+ * What the routers left without a body: no route at the path (404), a method the path does not
+ * take (405, with the router's Allow), or a method no route takes anywhere (501, TRACE, PROPFIND).
+ * All are the client's, answered as problems and logged at info.
+ */
+function unansweredProblem(ctx: AppContext): HttpProblem | null {
+  const allow = ctx.response.get('Allow');
+  switch (ctx.status) {
+    case 404:
+      return new HttpProblem(404, 'not-found', 'Not found', `no resource at ${ctx.path}`);
+    case 405:
+      return new HttpProblem(405, 'http-405', 'Method Not Allowed', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}`, { Allow: allow });
+    case 501:
+      // An empty Allow would claim the path takes no method at all.
+      if (allow === '') ctx.remove('Allow');
+      return new HttpProblem(501, 'http-501', 'Not Implemented', `the ${ctx.method} method is not supported`);
+    default:
+      return null;
+  }
 }

@@ -21,7 +21,8 @@ export function requestContext(logger: Logger): Middleware<AppState> {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 };
-      if (ctx.status >= 500) ctx.state.logger.error(line, 'request failed');
+      // 501 is answered only for a method no route takes (TRACE, PROPFIND): the client's doing, not a failure of ours.
+      if (ctx.status >= 500 && ctx.status !== 501) ctx.state.logger.error(line, 'request failed');
       else ctx.state.logger.info(line, 'request');
     }
   };

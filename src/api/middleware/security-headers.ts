@@ -18,6 +18,9 @@ export function securityHeaders(): Middleware<AppState> {
     ctx.set('Referrer-Policy', 'no-referrer');
     ctx.set('Cross-Origin-Resource-Policy', 'same-origin');
     if (ctx.secure) ctx.set('Strict-Transport-Security', HSTS);
+    // Answers are a caller's own (their tickets, their tokens): no cache, shared or private, keeps
+    // one. A route whose answer is the same for everyone (the API reference) sets its own policy.
+    ctx.set('Cache-Control', 'no-store');
     await next();
   };
 }

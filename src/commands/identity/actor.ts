@@ -1,6 +1,6 @@
 import { ForbiddenError } from '../../domain/errors.js';
 import type { Action, Role } from '../../domain/permissions.js';
-import { can } from '../../domain/permissions.js';
+import { can, refusal } from '../../domain/permissions.js';
 
 /** The signed-in caller, as the access token says. */
 export interface Actor {
@@ -11,5 +11,5 @@ export interface Actor {
 }
 
 export function authorize(actor: Actor, action: Action): void {
-  if (!can(actor.role, action)) throw new ForbiddenError(`${/^[aeiou]/.test(actor.role) ? 'an' : 'a'} ${actor.role} may not ${action.replace('.', ' ')}`);
+  if (!can(actor.role, action)) throw new ForbiddenError(refusal(actor.role, action));
 }

@@ -9,10 +9,10 @@ import { handleCommand, loadAggregate } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from './actor.js';
 import type { IdentityDependencies } from './dependencies.js';
-import { loadTenantUser, tenantIdBySlug, userIdByEmail } from './lookups.js';
+import { loadTenantUser, signInCandidate } from './lookups.js';
 import type { TokenPair } from './sessions.js';
 import { endSessions, endUserSessions, startSession } from './sessions.js';
-import { countSignInAttempt } from './sign-in-limits.js';
+import { countSecretAttempt, countSignInAttempt, knownAccount, unknownAccount } from './sign-in-limits.js';
 
 export type SignInResult = { readonly kind: 'tokens'; readonly tokens: TokenPair } | { readonly kind: 'mfa_required'; readonly mfaToken: string };
 
@@ -25,20 +25,19 @@ interface MfaChallenge {
   [key: string]: string;
 }
 
-/** Unknown tenant, unknown user, deactivated user and wrong password all answer the same, after the same work. */
+/**
+ * Unknown tenant, unknown user, deactivated user and wrong password all answer the same, after the
+ * same work: the same reads (signInCandidate), one count, and one argon2 verification, against a
+ * decoy hash of the same parameters when there is no account, so timing does not tell them apart.
+ */
 export async function signIn(deps: IdentityDependencies, input: { tenant: string; email: string; password: string }, clientAddress: string, context: Omit<CommandContext, 'tenantId' | 'actorId'>): Promise<SignInResult> {
   const email = normalizeEmail(input.email);
   const slug = input.tenant.trim().toLowerCase();
-  await countSignInAttempt(deps, [`account:${slug}:${email}`, `address:${clientAddress}`]);
-  const tenantId = await tenantIdBySlug(deps.knex, slug);
-  const userId = tenantId ? await userIdByEmail(deps.knex, tenantId, email) : null;
-  if (!tenantId || !userId) {
-    await deps.hasher.verifyAgainstNothing(input.password);
-    throw new UnauthorizedError(INVALID_CREDENTIALS);
-  }
-  const { user } = await loadTenantUser(deps.commands.store, tenantId, userId);
-  const passwordMatches = await deps.hasher.verify(user.passwordHash, input.password);
-  if (!passwordMatches || user.status !== 'active') throw new UnauthorizedError(INVALID_CREDENTIALS);
+  const user = await signInCandidate(deps, slug, email);
+  await countSecretAttempt(deps, user ? knownAccount(user.id) : unknownAccount(slug, email), clientAddress);
+  const passwordMatches = user ? await deps.hasher.verify(user.passwordHash, input.password) : await deps.hasher.verifyAgainstNothing(input.password);
+  if (!user || !passwordMatches || user.status !== 'active') throw new UnauthorizedError(INVALID_CREDENTIALS);
+  const { tenantId, id: userId } = user;
   if (user.mfa.state === 'on') {
     const mfaToken = randomBytes(32).toString('base64url');
     const challenge: MfaChallenge = { userId, tenantId };
@@ -54,9 +53,14 @@ export async function signIn(deps: IdentityDependencies, input: { tenant: string
  * The user's stream decides, so of many parallel attempts with one code exactly one wins.
  */
 export async function verifySecondFactor(deps: IdentityDependencies, input: { mfaToken: string; code: string }, clientAddress: string, context: Omit<CommandContext, 'tenantId' | 'actorId'>): Promise<TokenPair> {
-  await countSignInAttempt(deps, [`mfa:${createHash('sha256').update(input.mfaToken).digest('hex')}`, `address:${clientAddress}`]);
   const challenge = await deps.cache.get<MfaChallenge>(challengeKey(input.mfaToken));
-  if (!challenge) throw new UnauthorizedError('the sign-in challenge is unknown or expired; sign in again');
+  if (!challenge) {
+    // No code is checked, but a flood of made-up challenges still counts against its address.
+    await countSignInAttempt(deps, [`address:${clientAddress}`]);
+    throw new UnauthorizedError('the sign-in challenge is unknown or expired; sign in again');
+  }
+  // Counted per account, not per challenge: a fresh sign-in must not buy fresh guesses at the code.
+  await countSecretAttempt(deps, knownAccount(challenge.userId), clientAddress);
   const commandContext = { ...context, tenantId: challenge.tenantId, actorId: challenge.userId };
   const { user } = await loadTenantUser(deps.commands.store, challenge.tenantId, challenge.userId);
   await handleCommand(deps.commands, userDecider, userStream(user.id), { type: 'VerifyMfaCode', code: input.code, now: context.now }, commandContext, { mustExist: true });
@@ -100,10 +104,12 @@ export async function signOut(deps: IdentityDependencies, input: { refreshToken:
 }
 
 /** Changes the caller's password and ends every other session of theirs. */
-export async function changePassword(deps: IdentityDependencies, actor: Actor, input: { currentPassword: string; newPassword: string }, context: CommandContext): Promise<void> {
+export async function changePassword(deps: IdentityDependencies, actor: Actor, input: { currentPassword: string; newPassword: string }, clientAddress: string, context: CommandContext): Promise<void> {
   const { user } = await loadTenantUser(deps.commands.store, actor.tenantId, actor.userId);
   const problems = passwordProblems(input.newPassword, { email: user.email, name: user.name });
   if (problems.length > 0) throw new ValidationError('the new password is too weak', problems.map((message) => ({ path: '/newPassword', message })));
+  // A stolen access token must not become a way to guess the password without limit.
+  await countSecretAttempt(deps, knownAccount(user.id), clientAddress);
   const currentPasswordVerified = await deps.hasher.verify(user.passwordHash, input.currentPassword);
   const passwordHash = currentPasswordVerified ? await deps.hasher.hash(input.newPassword) : '';
   await handleCommand(deps.commands, userDecider, userStream(user.id), { type: 'ChangePassword', passwordHash, currentPasswordVerified, now: context.now }, context, { mustExist: true });
@@ -130,9 +136,10 @@ export async function enableMfa(deps: IdentityDependencies, actor: Actor, input:
   return { recoveryCodes };
 }
 
-export async function disableMfa(deps: IdentityDependencies, actor: Actor, input: { code: string }, context: CommandContext): Promise<void> {
+export async function disableMfa(deps: IdentityDependencies, actor: Actor, input: { code: string }, clientAddress: string, context: CommandContext): Promise<void> {
   const { user } = await loadTenantUser(deps.commands.store, actor.tenantId, actor.userId);
   if (user.mfa.state !== 'on') throw new IllegalStateError('two-factor authentication is not on');
+  await countSecretAttempt(deps, knownAccount(user.id), clientAddress);
   await handleCommand(deps.commands, userDecider, userStream(user.id), { type: 'DisableMfa', code: input.code, now: context.now }, context, { mustExist: true });
 }
 

@@ -2,18 +2,41 @@ import { RateLimitedError } from '../../domain/errors.js';
 import type { RateLimitDecision } from '../../volatile/index.js';
 import type { IdentityDependencies } from './dependencies.js';
 
+type LimitDependencies = Pick<IdentityDependencies, 'limiter' | 'fallbackLimiter' | 'loginLimits'>;
+
+/** The key of an account's one allowance of guesses, whichever secret is guessed. */
+export function knownAccount(userId: string): string {
+  return `account:${userId}`;
+}
+
+/** An account that does not exist is limited as one that does, so the limit reveals nothing. */
+export function unknownAccount(tenantSlug: string, email: string): string {
+  return `account:${tenantSlug}:${email}`;
+}
+
 /**
- * Counts a sign-in attempt against the account and the client address before any password or
- * code is checked, so a flood evaluates no more than the limit. If the shared store is down the
- * in-process count decides: never no limit, and never a fresh one.
+ * Counts one check of an account's secret (a password at sign-in or on change, a TOTP or recovery
+ * code at the second step or to turn two-factor off) against the account and the client address,
+ * before it is checked: every secret of an account draws on one allowance, so a guesser cannot
+ * spread guesses over passwords, codes or fresh sign-in challenges.
  */
-export async function countSignInAttempt(deps: Pick<IdentityDependencies, 'limiter' | 'fallbackLimiter' | 'loginLimits'>, keys: readonly string[]): Promise<void> {
+export async function countSecretAttempt(deps: LimitDependencies, account: string, clientAddress: string): Promise<void> {
+  await countSignInAttempt(deps, [account, `address:${clientAddress}`]);
+}
+
+/**
+ * Counts an attempt under each key before any password or code is checked, so a flood evaluates
+ * no more than the limit. If the shared store is down the in-process count decides: never no
+ * limit, and never a fresh one.
+ */
+export async function countSignInAttempt(deps: LimitDependencies, keys: readonly string[]): Promise<void> {
   const { perAccount, perAddress, windowMs } = deps.loginLimits;
   for (const key of keys) {
-    const limit = key.startsWith('address:') ? perAddress : perAccount;
-    const decision = await consume(deps, `signin:${key}`, { limit, windowMs });
+    const byAddress = key.startsWith('address:');
+    const decision = await consume(deps, `signin:${key}`, { limit: byAddress ? perAddress : perAccount, windowMs });
     if (!decision.allowed) {
-      throw new RateLimitedError('too many sign-in attempts; try again later', Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
+      const message = byAddress ? 'too many sign-in attempts from this address; try again later' : "too many tries at this account's password or codes; try again later";
+      throw new RateLimitedError(message, Math.max(1, Math.ceil(decision.retryAfterMs / 1000)));
     }
   }
 }

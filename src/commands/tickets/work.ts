@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ForbiddenError, ValidationError } from '../../domain/errors.js';
 import type { LinkKind, OpenTicketState, Priority, TicketCommand, TicketDetails } from '../../domain/ticket/index.js';
-import { can } from '../../domain/permissions.js';
+import { can, refusal } from '../../domain/permissions.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
@@ -67,7 +67,7 @@ export type LifecycleStep =
 export function moveTicket(deps: TicketDependencies, actor: Actor, ticketId: string, step: LifecycleStep, context: CommandContext, expectedVersion?: number) {
   return onTicket(deps, actor, ticketId, context, (ticket): TicketCommand => {
     const requesterMay = step.action === 'close' || step.action === 'reopen' || step.action === 'cancel';
-    if (!can(actor.role, 'ticket.work') && !(requesterMay && isOwnTicket(actor, ticket))) throw new ForbiddenError(`a requester may not ${step.action} a ticket`);
+    if (!can(actor.role, 'ticket.work') && !(requesterMay && isOwnTicket(actor, ticket))) throw new ForbiddenError(refusal(actor.role, 'ticket.work'));
     const now = context.now;
     switch (step.action) {
       case 'start':

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../decider.js';
 import { ForbiddenError, IllegalStateError, ValidationError } from '../errors.js';
 import type { Role } from '../permissions.js';
-import { can } from '../permissions.js';
+import { can, refusal } from '../permissions.js';
 
 export const ARTICLE_KINDS = ['article', 'faq'] as const;
 export type ArticleKind = (typeof ARTICLE_KINDS)[number];
@@ -149,7 +149,7 @@ function edit(command: EditArticle, state: ExistingArticle): ArticleEvent[] {
 }
 
 function requireRole(role: Role, action: 'article.write' | 'article.publish'): void {
-  if (!can(role, action)) throw new ForbiddenError(`a ${role} may not ${action === 'article.write' ? 'write' : 'publish or archive'} articles`);
+  if (!can(role, action)) throw new ForbiddenError(refusal(role, action));
 }
 
 function requireStatus(state: ExistingArticle, allowed: readonly ArticleStatus[], what: string): void {

@@ -155,7 +155,7 @@ function changeStatus(command: ChangeAssetStatus, state: ExistingAsset): AssetEv
   if (command.status === state.status) return [];
   const allowed = NEXT_STATUSES[state.status];
   if (!allowed.includes(command.status)) {
-    throw new IllegalStateError(`an asset cannot go from ${state.status} to ${command.status}`, { currentStatus: state.status, allowedNextStatuses: [...allowed] });
+    throw new IllegalStateError(`an asset cannot go from ${statusWords(state.status)} to ${statusWords(command.status)}`, { currentStatus: state.status, allowedNextStatuses: [...allowed] });
   }
   const note = command.note?.trim() ?? '';
   if (note.length > 2000) throw new ValidationError('invalid note', [{ path: '/note', message: 'at most 2000 characters' }]);
@@ -224,3 +224,8 @@ function cost(raw: string | number | null, problems: FieldError[]): string | nul
 }
 
 export const assetDecider = { initialState, evolve, decide };
+
+/** `in_stock` as a person writes it: "in stock". */
+function statusWords(status: AssetStatus): string {
+  return status.replace('_', ' ');
+}
