@@ -30,7 +30,7 @@ import { createLogger } from './config/logger.js';
 import { Progress, shareOfLog } from './observability/progress.js';
 import type { CatchUpProgress } from './projections/runner.js';
 import { reindexSearch } from './projections/search/index.js';
-import { seedDemoData } from './seed/demo.js';
+import { demoBanner, seedDemoData } from './seed/demo.js';
 import type { System } from './system.js';
 import { openSystem } from './system.js';
 
@@ -182,10 +182,7 @@ function printWelcome(url: string, system: System, seeded: Awaited<ReturnType<ty
     `  health: ${url}/healthz   readiness: ${url}/readyz`,
     `  storage: ${system.db.kind === 'pglite' ? `embedded PostgreSQL (PGlite) in ${system.config.dataDir}` : 'PostgreSQL server'}; events in ${system.store.name}`,
   ];
-  if (seeded) {
-    lines.push(`  demo tenant: "${seeded.tenantName}" (slug: ${seeded.tenantSlug})`);
-    for (const login of seeded.logins) lines.push(`    ${login.role.padEnd(10)} ${login.email}  password: ${login.password}`);
-  }
+  if (seeded) lines.push(...demoBanner(seeded));
   lines.push('');
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -28,3 +28,14 @@ export async function seedDemoData(system: System): Promise<SeedResult> {
   }
   return { tenantSlug: DEMO_TENANT.slug, tenantName: DEMO_TENANT.name, created: !existing, logins: DEMO_LOGINS.map(({ role, email, password }) => ({ role, email, password })) };
 }
+
+/**
+ * What the start banner says about the demo tenant. The passwords are printed once, when the
+ * tenant is created: a terminal or a container log that every later start filled with them would
+ * spread them further than anyone meant, and on later starts they may have been changed.
+ */
+export function demoBanner(seeded: SeedResult): string[] {
+  const tenant = `demo tenant: "${seeded.tenantName}" (slug: ${seeded.tenantSlug})`;
+  if (!seeded.created) return [`  ${tenant} exists; its sign-ins were printed when it was created (the demo passwords are also in README.md)`];
+  return [`  ${tenant} created`, ...seeded.logins.map((login) => `    ${login.role.padEnd(10)} ${login.email}  password: ${login.password}`)];
+}

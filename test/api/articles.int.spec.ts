@@ -6,7 +6,7 @@ import type { ArticleResponse } from '../support/article-fixtures.js';
 import { createArticle } from '../support/article-fixtures.js';
 import { createCatalogEntry, createRetiredEntry } from '../support/catalog-fixtures.js';
 import type { TenantFixture } from '../support/identity-fixtures.js';
-import { bearer, setUpTenant, uniqueSuffix } from '../support/identity-fixtures.js';
+import { bearer, expectStatus, setUpTenant, uniqueSuffix } from '../support/identity-fixtures.js';
 
 interface Page<T> {
   readonly data: T[];
@@ -191,6 +191,63 @@ test('lists page by title with a keyset cursor', async ({ api, a }) => {
   assert.equal(first.body.data.map((row) => row.title), ['Alpha', 'Bravo']);
   const second = await call<Page<ArticleResponse>>(api!.baseUrl, `/api/v1/articles?tag=${tag}&limit=2&cursor=${first.body.nextCursor}`, { headers: as(a!) });
   assert.equal([second.body.data.map((row) => row.title), second.body.nextCursor], [['Charlie'], null]);
+});
+
+test('a published article is revised as a draft version 2 while readers keep reading and finding version 1', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const word = `kb${uniqueSuffix().replace(/[^a-z0-9]/gi, '').toLowerCase()}`;
+  const article = await createArticle(base, a!.sessions.admin.accessToken, 'published', { title: `Printer ${word}`, body: `Turn the printer off and on: ${word}old.` });
+
+  const revised = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: { ...as(a!, 'technician'), 'If-Match': `"${article.version}"` }, json: { body: `Update the driver first: ${word}new.` } });
+  assert.is(revised.status, 200, JSON.stringify(revised.body));
+  assert.equal([revised.body.status, revised.body.contentVersion, revised.body.publishedVersion], ['draft', 2, 1], 'authors see the draft of version 2');
+
+  const read = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'user') });
+  assert.equal([read.status, read.body.status, read.body.contentVersion, read.body.body], [200, 'published', 1, `Turn the printer off and on: ${word}old.`], 'the requester reads version 1');
+  const listed = await call<Page<ArticleResponse>>(base, '/api/v1/articles?limit=100', { headers: as(a!, 'user') });
+  assert.is(listed.body.data.find((row) => row.id === article.id)?.contentVersion, 1);
+  const search = async (role: 'user' | 'technician', text: string) => ((await call<{ data: Array<{ id: string }> }>(base, `/api/v1/search?q=${text}`, { headers: as(a!, role) })).body.data ?? []).map((hit) => hit.id);
+  assert.equal(await search('user', `${word}old`), [article.id], "readers' search finds the published text");
+  assert.equal(await search('user', `${word}new`), [], "readers' search never finds the draft's text");
+  assert.equal(await search('technician', `${word}new`), [article.id], "agents' search finds the draft's text");
+
+  const history = await call<{ data: Version[] }>(base, `/api/v1/articles/${article.id}/versions`, { headers: as(a!, 'technician') });
+  assert.equal(history.body.data.map((version) => version.version), [1, 2], 'the versions list holds both');
+  const diff = await call<{ from: number; to: number; body: { linesAdded: number; linesRemoved: number } }>(base, `/api/v1/articles/${article.id}/diff?from=1&to=2`, { headers: as(a!, 'manager') });
+  assert.equal([diff.status, diff.body.from, diff.body.to, diff.body.body.linesAdded, diff.body.body.linesRemoved], [200, 1, 2, 1, 1]);
+
+  expectStatus(await call(base, `/api/v1/articles/${article.id}/submit`, { method: 'POST', headers: as(a!, 'technician') }), 200, 'submitting version 2');
+  assert.is((await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'user') })).body.contentVersion, 1, 'a version in review is not published either');
+  const published = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}/publish`, { method: 'POST', headers: as(a!, 'manager') });
+  assert.equal([published.status, published.body.status, published.body.publishedVersion], [200, 'published', 2]);
+  const after = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'user') });
+  assert.equal([after.body.contentVersion, after.body.body], [2, `Update the driver first: ${word}new.`], 'readers see version 2 once it is published');
+  assert.equal(await search('user', `${word}new`), [article.id]);
+  assert.equal(await search('user', `${word}old`), []);
+});
+
+test('an author discards the pending revision: the working copy is the published version again, the history keeps both', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const article = await createArticle(base, a!.sessions.admin.accessToken, 'published', { title: `Discard ${uniqueSuffix()}` });
+  expectStatus(await call(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: as(a!, 'technician'), json: { title: 'A change of mind' } }), 200, 'revising');
+  assert.is((await call(base, `/api/v1/articles/${article.id}/discard-draft`, { method: 'POST', headers: as(a!, 'user') })).status, 403, 'a requester may not');
+  const discarded = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}/discard-draft`, { method: 'POST', headers: as(a!, 'technician') });
+  assert.is(discarded.status, 200, JSON.stringify(discarded.body));
+  assert.equal([discarded.body.status, discarded.body.title, discarded.body.contentVersion, discarded.body.publishedVersion], ['published', article.title, 1, 1]);
+  const again = await call<{ detail: string }>(base, `/api/v1/articles/${article.id}/discard-draft`, { method: 'POST', headers: as(a!, 'technician') });
+  assert.equal([again.status, again.body.detail], [409, 'cannot discard the draft of an article: it has no unpublished revision']);
+  const next = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}`, { method: 'PATCH', headers: as(a!, 'technician'), json: { body: 'Third' } });
+  assert.equal([next.body.contentVersion, next.body.title], [3, article.title], 'the next edit starts from the published version');
+  const history = await call<{ data: Version[] }>(base, `/api/v1/articles/${article.id}/versions`, { headers: as(a!, 'technician') });
+  assert.equal(history.body.data.map((version) => version.version), [1, 2, 3]);
+});
+
+test('archiving a published article with a revision pending hides it from readers', async ({ api, a }) => {
+  const base = api!.baseUrl;
+  const article = await createArticle(base, a!.sessions.admin.accessToken, 'revising');
+  const archived = await call<ArticleResponse>(base, `/api/v1/articles/${article.id}/archive`, { method: 'POST', headers: as(a!, 'manager') });
+  assert.equal([archived.status, archived.body.status, archived.body.publishedVersion], [200, 'archived', null]);
+  assert.is((await call(base, `/api/v1/articles/${article.id}`, { headers: as(a!, 'user') })).status, 404);
 });
 
 test.run();

@@ -146,6 +146,10 @@ test('preview renders sample data and escapes html; a template that does not com
   const current = await call<{ subject: string }>(api!.baseUrl, '/api/v1/email-templates/ticket_resolved/preview', { method: 'POST', headers: as(a!) });
   assert.is(current.status, 200);
   assert.is(current.body.subject, '[INC-000123] resolved: Laptop & <USB-C> dock do not start');
+  const empty = await call<{ subject: string }>(api!.baseUrl, '/api/v1/email-templates/ticket_resolved/preview', { method: 'POST', headers: as(a!), json: {} });
+  assert.equal([empty.status, empty.body], [200, current.body], '`{}` previews the current template, as documented');
+  const subjectOnly = await call<{ subject: string; text: string }>(api!.baseUrl, '/api/v1/email-templates/ticket_resolved/preview', { method: 'POST', headers: as(a!), json: { subject: 'Done: {{ticket.number}}' } });
+  assert.equal([subjectOnly.status, subjectOnly.body.subject, subjectOnly.body.text], [200, 'Done: INC-000123', (current.body as { text?: string }).text], 'a part left out is the current template');
 
   const broken = await call<{ status: number; errors: Array<{ path: string; message: string }>; stack?: unknown }>(api!.baseUrl, '/api/v1/email-templates/ticket_created/preview', {
     method: 'POST',

@@ -1,6 +1,7 @@
 import { suite } from '../support/suite.js';
 import type { ArticleEvent } from '../../src/domain/articles/index.js';
-import { articleDecider } from '../../src/domain/articles/index.js';
+import * as assert from 'uvu/assert';
+import { articleDecider, currentContent, publishedContent } from '../../src/domain/articles/index.js';
 import { ForbiddenError, IllegalStateError, ValidationError } from '../../src/domain/errors.js';
 import { deciderSpec } from '../support/decider-spec.js';
 
@@ -61,13 +62,62 @@ article('refuses transitions out of order', () => {
   articles.given([]).when({ type: 'SubmitArticle', role: 'admin', now }).thenThrows(IllegalStateError, /does not exist/);
 });
 
-article('only drafts and archived articles are edited; editing an archived one revises it as a new draft version', () => {
+article('a version in review is not edited; editing an archived one revises it as a new draft version', () => {
   articles.given([created, submitted]).when({ type: 'EditArticle', body: 'x', role: 'technician', now }).thenThrows(IllegalStateError, /in review/);
-  articles.given([created, submitted, published]).when({ type: 'EditArticle', body: 'x', role: 'admin', now }).thenThrows(IllegalStateError, /published/);
   articles
     .given([created, submitted, published, archived])
     .when({ type: 'EditArticle', role: 'technician', now })
     .then([{ type: 'ArticleEdited', data: { version: 2, ...content, at } }]);
+});
+
+const revised: ArticleEvent = { type: 'ArticleEdited', data: { version: 2, ...content, body: 'second take', at } };
+const revisionSubmitted: ArticleEvent = { type: 'ArticleSubmitted', data: { at } };
+
+article('editing a published article starts the next version as a draft; restating it is no edit', () => {
+  articles
+    .given([created, submitted, published])
+    .when({ type: 'EditArticle', body: 'second take', role: 'technician', now })
+    .then([revised]);
+  articles.given([created, submitted, published]).when({ type: 'EditArticle', body: content.body, role: 'technician', now }).then([]);
+});
+
+article('while the revision is a draft, readers keep version 1 and the working copy is version 2', () => {
+  const state = [created, submitted, published, revised].reduce(articleDecider.evolve, articleDecider.initialState());
+  if (state.status === 'none') return assert.unreachable('the article exists');
+  assert.equal([state.status, state.publishedVersion, state.workingVersion], ['draft', 1, 2]);
+  assert.is(publishedContent(state)?.body, content.body);
+  assert.is(currentContent(state).body, 'second take');
+});
+
+article('the revision is submitted and published as version 2', () => {
+  articles.given([created, submitted, published, revised]).when({ type: 'SubmitArticle', role: 'technician', now }).then([revisionSubmitted]);
+  articles
+    .given([created, submitted, published, revised, revisionSubmitted])
+    .when({ type: 'PublishArticle', role: 'manager', now })
+    .then([{ type: 'ArticlePublished', data: { version: 2, at } }]);
+});
+
+article('an author discards a pending revision, in draft or in review; the next edit is version 3, from version 1', () => {
+  const discarded: ArticleEvent = { type: 'ArticleDraftDiscarded', data: { version: 1, at } };
+  articles.given([created, submitted, published, revised]).when({ type: 'DiscardArticleDraft', role: 'technician', now }).then([discarded]);
+  articles.given([created, submitted, published, revised, revisionSubmitted]).when({ type: 'DiscardArticleDraft', role: 'technician', now }).then([discarded]);
+  articles
+    .given([created, submitted, published, revised, discarded])
+    .when({ type: 'EditArticle', title: 'Reset a password, again', role: 'technician', now })
+    .then([{ type: 'ArticleEdited', data: { version: 3, ...content, title: 'Reset a password, again', at } }]);
+});
+
+article('there is nothing to discard on a published article without a revision, or on one never published; requesters may not', () => {
+  articles.given([created, submitted, published]).when({ type: 'DiscardArticleDraft', role: 'admin', now }).thenThrows(IllegalStateError, /no unpublished revision/);
+  articles.given([created]).when({ type: 'DiscardArticleDraft', role: 'admin', now }).thenThrows(IllegalStateError, /never published/);
+  articles.given([created, submitted, published, archived]).when({ type: 'DiscardArticleDraft', role: 'admin', now }).thenThrows(IllegalStateError, /archived/);
+  articles.given([created, submitted, published, revised]).when({ type: 'DiscardArticleDraft', role: 'user', now }).thenThrows(ForbiddenError);
+});
+
+article('archiving takes a published article from readers, a pending revision with it', () => {
+  articles.given([created, submitted, published, revised]).when({ type: 'ArchiveArticle', role: 'manager', now }).then([archived]);
+  const state = [created, submitted, published, revised, archived].reduce(articleDecider.evolve, articleDecider.initialState());
+  assert.ok(state.status === 'archived' && state.publishedVersion === null);
 });
 
 article.run();

@@ -88,7 +88,7 @@ export function articlesRouter(deps: ArticleDependencies, authenticate: Middlewa
     await respondAfterWrite(ctx, { position: written.position, waitFor, read: read(actor, id), status: 200 });
   });
 
-  for (const transition of ['submit', 'publish', 'archive'] as const satisfies readonly ArticleTransition[]) {
+  for (const transition of ['submit', 'publish', 'archive', 'discard-draft'] as const satisfies readonly ArticleTransition[]) {
     router.post(`/:id/${transition}`, async (ctx) => {
       const id = idParam(ctx, 'id');
       parseInput(noBody, ctx.state.body);

@@ -5,6 +5,7 @@ import { CsvError, parse } from 'csv-parse';
 import type { Middleware } from 'koa';
 import { z } from 'zod';
 import type { CmdbDependencies } from '../../commands/cmdb/asset-categories.js';
+import type { AssetImportReport } from '../../commands/cmdb/import.js';
 import { importAssets } from '../../commands/cmdb/import.js';
 import { authorize } from '../../commands/identity/actor.js';
 import { ASSET_STATUSES } from '../../domain/cmdb/index.js';
@@ -19,7 +20,7 @@ import { commandContext } from '../http.js';
 import { actorOf } from '../identity/actor.js';
 import type { CsvRecord } from '../csv.js';
 import { csvStream, unguardedCell } from '../csv.js';
-import { HttpProblem } from '../problem.js';
+import { HttpProblem, problemType } from '../problem.js';
 import { parseInput } from '../validation.js';
 
 export interface AssetTransferDependencies extends CmdbDependencies {
@@ -54,7 +55,11 @@ export function assetTransferRouter(deps: AssetTransferDependencies, authenticat
       const query = parseInput(importQuery, ctx.query, 'query');
       requireCsv(ctx, deps.maxBytes);
       const records = csvRecords(ctx.req, deps);
-      const { report, position } = await importAssets(deps, actor, records, { dryRun: query.dryRun === 'true' }, commandContext(ctx, actor, deps.clock()));
+      const { report, refused, position } = await importAssets(deps, actor, records, { dryRun: query.dryRun === 'true' }, commandContext(ctx, actor, deps.clock()));
+      if (refused) {
+        refuseImport(ctx, report);
+        return;
+      }
       if (position && !(await waitFor(position))) {
         ctx.status = 202;
         ctx.body = { ...report, position: formatPosition(position) };
@@ -84,6 +89,23 @@ export function assetTransferRouter(deps: AssetTransferDependencies, authenticat
     ctx.body = csvStream(assetRecords(attributes, exportedAssets(deps.knex, actor.tenantId, filter)));
   });
   return router;
+}
+
+/**
+ * 422 with the report: nothing was imported. `errors` locates each problem as every validation
+ * answer does (`/rows/<row>/<column>`); `report.errors` groups them per row, with the tag.
+ */
+function refuseImport(ctx: AppContext, report: AssetImportReport): void {
+  ctx.status = 422;
+  ctx.body = {
+    type: problemType('import-rows'),
+    title: 'Rows cannot be imported',
+    status: 422,
+    detail: `${report.failed} of ${report.rows} rows cannot be imported, so nothing was; fix them and send the file again`,
+    errors: report.errors.flatMap((failure) => failure.errors.map((problem) => ({ path: `/rows/${failure.row}/${problem.field}`, message: problem.message }))),
+    report,
+  };
+  ctx.type = 'application/problem+json';
 }
 
 function requireCsv(ctx: AppContext, maxBytes: number): void {

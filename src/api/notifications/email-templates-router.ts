@@ -15,8 +15,11 @@ import { actorOf } from '../identity/actor.js';
 import { parseInput } from '../validation.js';
 
 export const templateBody = z.object({ subject: z.string().max(500), html: z.string().max(100_000), text: z.string().max(100_000) }).strict();
-/** A preview renders the draft it is given, or the current template when given nothing. */
-const previewBody = templateBody.optional();
+/**
+ * A preview renders the draft it is given; a part left out (or the whole body, or `{}`) is the
+ * current template's, so an admin can preview only the subject they are changing.
+ */
+export const previewBody = templateBody.partial().optional();
 
 function kindParam(ctx: AppContext): EmailKind {
   const kind = (ctx.params as Record<string, string | undefined>).kind;
@@ -61,7 +64,8 @@ export function emailTemplatesRouter(deps: EmailTemplateDependencies, authentica
     const draft = parseInput(previewBody, ctx.state.body);
     const actor = actorOf(ctx);
     authorize(actor, 'notifications.manage');
-    ctx.body = previewEmailTemplate(actor, draft ?? (await getEmailTemplate(deps.knex, actor.tenantId, kind)));
+    const current = await getEmailTemplate(deps.knex, actor.tenantId, kind);
+    ctx.body = previewEmailTemplate(actor, { subject: draft?.subject ?? current.subject, html: draft?.html ?? current.html, text: draft?.text ?? current.text });
   });
   return router;
 }

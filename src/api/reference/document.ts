@@ -1,3 +1,4 @@
+import { attachExamples } from './attach-examples.js';
 import { sharedComponents } from './components.js';
 import { catalogArea, catalogSchemas } from './areas/catalog.js';
 import { cmdbArea, cmdbSchemas } from './areas/cmdb.js';
@@ -38,7 +39,7 @@ export function openApiDocument(areas: readonly Area[] = AREAS): JsonSchema {
       item[method] = operationObject(area, operation);
     }
   }
-  return {
+  return attachExamples({
     openapi: '3.1.0',
     info: { title: 'itsm API', version: '1.0.0', description: DESCRIPTION, license: { name: 'MIT', identifier: 'MIT' } },
     servers: [{ url: '/', description: 'This server' }],
@@ -47,8 +48,9 @@ export function openApiDocument(areas: readonly Area[] = AREAS): JsonSchema {
     components: {
       ...sharedComponents,
       schemas: { ...sharedComponents.schemas, ...ticketSchemas, ...identitySchemas, ...catalogSchemas, ...cmdbSchemas, ...knowledgeSchemas, ...slaSchemas, ...deskSchemas },
+      responses: { ...sharedComponents.responses },
     },
-  };
+  });
 }
 
 /** The routes a document describes, as the routers spell them (`GET /api/v1/tickets/:id`). */

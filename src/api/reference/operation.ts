@@ -44,6 +44,8 @@ export interface OperationSpec {
   readonly ifMatch?: boolean;
   /** Problem statuses beyond the ones every operation of its kind may answer. */
   readonly errors?: readonly number[];
+  /** What a problem status means on this route, where the shared description would mislead. */
+  readonly problemNotes?: Readonly<Record<number, string>>;
   /** Overrides the area's Idempotency-Key support (a route mounted without it). */
   readonly idempotent?: boolean;
 }
@@ -151,7 +153,8 @@ export function operationObject(area: Area, spec: OperationSpec): JsonSchema {
   if (spec.afterWrite) responses['202'] = { $ref: '#/components/responses/Accepted' };
   for (const status of [...statuses].sort((a, b) => a - b)) {
     const name = PROBLEM_RESPONSES[status];
-    responses[String(status)] = name ? { $ref: `#/components/responses/${name}` } : { description: 'A problem.', content: { 'application/problem+json': { schema: ref('Problem') } } };
+    const note = spec.problemNotes?.[status];
+    responses[String(status)] = name && !note ? { $ref: `#/components/responses/${name}` } : { description: note ?? 'A problem.', content: { 'application/problem+json': { schema: ref('Problem') } } };
   }
   responses.default = { $ref: '#/components/responses/Problem' };
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { ArticleCategory, ArticleCommand, ArticleFeedbackCommand, ArticleKind, Audience, ExistingArticle } from '../../domain/articles/index.js';
-import { articleDecider, articleFeedbackDecider, articleFeedbackStream, articleStream } from '../../domain/articles/index.js';
+import { articleDecider, articleFeedbackDecider, articleFeedbackStream, articleStream, publishedContent } from '../../domain/articles/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { can } from '../../domain/permissions.js';
 import type { EventStore, LogPosition } from '../../eventstore/types.js';
@@ -28,17 +28,19 @@ export interface ArticleInput {
   readonly audience?: Audience;
 }
 
-/** Requesters read only what is published for them; anything else does not exist for them. */
-export function seesArticle(actor: Actor, article: { readonly status: string; readonly audience: Audience }): boolean {
-  return can(actor.role, 'article.readAll') || (article.status === 'published' && article.audience === 'public');
+/**
+ * Requesters read only what is published for them, whatever revision authors are working on;
+ * anything else does not exist for them.
+ */
+export function seesArticle(actor: Actor, published: { readonly audience: Audience } | null): boolean {
+  return can(actor.role, 'article.readAll') || published?.audience === 'public';
 }
 
 export async function loadVisibleArticle(store: EventStore, actor: Actor, id: string): Promise<ExistingArticle> {
   authorize(actor, 'article.read');
   const { state } = await loadAggregate(store, articleDecider, articleStream(id));
   if (state.status === 'none' || state.tenantId !== actor.tenantId) throw new NotFoundError('article not found');
-  const audience = state.versions[state.versions.length - 1]!.audience;
-  if (!seesArticle(actor, { status: state.status, audience })) throw new NotFoundError('article not found');
+  if (!seesArticle(actor, publishedContent(state))) throw new NotFoundError('article not found');
   return state;
 }
 
@@ -80,12 +82,13 @@ export async function editArticle(deps: ArticleDependencies, actor: Actor, id: s
   return run(deps, id, command, context, expectedVersion);
 }
 
-export type ArticleTransition = 'submit' | 'publish' | 'archive';
-const TRANSITIONS = { submit: 'SubmitArticle', publish: 'PublishArticle', archive: 'ArchiveArticle' } as const;
+export type ArticleTransition = 'submit' | 'publish' | 'archive' | 'discard-draft';
+const TRANSITIONS = { submit: 'SubmitArticle', publish: 'PublishArticle', archive: 'ArchiveArticle', 'discard-draft': 'DiscardArticleDraft' } as const;
+const PUBLISHING: ReadonlySet<ArticleTransition> = new Set(['publish', 'archive']);
 
 export async function moveArticle(deps: ArticleDependencies, actor: Actor, id: string, transition: ArticleTransition, context: CommandContext, expectedVersion?: number): Promise<ArticleWritten> {
   await loadVisibleArticle(deps.commands.store, actor, id);
-  authorize(actor, transition === 'submit' ? 'article.write' : 'article.publish');
+  authorize(actor, PUBLISHING.has(transition) ? 'article.publish' : 'article.write');
   return run(deps, id, { type: TRANSITIONS[transition], role: actor.role, now: context.now }, context, expectedVersion);
 }
 

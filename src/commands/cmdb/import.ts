@@ -51,6 +51,8 @@ export interface AssetImportReport {
 
 export interface AssetImportResult {
   readonly report: AssetImportReport;
+  /** Rows failed their checks, so nothing was written: the file is imported whole or not at all. */
+  readonly refused: boolean;
   /** The last position written, for read-your-writes; null when nothing was. */
   readonly position: LogPosition | null;
 }
@@ -70,8 +72,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Registers one asset per CSV row, each exactly as `createAsset` would (the same deciders, the same
  * events, the tag reserved first), after every row has been checked: the whole file is read before
- * anything is written, so a bad header, a broken file or an oversized one writes nothing, and a bad
- * row never holds a tag. `records` yields the header first, then the data rows.
+ * anything is written, so a bad header, a broken file or an oversized one writes nothing, and so
+ * does a single bad row: a desk fixes the rows the report lists and sends the same file again,
+ * without working out which half of it went in. The one exception is a tag another registration
+ * takes while the file is being written: that row is reported, the others stay imported.
+ * `records` yields the header first, then the data rows.
  */
 export async function importAssets(deps: CmdbDependencies, actor: Actor, records: AsyncIterable<readonly string[]>, options: AssetImportOptions, context: CommandContext): Promise<AssetImportResult> {
   authorize(actor, 'asset.import');
@@ -101,7 +106,7 @@ export async function importAssets(deps: CmdbDependencies, actor: Actor, records
     else checked.push(outcome);
   }
   if (columns === null) throw new ValidationError('the CSV is empty', [{ path: '/columns', message: 'a header row naming the columns is required' }]);
-  if (options.dryRun) return { report: failures.report({ dryRun: true, rows, valid: checked.length, imported: 0 }), position: null };
+  if (options.dryRun || failures.any) return { report: failures.report({ dryRun: options.dryRun, rows, valid: checked.length, imported: 0 }), refused: !options.dryRun, position: null };
 
   let last: LogPosition | null = null;
   let imported = 0;
@@ -115,7 +120,7 @@ export async function importAssets(deps: CmdbDependencies, actor: Actor, records
     imported += written.registered;
     if (written.position && (last === null || comparePositions(written.position, last) > 0)) last = written.position;
   });
-  return { report: failures.report({ dryRun: false, rows, valid: checked.length, imported }), position: last };
+  return { report: failures.report({ dryRun: false, rows, valid: checked.length, imported }), refused: false, position: last };
 }
 
 async function checkRow(row: number, columns: readonly AssetSheetColumn[], cells: readonly string[], facts: ImportFacts, context: CommandContext): Promise<CheckedRow | AssetImportRowError> {
@@ -268,6 +273,10 @@ class Failures {
   private count = 0;
 
   constructor(private readonly limit: number) {}
+
+  get any(): boolean {
+    return this.count > 0;
+  }
 
   add(failure: AssetImportRowError): void {
     this.count += 1;

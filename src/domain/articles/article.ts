@@ -20,7 +20,9 @@ export type ArticleEdited = DomainEvent<'ArticleEdited', { version: number; at: 
 export type ArticleSubmitted = DomainEvent<'ArticleSubmitted', { at: string }>;
 export type ArticlePublished = DomainEvent<'ArticlePublished', { version: number; at: string }>;
 export type ArticleArchived = DomainEvent<'ArticleArchived', { at: string }>;
-export type ArticleEvent = ArticleCreated | ArticleEdited | ArticleSubmitted | ArticlePublished | ArticleArchived;
+/** The pending revision is dropped: the working copy is the published `version` again. The dropped versions stay in the history. */
+export type ArticleDraftDiscarded = DomainEvent<'ArticleDraftDiscarded', { version: number; at: string }>;
+export type ArticleEvent = ArticleCreated | ArticleEdited | ArticleSubmitted | ArticlePublished | ArticleArchived | ArticleDraftDiscarded;
 
 /** The category as the caller found it in the tenant's categories read model (another tenant's is not found). */
 export type ArticleCategory = { readonly id: string; readonly found: false } | { readonly id: string; readonly found: true; readonly active: boolean };
@@ -39,17 +41,22 @@ export type EditArticle = { type: 'EditArticle'; role: Role; now: Date } & Conte
 export type SubmitArticle = { type: 'SubmitArticle'; role: Role; now: Date };
 export type PublishArticle = { type: 'PublishArticle'; role: Role; now: Date };
 export type ArchiveArticle = { type: 'ArchiveArticle'; role: Role; now: Date };
-export type ArticleCommand = CreateArticle | EditArticle | SubmitArticle | PublishArticle | ArchiveArticle;
+export type DiscardArticleDraft = { type: 'DiscardArticleDraft'; role: Role; now: Date };
+export type ArticleCommand = CreateArticle | EditArticle | SubmitArticle | PublishArticle | ArchiveArticle | DiscardArticleDraft;
 
 export type Article =
   | { readonly status: 'none' }
   | {
+      /** Where the working copy is in the workflow; readers see `publishedVersion` whatever it is. */
       readonly status: ArticleStatus;
       readonly id: string;
       readonly tenantId: string;
       readonly kind: ArticleKind;
       /** Every content the article has had; `versions[n - 1]` is version n. */
       readonly versions: readonly ArticleContent[];
+      /** The version authors see and the next edit starts from. */
+      readonly workingVersion: number;
+      /** The version readers see; null when none is (never published, or archived). */
       readonly publishedVersion: number | null;
     };
 export type ExistingArticle = Exclude<Article, { status: 'none' }>;
@@ -57,7 +64,12 @@ export type ExistingArticle = Exclude<Article, { status: 'none' }>;
 export const articleStream = (articleId: string): string => `article-${articleId}`;
 
 export function currentContent(state: ExistingArticle): ArticleContent {
-  return state.versions[state.versions.length - 1]!;
+  return state.versions[state.workingVersion - 1]!;
+}
+
+/** What readers are shown, or null when nothing of the article is published. */
+export function publishedContent(state: ExistingArticle): ArticleContent | null {
+  return state.publishedVersion === null ? null : state.versions[state.publishedVersion - 1]!;
 }
 
 export function initialState(): Article {
@@ -67,20 +79,22 @@ export function initialState(): Article {
 export function evolve(state: Article, event: ArticleEvent): Article {
   if (event.type === 'ArticleCreated') {
     const { articleId, tenantId, kind, title, body, tags, categoryId, audience } = event.data;
-    return { status: 'draft', id: articleId, tenantId, kind, versions: [{ title, body, tags, categoryId, audience }], publishedVersion: null };
+    return { status: 'draft', id: articleId, tenantId, kind, versions: [{ title, body, tags, categoryId, audience }], workingVersion: 1, publishedVersion: null };
   }
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'ArticleEdited': {
       const { title, body, tags, categoryId, audience } = event.data;
-      return { ...state, status: 'draft', versions: [...state.versions, { title, body, tags, categoryId, audience }] };
+      return { ...state, status: 'draft', versions: [...state.versions, { title, body, tags, categoryId, audience }], workingVersion: event.data.version };
     }
     case 'ArticleSubmitted':
       return { ...state, status: 'in_review' };
     case 'ArticlePublished':
-      return { ...state, status: 'published', publishedVersion: event.data.version };
+      return { ...state, status: 'published', workingVersion: event.data.version, publishedVersion: event.data.version };
     case 'ArticleArchived':
-      return { ...state, status: 'archived' };
+      return { ...state, status: 'archived', publishedVersion: null };
+    case 'ArticleDraftDiscarded':
+      return { ...state, status: 'published', workingVersion: event.data.version };
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
@@ -102,11 +116,14 @@ export function decide(command: ArticleCommand, state: Article): ArticleEvent[] 
     case 'PublishArticle':
       requireRole(command.role, 'article.publish');
       requireStatus(state, ['in_review'], 'publish');
-      return [{ type: 'ArticlePublished', data: { version: state.versions.length, at } }];
+      return [{ type: 'ArticlePublished', data: { version: state.workingVersion, at } }];
     case 'ArchiveArticle':
+      // Archiving takes the article away from readers, a pending revision with it.
       requireRole(command.role, 'article.publish');
-      requireStatus(state, ['published'], 'archive');
+      if (state.publishedVersion === null) throw new IllegalStateError(`cannot archive an article that is ${statusText(state)}`, { status: state.status });
       return [{ type: 'ArticleArchived', data: { at } }];
+    case 'DiscardArticleDraft':
+      return discardDraft(command, state);
     default: {
       const _exhaustive: never = command;
       return _exhaustive;
@@ -128,12 +145,13 @@ function create(command: CreateArticle, state: Article): ArticleEvent[] {
 }
 
 /**
- * Only drafts are edited, so what readers see never changes under them; editing an archived
- * article is how it is revised, and puts it back to draft. A published one is archived first.
+ * An edit is a new version of the working copy, never a change to what readers see: editing a
+ * published article starts its next version as a draft, and readers keep the published one until
+ * that draft is published. A version in review is frozen (the reviewer reads what was submitted).
  */
 function edit(command: EditArticle, state: ExistingArticle): ArticleEvent[] {
   requireRole(command.role, 'article.write');
-  requireStatus(state, ['draft', 'archived'], 'edit');
+  requireStatus(state, ['draft', 'published', 'archived'], 'edit');
   const current = currentContent(state);
   const content: ArticleContent = {
     title: command.title === undefined ? current.title : requireTitle(command.title),
@@ -144,8 +162,19 @@ function edit(command: EditArticle, state: ExistingArticle): ArticleEvent[] {
     audience: command.audience ?? current.audience,
   };
   const unchanged = JSON.stringify(content) === JSON.stringify(current);
-  if (unchanged && state.status === 'draft') return [];
+  if (unchanged && state.status !== 'archived') return [];
   return [{ type: 'ArticleEdited', data: { version: state.versions.length + 1, ...content, at: command.now.toISOString() } }];
+}
+
+/** An author takes back a revision of a published article (draft or in review); readers saw none of it. */
+function discardDraft(command: DiscardArticleDraft, state: ExistingArticle): ArticleEvent[] {
+  requireRole(command.role, 'article.write');
+  if (state.publishedVersion === null || state.status === 'published') {
+    const why =
+      state.status === 'published' ? 'it has no unpublished revision' : state.status === 'archived' ? 'it is archived, so no published version is there to go back to' : 'it was never published, so no published version is there to go back to';
+    throw new IllegalStateError(`cannot discard the draft of an article: ${why}`, { status: state.status });
+  }
+  return [{ type: 'ArticleDraftDiscarded', data: { version: state.publishedVersion, at: command.now.toISOString() } }];
 }
 
 function requireRole(role: Role, action: 'article.write' | 'article.publish'): void {
@@ -153,7 +182,11 @@ function requireRole(role: Role, action: 'article.write' | 'article.publish'): v
 }
 
 function requireStatus(state: ExistingArticle, allowed: readonly ArticleStatus[], what: string): void {
-  if (!allowed.includes(state.status)) throw new IllegalStateError(`cannot ${what} an article that is ${state.status.replace('_', ' ')}`, { status: state.status });
+  if (!allowed.includes(state.status)) throw new IllegalStateError(`cannot ${what} an article that is ${statusText(state)}`, { status: state.status });
+}
+
+function statusText(state: ExistingArticle): string {
+  return state.status.replace('_', ' ');
 }
 
 function requireTitle(raw: string): string {

@@ -11,14 +11,15 @@ const COMMENTS = 'article_comments';
 const TICKET_LINKS = 'ticket_articles';
 
 /**
- * Knowledge-base articles as they stand, every content each has had, readers' votes and comments,
+ * Knowledge-base articles as they stand (the working copy authors see, and beside it the published
+ * version readers see, which an unpublished revision leaves alone), every content each has had, readers' votes and comments,
  * and the tickets each is linked to. It reads ticket events too: "resolved tickets" counts the
  * distinct tickets that were resolved while linked to the article (a reopen and a second resolve
  * of the same ticket do not count again; a link made after the resolve counts at the next one).
  */
 export const articlesProjection: Projection = {
   name: ARTICLES,
-  version: 3,
+  version: 4,
   filter: { categories: ['article', 'articlefeedback', 'ticket'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(ARTICLES, (table) => {
@@ -33,6 +34,12 @@ export const articlesProjection: Projection = {
       table.text('audience').notNullable();
       table.integer('content_version').notNullable();
       table.integer('published_version');
+      // What readers see: a copy of the published version, null while none is.
+      table.text('published_title');
+      table.text('published_body');
+      table.jsonb('published_tags');
+      table.uuid('published_category_id');
+      table.text('published_audience');
       table.timestamp('created_at', { useTz: true }).notNullable();
       table.timestamp('updated_at', { useTz: true }).notNullable();
       table.integer('version').notNullable();
@@ -40,7 +47,7 @@ export const articlesProjection: Projection = {
       table.integer('not_helpful_count').notNullable().defaultTo(0);
       table.integer('resolved_ticket_count').notNullable().defaultTo(0);
       table.index(['tenant_id', 'title', 'id']);
-      table.index(['tenant_id', 'status', 'audience', 'title', 'id']);
+      table.index(['tenant_id', 'published_audience', 'published_title', 'id']);
     });
     await knex.schema.createTable(VERSIONS, (table) => {
       table.uuid('article_id').notNullable();
@@ -100,6 +107,16 @@ function contentColumns(content: ArticleContent): Record<string, unknown> {
   return { title: content.title, body: content.body, tags: JSON.stringify(content.tags), category_id: content.categoryId, audience: content.audience };
 }
 
+const NOTHING_PUBLISHED = { published_version: null, published_title: null, published_body: null, published_tags: null, published_category_id: null, published_audience: null };
+
+/** A version as the history holds it, in the columns of the working copy. */
+async function versionColumns(trx: Knex.Transaction, id: string, version: number): Promise<Record<string, unknown> | null> {
+  const row = (await trx(VERSIONS).select('title', 'body', 'tags', 'category_id', 'audience').where({ article_id: id, version }).first()) as
+    | { title: string; body: string; tags: unknown; category_id: string | null; audience: string }
+    | undefined;
+  return row ? { ...row, tags: typeof row.tags === 'string' ? row.tags : JSON.stringify(row.tags) } : null;
+}
+
 async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: ArticleEvent): Promise<void> {
   const id = recorded.streamId.slice('article-'.length);
   // The revision guard turns a replayed event into a no-op; version rows are keyed, so they ignore replays too.
@@ -126,12 +143,22 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: A
     case 'ArticleSubmitted':
       await change({ status: 'in_review' }, event.data.at);
       return;
-    case 'ArticlePublished':
-      await change({ status: 'published', published_version: event.data.version }, event.data.at);
+    case 'ArticlePublished': {
+      const content = await versionColumns(trx, id, event.data.version);
+      if (!content) return;
+      const published = Object.fromEntries(Object.entries(content).map(([column, value]) => [`published_${column}`, value]));
+      await change({ status: 'published', ...content, content_version: event.data.version, published_version: event.data.version, ...published }, event.data.at);
       return;
+    }
     case 'ArticleArchived':
-      await change({ status: 'archived' }, event.data.at);
+      await change({ status: 'archived', ...NOTHING_PUBLISHED }, event.data.at);
       return;
+    case 'ArticleDraftDiscarded': {
+      const content = await versionColumns(trx, id, event.data.version);
+      if (!content) return;
+      await change({ status: 'published', ...content, content_version: event.data.version }, event.data.at);
+      return;
+    }
     default: {
       const _exhaustive: never = event;
       return _exhaustive;

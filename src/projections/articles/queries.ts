@@ -3,7 +3,10 @@ import type { Page } from '../pagination.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
 
 export interface ArticleVisibility {
-  /** False for requesters: they see published public articles only. */
+  /**
+   * True for agents, who see each article's working copy (a draft revision included). False for
+   * requesters: they see the published version of published public articles only.
+   */
   readonly includeUnpublished: boolean;
 }
 
@@ -81,6 +84,11 @@ interface ArticleRow {
   helpful_count: number;
   not_helpful_count: number;
   resolved_ticket_count: number;
+  published_title: string | null;
+  published_body: string | null;
+  published_tags: string[] | string | null;
+  published_category_id: string | null;
+  published_audience: string | null;
 }
 
 interface VersionRow {
@@ -93,28 +101,57 @@ interface VersionRow {
   created_at: Date;
 }
 
-const ARTICLE_COLUMNS = ['id', 'kind', 'status', 'title', 'body', 'tags', 'category_id', 'audience', 'content_version', 'published_version', 'created_at', 'updated_at', 'version', 'helpful_count', 'not_helpful_count', 'resolved_ticket_count'];
+const ARTICLE_COLUMNS = [
+  'id',
+  'kind',
+  'status',
+  'title',
+  'body',
+  'tags',
+  'category_id',
+  'audience',
+  'content_version',
+  'published_version',
+  'created_at',
+  'updated_at',
+  'version',
+  'helpful_count',
+  'not_helpful_count',
+  'resolved_ticket_count',
+  'published_title',
+  'published_body',
+  'published_tags',
+  'published_category_id',
+  'published_audience',
+];
+
+/** The columns a list filters and orders on: the working copy's for agents, the published version's for readers. */
+function columnsOf(visibility: ArticleVisibility) {
+  return visibility.includeUnpublished ? { title: 'title', tags: 'tags', categoryId: 'category_id', audience: 'audience' } : { title: 'published_title', tags: 'published_tags', categoryId: 'published_category_id', audience: 'published_audience' };
+}
 const VERSION_COLUMNS = ['version', 'title', 'body', 'tags', 'category_id', 'audience', 'created_at'];
 
 export async function getArticle(knex: Knex, tenantId: string, id: string, visibility: ArticleVisibility): Promise<ArticleRecord | null> {
   const row = (await visible(knex('articles').select(ARTICLE_COLUMNS).where({ tenant_id: tenantId, id }), visibility).first()) as ArticleRow | undefined;
-  return row ? articleRecord(row) : null;
+  return row ? articleRecord(row, visibility) : null;
 }
 
 /** Ordered by (title, id) with a keyset cursor, like every named list. */
 export async function listArticles(knex: Knex, tenantId: string, filter: ArticleFilter, visibility: ArticleVisibility): Promise<Page<ArticleRecord>> {
+  const columns = columnsOf(visibility);
   const query = visible(knex('articles').select(ARTICLE_COLUMNS).where({ tenant_id: tenantId }), visibility);
-  if (filter.status !== undefined) query.andWhere({ status: filter.status });
+  // Readers see every article they see as published, so asking them for another status finds nothing.
+  if (filter.status !== undefined) query.andWhere(visibility.includeUnpublished ? { status: filter.status } : knex.raw(filter.status === 'published' ? 'true' : 'false'));
   if (filter.kind !== undefined) query.andWhere({ kind: filter.kind });
-  if (filter.audience !== undefined) query.andWhere({ audience: filter.audience });
-  if (filter.categoryId !== undefined) query.andWhere({ category_id: filter.categoryId });
-  if (filter.tag !== undefined) query.andWhereRaw('tags @> ?::jsonb', [JSON.stringify([filter.tag.toLowerCase()])]);
+  if (filter.audience !== undefined) query.andWhere(columns.audience, filter.audience);
+  if (filter.categoryId !== undefined) query.andWhere(columns.categoryId, filter.categoryId);
+  if (filter.tag !== undefined) query.andWhereRaw('?? @> ?::jsonb', [columns.tags, JSON.stringify([filter.tag.toLowerCase()])]);
   const after = filter.cursor ? decodeCursor(filter.cursor, 2) : null;
-  if (after) query.andWhereRaw('(title, id) > (?, ?::uuid)', after);
-  const rows = (await query.orderBy([{ column: 'title' }, { column: 'id' }]).limit(filter.limit + 1)) as ArticleRow[];
-  const shown = rows.slice(0, filter.limit);
+  if (after) query.andWhereRaw('(??, id) > (?, ?::uuid)', [columns.title, ...after]);
+  const rows = (await query.orderBy([{ column: columns.title }, { column: 'id' }]).limit(filter.limit + 1)) as ArticleRow[];
+  const shown = rows.slice(0, filter.limit).map((row) => articleRecord(row, visibility));
   const last = shown.at(-1);
-  return { data: shown.map(articleRecord), nextCursor: rows.length > filter.limit && last ? encodeCursor([last.title, last.id]) : null };
+  return { data: shown, nextCursor: rows.length > filter.limit && last ? encodeCursor([last.title, last.id]) : null };
 }
 
 /** The caller has been shown the article already; versions are only asked for by those who may see them. */
@@ -129,7 +166,7 @@ export async function getArticleVersion(knex: Knex, tenantId: string, id: string
 }
 
 function visible(query: Knex.QueryBuilder, visibility: ArticleVisibility): Knex.QueryBuilder {
-  return visibility.includeUnpublished ? query : query.andWhere({ status: 'published', audience: 'public' });
+  return visibility.includeUnpublished ? query : query.andWhere({ published_audience: 'public' });
 }
 
 // Drivers differ on whether jsonb comes back parsed (pg) or as text.
@@ -137,17 +174,18 @@ function tagsOf(raw: string[] | string): string[] {
   return typeof raw === 'string' ? (JSON.parse(raw) as string[]) : raw;
 }
 
-function articleRecord(row: ArticleRow): ArticleRecord {
+function articleRecord(row: ArticleRow, visibility: ArticleVisibility): ArticleRecord {
+  const reader = !visibility.includeUnpublished && row.published_version !== null;
   return {
     id: row.id,
     kind: row.kind,
-    status: row.status,
-    title: row.title,
-    body: row.body,
-    tags: tagsOf(row.tags),
-    categoryId: row.category_id,
-    audience: row.audience,
-    contentVersion: row.content_version,
+    status: reader ? 'published' : row.status,
+    title: reader ? row.published_title! : row.title,
+    body: reader ? row.published_body! : row.body,
+    tags: tagsOf(reader ? row.published_tags! : row.tags),
+    categoryId: reader ? row.published_category_id : row.category_id,
+    audience: reader ? row.published_audience! : row.audience,
+    contentVersion: reader ? row.published_version! : row.content_version,
     publishedVersion: row.published_version,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -175,11 +213,12 @@ export async function listArticleComments(knex: Knex, tenantId: string, id: stri
 
 /** The ticket's articles the caller may read: requesters see only the published public ones. */
 export async function listTicketArticles(knex: Knex, tenantId: string, ticketId: string, visibility: ArticleVisibility): Promise<LinkedArticleRecord[]> {
+  const reader = !visibility.includeUnpublished;
   const query = knex('ticket_articles as l')
     .join('articles', 'articles.id', 'l.article_id')
-    .select('l.article_id', 'articles.title', 'articles.status', 'articles.audience', 'l.linked_at')
+    .select('l.article_id', reader ? { title: 'articles.published_title' } : 'articles.title', reader ? knex.raw(`'published' AS status`) : 'articles.status', reader ? { audience: 'articles.published_audience' } : 'articles.audience', 'l.linked_at')
     .where({ 'l.ticket_id': ticketId, 'articles.tenant_id': tenantId });
-  if (!visibility.includeUnpublished) query.andWhere({ 'articles.status': 'published', 'articles.audience': 'public' });
+  if (reader) query.andWhere({ 'articles.published_audience': 'public' });
   const rows = (await query.orderBy([{ column: 'l.linked_at' }, { column: 'l.article_id' }])) as Array<{ article_id: string; title: string; status: string; audience: string; linked_at: Date }>;
   return rows.map((row) => ({ articleId: row.article_id, title: row.title, status: row.status, audience: row.audience, linkedAt: new Date(row.linked_at).toISOString() }));
 }

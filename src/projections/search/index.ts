@@ -28,6 +28,23 @@ interface Source {
   readonly comments: readonly SourceComment[];
   readonly fields: Readonly<Partial<Record<FilterField, string | null>>>;
   readonly updatedAt: string;
+  /** Articles only: the working copy, which differs from what readers find while a revision is pending. */
+  readonly article?: ArticleSource;
+}
+
+interface ArticleText {
+  readonly title: string;
+  readonly body: string;
+  readonly audience: string;
+  readonly categoryId: string | null;
+}
+
+interface ArticleSource {
+  /** Whether a published version is what readers see (then title, body and fields are that version's). */
+  readonly live: boolean;
+  readonly working: ArticleText;
+  /** The working copy's workflow status, which the document's status shows only when nothing is live. */
+  readonly status: string;
 }
 
 interface Tracked {
@@ -53,7 +70,8 @@ export function searchProjection(index: SearchWriter): Projection {
   return {
     name: SEARCH_PROJECTION,
     // Each adapter has versions of its own, so switching adapters rebuilds the index from the log.
-    version: index.name === 'meilisearch' ? 1_001 : 1,
+    // Version 2: article documents keep their published version while a revision is pending.
+    version: index.name === 'meilisearch' ? 1_002 : 2,
     filter: { categories: ['ticket', 'article', 'asset'] },
     async createTables(knex: Knex) {
       await knex.schema.createTable(SEARCH_DOCUMENTS, (table) => {
@@ -167,13 +185,18 @@ function documentOf(id: string, revision: number, source: Source): SearchDocumen
       .filter((comment) => !comment.internal)
       .map((comment) => comment.body)
       .join('\n'),
-    internal: source.comments
-      .filter((comment) => comment.internal)
-      .map((comment) => comment.body)
-      .join('\n'),
+    internal: [...source.comments.filter((comment) => comment.internal).map((comment) => comment.body), ...pendingRevision(source)].join('\n'),
     fields: source.fields,
     updatedAt: source.updatedAt,
   };
+}
+
+/** An article's unpublished revision: agents find it by its words, readers never do. */
+function pendingRevision(source: Source): string[] {
+  const article = source.article;
+  if (!article?.live) return [];
+  const { title, body } = article.working;
+  return title === source.title && body === source.body ? [] : [title, body];
 }
 
 function evolve(kind: SearchKind, tracked: Tracked | null, recorded: RecordedEvent): Change {
@@ -274,37 +297,51 @@ function evolveTicket(tracked: Tracked | null, event: TicketEvent): Change {
   }
 }
 
+/**
+ * While a published version is live, the document is that version (what readers must find) and a
+ * pending revision is agents-only text; otherwise it is the working copy with its status.
+ */
 function evolveArticle(tracked: Tracked | null, event: ArticleEvent): Change {
   if (event.type === 'ArticleCreated') {
     const d = event.data;
-    return {
-      source: { kind: 'article', tenantId: d.tenantId, reference: null, title: d.title, body: d.body, resolution: null, comments: [], fields: { status: 'draft', audience: d.audience, categoryId: d.categoryId }, updatedAt: d.at },
-      deleted: false,
-      indexed: true,
-    };
+    const working = { title: d.title, body: d.body, audience: d.audience, categoryId: d.categoryId };
+    const base: Source = { kind: 'article', tenantId: d.tenantId, reference: null, title: d.title, body: d.body, resolution: null, comments: [], fields: {}, updatedAt: d.at };
+    return { source: articleSource(base, null, { live: false, working, status: 'draft' }), deleted: false, indexed: true };
   }
   if (!tracked) return null;
   const current = tracked.source;
-  const set = (changes: Partial<Source>, fields: Source['fields'], at: string): Change => ({
-    source: { ...current, ...changes, fields: { ...current.fields, ...fields }, updatedAt: at },
-    deleted: tracked.deleted,
-    indexed: true,
-  });
+  const article: ArticleSource = current.article ?? {
+    live: current.fields.status === 'published',
+    working: { title: current.title, body: current.body, audience: current.fields.audience ?? 'internal', categoryId: current.fields.categoryId ?? null },
+    status: current.fields.status ?? 'draft',
+  };
+  const next = (changes: Partial<ArticleSource>, at: string): Change => ({ source: articleSource({ ...current, updatedAt: at }, article, { ...article, ...changes }), deleted: tracked.deleted, indexed: true });
   switch (event.type) {
-    case 'ArticleEdited':
-      // An edit makes a new draft: requesters stop finding the article until it is published again, as they stop reading it.
-      return set({ title: event.data.title, body: event.data.body }, { status: 'draft', audience: event.data.audience, categoryId: event.data.categoryId }, event.data.at);
+    case 'ArticleEdited': {
+      const { title, body, audience, categoryId } = event.data;
+      return next({ working: { title, body, audience, categoryId }, status: 'draft' }, event.data.at);
+    }
     case 'ArticleSubmitted':
-      return set({}, { status: 'in_review' }, event.data.at);
+      return next({ status: 'in_review' }, event.data.at);
     case 'ArticlePublished':
-      return set({}, { status: 'published' }, event.data.at);
+      return next({ live: true, status: 'published' }, event.data.at);
     case 'ArticleArchived':
-      return set({}, { status: 'archived' }, event.data.at);
+      return next({ live: false, status: 'archived' }, event.data.at);
+    case 'ArticleDraftDiscarded':
+      // The working copy is the live version again: what the document shows.
+      return next({ working: { title: current.title, body: current.body, audience: current.fields.audience ?? 'internal', categoryId: current.fields.categoryId ?? null }, status: 'published' }, event.data.at);
     default: {
       const _exhaustive: never = event;
       return _exhaustive;
     }
   }
+}
+
+/** The document of an article: the live version stays as it is until another is published; otherwise the working copy shows. */
+function articleSource(base: Source, previous: ArticleSource | null, article: ArticleSource): Source {
+  if (article.live && previous?.live && article.status !== 'published') return { ...base, article };
+  const { title, body, audience, categoryId } = article.working;
+  return { ...base, title, body, fields: { ...base.fields, status: article.live ? 'published' : article.status, audience, categoryId }, article };
 }
 
 function evolveAsset(tracked: Tracked | null, event: AssetEvent): Change {

@@ -60,6 +60,8 @@ export function articleRoutes(): Record<string, RouteCase> {
     [`POST ${base}/:id/submit`]: { expect: hiddenFromRequesters, prepare: async (world) => ({ params: { id: await freshArticle(world, 'draft') } }) },
     [`POST ${base}/:id/publish`]: { expect: signedIn(200, 200, 403, 404, 404), prepare: async (world) => ({ params: { id: await freshArticle(world, 'in_review') } }) },
     [`POST ${base}/:id/archive`]: { expect: signedIn(200, 200, 403, 403, 404), prepare: async (world) => ({ params: { id: await freshArticle(world, 'published') } }) },
+    // A requester can read the published version, so being refused the revision is 403, not 404.
+    [`POST ${base}/:id/discard-draft`]: { expect: signedIn(200, 200, 200, 403, 404), prepare: async (world) => ({ params: { id: await freshArticle(world, 'revising') } }) },
     // Readers vote and comment on what they can read; a requester's draft is not there for them.
     [`POST ${base}/:id/feedback`]: { expect: signedIn(200, 200, 200, 200, 404), prepare: async (world) => ({ params: { id: (await sharedArticles(world)).published }, body: { helpful: true } }) },
     [`POST ${base}/:id/feedback #draft`]: { expect: hiddenFromRequesters, prepare: async (world) => ({ params: { id: (await sharedArticles(world)).draft }, body: { helpful: false } }) },

@@ -34,12 +34,14 @@ export const cmdbArea: Area = {
       method: 'POST',
       path: '/api/v1/assets/import',
       summary: 'Import assets from CSV',
-      description: 'A `text/csv` body, one asset per row; `dryRun=true` checks every row and changes nothing. Not covered by Idempotency-Key.',
+      description:
+        'A `text/csv` body, one asset per row. Every row is checked before anything is written: if one fails, nothing is imported and the answer is 422 with each row\'s problems. `dryRun=true` checks every row, reports, and changes nothing. Not covered by Idempotency-Key.',
       query: transfer.importQuery,
       body: { mediaType: 'text/csv', schema: { type: 'string' }, required: true },
       ok: { status: 200, description: 'Per-row report.', schema: open('Rows created, updated and refused, each with its problems.') },
       afterWrite: true,
-      errors: [413],
+      errors: [413, 422],
+      problemNotes: { 422: 'Rows failed their checks, so nothing was imported: `errors` locates each problem (`/rows/<row>/<column>`), `report` is the per-row report.' },
       idempotent: false,
     },
     {
