@@ -31,8 +31,8 @@ test('with PUBLIC_BASE_URL set, the mail about a new ticket links to <base>/tick
   const created = rows.find((row) => row.kind === 'ticket_created' && row.subject.includes(ticket.number));
   assert.ok(created, JSON.stringify(rows));
   const url = `https://desk.example.com/tickets/${ticket.number}`;
-  assert.ok(created!.text.includes(`Open ${ticket.number}: ${url}`), created!.text);
-  assert.ok(created!.html.includes(`href="${url}"`), created!.html);
+  assert.ok(created.text.includes(`Open ${ticket.number}: ${url}`), created.text);
+  assert.ok(created.html.includes(`href="${url}"`), created.html);
 });
 
 test.run();
