@@ -272,14 +272,16 @@ export interface CommentView {
   readonly internal: boolean;
   readonly createdAt: string;
   readonly editedAt: string | null;
+  /** The ticket a merge or split copied this comment from; null for one written here. */
+  readonly copiedFrom: string | null;
 }
 
 /** Internal comments never leave here unless the caller may see them. */
 export async function listComments(knex: Knex, ticketId: string, includeInternal: boolean): Promise<CommentView[]> {
-  const query = knex(COMMENTS).select('id', 'author_id', 'body', 'internal', 'created_at', 'edited_at').where({ ticket_id: ticketId });
+  const query = knex(COMMENTS).select('id', 'author_id', 'body', 'internal', 'created_at', 'edited_at', 'carried_from').where({ ticket_id: ticketId });
   if (!includeInternal) query.andWhere('internal', false);
-  const rows = (await query.orderBy('revision')) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null }>;
-  return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, internal: row.internal, createdAt: new Date(row.created_at).toISOString(), editedAt: iso(row.edited_at) }));
+  const rows = (await query.orderBy('revision')) as Array<{ id: string; author_id: string; body: string; internal: boolean; created_at: Date; edited_at: Date | null; carried_from: string | null }>;
+  return rows.map((row) => ({ id: row.id, authorId: row.author_id, body: row.body, internal: row.internal, createdAt: new Date(row.created_at).toISOString(), editedAt: iso(row.edited_at), copiedFrom: row.carried_from }));
 }
 
 export interface AttachmentView {
