@@ -36,9 +36,11 @@ export const ACTIONS = [
   'ticket.commentInternal',
   'ticket.assign',
   'ticket.assignSelf',
+  'ticket.handOver',
   'ticket.overridePriority',
   'ticket.requestApproval',
   'ticket.delete',
+  'ticket.unmerge',
   'ticket.bulk',
   'sla.read',
   'sla.manage',
@@ -99,9 +101,11 @@ const ACTION_PHRASES: { readonly [A in Action]: string } = {
   'ticket.commentInternal': 'write internal notes on tickets',
   'ticket.assign': 'reassign tickets to another team or agent',
   'ticket.assignSelf': 'take tickets',
+  'ticket.handOver': 'hand over the tickets they work on',
   'ticket.overridePriority': "override a ticket's priority",
   'ticket.requestApproval': 'ask for approval of a ticket',
   'ticket.delete': 'delete or restore tickets',
+  'ticket.unmerge': 'undo a merge of tickets',
   'ticket.bulk': 'change many tickets at once',
   'sla.read': 'see service level agreements',
   'sla.manage': 'change service level agreements or business calendars',
@@ -147,14 +151,14 @@ const AGENT_DIRECTORY: readonly Action[] = ['tenant.read', 'user.list', 'user.re
 const EVERYONE: readonly Action[] = ['catalog.read'];
 
 /**
- * Agents see every ticket of the tenant and work them; technicians may take a ticket themselves,
- * managers assign anyone. A requester raises tickets and sees only their own (checked per ticket).
+ * Agents see every ticket of the tenant and work them; technicians may take a ticket themselves and
+ * hand over one they work on (checked per ticket), managers assign anyone and undo merges. A requester raises tickets and sees only their own (checked per ticket).
  */
 const TICKET_READING: readonly Action[] = ['ticket.readAll', 'ticket.readInternal'];
 /** Any change to a ticket someone may see (a public comment, a file, watching it); an auditor changes nothing. */
 const TICKET_CONTRIBUTING: readonly Action[] = ['ticket.contribute'];
-const TICKET_WORK: readonly Action[] = [...TICKET_READING, ...TICKET_CONTRIBUTING, 'ticket.create', 'ticket.onBehalf', 'ticket.work', 'ticket.commentInternal', 'ticket.assignSelf', 'ticket.requestApproval'];
-const TICKET_MANAGEMENT: readonly Action[] = [...TICKET_WORK, 'ticket.assign', 'ticket.overridePriority', 'ticket.delete', 'ticket.bulk'];
+const TICKET_WORK: readonly Action[] = [...TICKET_READING, ...TICKET_CONTRIBUTING, 'ticket.create', 'ticket.onBehalf', 'ticket.work', 'ticket.commentInternal', 'ticket.assignSelf', 'ticket.handOver', 'ticket.requestApproval'];
+const TICKET_MANAGEMENT: readonly Action[] = [...TICKET_WORK, 'ticket.assign', 'ticket.overridePriority', 'ticket.delete', 'ticket.unmerge', 'ticket.bulk'];
 
 /** Agents read the SLAs their tickets run under; only admins set them. */
 const SLA_READING: readonly Action[] = ['sla.read'];

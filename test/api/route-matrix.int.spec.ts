@@ -255,7 +255,8 @@ async function foreignTicket(world: World): Promise<void> {
 
 /**
  * Agents work every ticket; a requester sees only their own (the target is someone else's, so it
- * does not exist for them). Assignment, priority override and deletion are the managers'.
+ * does not exist for them). Assignment, priority override, deletion and undoing a merge are the
+ * managers' (a technician hands over only a ticket they work on, which these fresh tickets are not).
  */
 function ticketRoutes(): Record<string, RouteCase> {
   const base = '/api/v1/tickets';
@@ -344,6 +345,15 @@ function ticketRoutes(): Record<string, RouteCase> {
       prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { policyId: await sharedPolicy(world) } }),
     },
     [`POST ${base}/:id/merge`]: { expect: workOnly, prepare: async (world) => ({ params: { id: await freshTicket(world) }, body: { masterId: await freshTicket(world) } }) },
+    // Undoing a merge is a manager's correction; the duplicate was merged by the admin first.
+    [`POST ${base}/:id/unmerge`]: {
+      expect: managers,
+      prepare: async (world) => {
+        const id = await freshTicket(world);
+        expectStatus(await adminCall(world, 'POST', `${base}/${id}/merge`, { masterId: await freshTicket(world) }), 200, 'merging');
+        return { params: { id }, body: { reason: 'merged by mistake' } };
+      },
+    },
     [`POST ${base}/:id/split`]: {
       expect: signedIn(201, 201, 201, 403, 404),
       prepare: async (world) => {

@@ -9,7 +9,8 @@ import { DAY, at, commented, deleted, fold, historyTo, ids, linked, now, openTic
 const spec = deciderSpec(ticketDecider);
 
 type CommandType = TicketCommand['type'];
-type Hidden = Exclude<CommandType, 'OpenTicket' | 'RestoreTicket'>;
+// Withdrawing what an undone merge copied in reaches a deleted master too (see merge.unit.spec.ts).
+type Hidden = Exclude<CommandType, 'OpenTicket' | 'RestoreTicket' | 'WithdrawConversation'>;
 
 /** One well-formed command of every type a deleted ticket must not answer; the compiler keeps the list complete. */
 const COMMANDS: { readonly [K in Hidden]: Extract<TicketCommand, { type: K }> } = {
@@ -33,7 +34,9 @@ const COMMANDS: { readonly [K in Hidden]: Extract<TicketCommand, { type: K }> } 
   UnlinkTicket: { type: 'UnlinkTicket', linkId: ids.link, now },
   AddAttachment: { type: 'AddAttachment', attachmentId: 'a77ac400-0000-4000-8000-000000000001', sha256: 'ab'.repeat(32), size: 3, mediaType: 'text/plain', filename: 'notes.txt', uploadedBy: ids.agent, now },
   AbsorbConversation: { type: 'AbsorbConversation', fromTicketId: ids.otherTicket, comments: [], watcherIds: [ids.otherManager], now },
-  MergeInto: { type: 'MergeInto', masterId: ids.otherTicket, masterExists: true, linkId: '1e1e1e1e-0000-4000-8000-000000000003', actorId: ids.manager, now },
+  MergeInto: { type: 'MergeInto', master: { id: ids.otherTicket, number: 'INC-000002', status: 'new', deleted: false, mergedInto: null }, linkId: '1e1e1e1e-0000-4000-8000-000000000003', actorId: ids.manager, now },
+  UndoMerge: { type: 'UndoMerge', reason: 'merged by mistake', actorId: ids.manager, now },
+  ResolveWithProblem: { type: 'ResolveWithProblem', problemNumber: 'PRB-000001', actorId: ids.agent, now },
   SplitOffComments: { type: 'SplitOffComments', commentIds: [ids.comment], newTicketId: ids.otherTicket, linkId: '1e1e1e1e-0000-4000-8000-000000000004', actorId: ids.agent, now },
   ApplySla: { type: 'ApplySla', terms: { policyId: ids.otherTicket, policyVersion: 1, calendarId: ids.otherTicket, calendarVersion: 1, priority: 'P3', firstResponseMinutes: 60, resolutionMinutes: 480, warningShare: 0.8 }, reason: 'opened', now },
   RecordSlaWarning: { type: 'RecordSlaWarning', clock: 'resolution', dueAt: now, warningAt: now, now },

@@ -14,7 +14,7 @@ const ACTIONS: readonly TicketAction[] = ['assign', 'start', 'pend', 'resume', '
 
 const EXPECTED: Readonly<Record<TicketStatus, Readonly<Partial<Record<TicketAction, TicketStatus>>>>> = {
   new: { assign: 'assigned', start: 'in_progress', cancel: 'cancelled' },
-  assigned: { assign: 'assigned', start: 'in_progress', cancel: 'cancelled' },
+  assigned: { assign: 'assigned', start: 'in_progress', resolve: 'resolved', cancel: 'cancelled' },
   in_progress: { assign: 'in_progress', pend: 'pending', resolve: 'resolved', cancel: 'cancelled' },
   pending: { assign: 'pending', resume: 'in_progress', resolve: 'resolved', cancel: 'cancelled' },
   resolved: { close: 'closed', reopen: 'in_progress' },

@@ -8,7 +8,7 @@ import { bulkTickets } from '../../commands/tickets/bulk.js';
 import { linkArticle } from '../../commands/tickets/articles.js';
 import { listTicketArticles } from '../../projections/articles/queries.js';
 import { resolveLinkedIncidents } from '../../commands/tickets/linked-incidents.js';
-import { mergeTickets, splitTicket } from '../../commands/tickets/merge.js';
+import { mergeTickets, splitTicket, unmergeTicket } from '../../commands/tickets/merge.js';
 import { ticketSla } from '../../commands/tickets/sla.js';
 import { ticketHistory } from '../../audit/ticket-history.js';
 import { ticketAsOf } from '../../audit/time-travel.js';
@@ -218,6 +218,15 @@ export function ticketsRouter(deps: TicketDependencies, authenticate: Middleware
     const id = await ticketParam(ctx);
     const input = parseInput(schema.mergeBody, ctx.state.body);
     const { duplicate, master } = await mergeTickets(deps, actorOf(ctx), id, input.masterId, context(ctx));
+    if (master.position) await waitFor(master.position);
+    await respond(ctx, duplicate);
+  });
+
+  // Undo a mistaken merge: the duplicate reopens, the master lets go of what the merge copied in.
+  router.post('/:id/unmerge', async (ctx) => {
+    const id = await ticketParam(ctx);
+    const input = parseInput(schema.reasonBody, ctx.state.body);
+    const { duplicate, master } = await unmergeTicket(deps, actorOf(ctx), id, input.reason, context(ctx));
     if (master.position) await waitFor(master.position);
     await respond(ctx, duplicate);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import type { CarriedComment, OpenTicketState } from '../../domain/ticket/index.js';
+import type { CarriedComment, MergeTarget, OpenTicketState, UndoMerge } from '../../domain/ticket/index.js';
+import { refuseMerge, ticketDecider } from '../../domain/ticket/index.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
@@ -15,21 +16,27 @@ function carried(comments: OpenTicketState['comments']): CarriedComment[] {
   return comments.map((comment) => ({ commentId: randomUUID(), authorId: comment.authorId, body: comment.body, internal: comment.internal }));
 }
 
+/** The ticket to merge into as this tenant has it, deleted or not; null when it has none by that id. */
+async function mergeTarget(deps: TicketDependencies, actor: Actor, masterId: string): Promise<MergeTarget> {
+  try {
+    const { ticket } = await loadTicketFor(deps.commands.store, actor, masterId, { includeDeleted: true });
+    return { id: ticket.id, number: ticket.number, status: ticket.status, deleted: ticket.deleted, mergedInto: ticket.mergedInto?.masterId ?? null };
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
 /**
  * Merges a duplicate into its master: the master takes the duplicate's conversation and watchers
- * (as events of its own), then the duplicate is closed with a duplicate_of link. The master is
- * written first, so a failure in between loses nothing.
+ * (as events of its own), then the duplicate is closed with a duplicate_of link. Everything that
+ * would refuse the merge is checked before the master is touched, and the master is written first,
+ * so a failure in between loses nothing.
  */
 export async function mergeTickets(deps: TicketDependencies, actor: Actor, duplicateId: string, masterId: string, context: CommandContext): Promise<{ duplicate: TicketWritten; master: TicketWritten }> {
   authorize(actor, 'ticket.work');
   const { ticket: duplicate } = await loadTicketFor(deps.commands.store, actor, duplicateId);
-  try {
-    await loadTicketFor(deps.commands.store, actor, masterId);
-  } catch (error) {
-    if (error instanceof NotFoundError) throw new ValidationError('no such ticket to merge into', [{ path: '/masterId', message: 'no live ticket with this id in this tenant' }]);
-    throw error;
-  }
-  if (masterId === duplicateId) throw new ValidationError('a ticket cannot be merged into itself', [{ path: '/masterId', message: 'the same ticket' }]);
+  refuseMerge(duplicate, await mergeTarget(deps, actor, masterId));
   const master = await onTicket(deps, actor, masterId, context, () => ({
     type: 'AbsorbConversation',
     fromTicketId: duplicateId,
@@ -37,8 +44,26 @@ export async function mergeTickets(deps: TicketDependencies, actor: Actor, dupli
     watcherIds: [duplicate.requesterId, ...duplicate.watchers],
     now: context.now,
   }));
-  const merged = await onTicket(deps, actor, duplicateId, context, () => ({ type: 'MergeInto', masterId, masterExists: true, linkId: randomUUID(), actorId: actor.userId, now: context.now }));
+  const merged = await onTicket(deps, actor, duplicateId, context, async () => ({ type: 'MergeInto', master: await mergeTarget(deps, actor, masterId), linkId: randomUUID(), actorId: actor.userId, now: context.now }));
   return { duplicate: merged, master };
+}
+
+/**
+ * Undoes a mistaken merge (managers): the master lets go of the copies and watchers the merge
+ * brought, then the duplicate reopens in the status it had. The undo is checked before the master
+ * is touched; the master goes first, and taking nothing back twice is a no-op, so a retry after a
+ * failure in between completes it.
+ */
+export async function unmergeTicket(deps: TicketDependencies, actor: Actor, duplicateId: string, reason: string, context: CommandContext): Promise<{ duplicate: TicketWritten; master: TicketWritten }> {
+  authorize(actor, 'ticket.unmerge');
+  const { ticket: duplicate } = await loadTicketFor(deps.commands.store, actor, duplicateId);
+  const undo: UndoMerge = { type: 'UndoMerge', reason, actorId: actor.userId, now: context.now };
+  // The decider is pure: asking it now refuses a ticket that was never merged before its master is changed.
+  ticketDecider.decide(undo, duplicate);
+  const masterId = duplicate.mergedInto!.masterId; // set: the decider refused a ticket that was not merged
+  const master = await onTicket(deps, actor, masterId, context, () => ({ type: 'WithdrawConversation', fromTicketId: duplicateId, actorId: actor.userId, now: context.now }), { includeDeleted: true });
+  const reopened = await onTicket(deps, actor, duplicateId, context, () => undo);
+  return { duplicate: reopened, master };
 }
 
 /**

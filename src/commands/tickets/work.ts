@@ -15,6 +15,11 @@ import { linkableTicketId } from '../../projections/tickets/queries.js';
 
 const isOwnTicket = (actor: Actor, ticket: OpenTicketState): boolean => ticket.requesterId === actor.userId;
 
+/** The tickets an agent works on: assigned to them, or to a team they belong to. */
+async function worksOn(deps: TicketDependencies, actor: Actor, ticket: OpenTicketState): Promise<boolean> {
+  return ticket.assigneeId === actor.userId || (ticket.teamId !== null && (await isTeamMember(deps.knex, ticket.teamId, actor.userId)));
+}
+
 /** Agents edit any field; a requester may reword their own ticket while nobody has picked it up. */
 /** Priority, type scope, category and service decide the SLA: it is re-applied after every change. */
 async function withSlaReapplied(deps: TicketDependencies, actor: Actor, written: Promise<TicketWritten>, context: CommandContext): Promise<TicketWritten> {
@@ -40,10 +45,18 @@ export function overridePriority(deps: TicketDependencies, actor: Actor, ticketI
   return withSlaReapplied(deps, actor, onTicket(deps, actor, ticketId, context, () => ({ type: 'OverridePriority', ...input, now: context.now }), { expectedVersion }), context);
 }
 
-/** Managers assign anyone; a technician may only take a ticket themselves. */
+/**
+ * Managers assign anyone. A technician may take a ticket themselves, and may hand over a ticket
+ * they work on (assigned to them, or to one of their teams) to a team or an agent of that team.
+ */
 export function assignTicket(deps: TicketDependencies, actor: Actor, ticketId: string, input: { assigneeId: string | null; teamId?: string | null | undefined }, context: CommandContext, expectedVersion?: number) {
-  if (input.assigneeId !== actor.userId || !can(actor.role, 'ticket.assignSelf')) authorize(actor, 'ticket.assign');
+  const takesIt = input.assigneeId === actor.userId && can(actor.role, 'ticket.assignSelf');
+  const mayAssignAny = can(actor.role, 'ticket.assign');
+  if (!takesIt && !mayAssignAny) authorize(actor, 'ticket.handOver');
   return onTicket(deps, actor, ticketId, context, async (ticket) => {
+    if (!takesIt && !mayAssignAny && !(await worksOn(deps, actor, ticket))) {
+      throw new ForbiddenError('a technician may only hand over a ticket assigned to them or to one of their teams');
+    }
     const teamId = input.teamId === undefined ? ticket.teamId : input.teamId;
     if (teamId !== null && teamId !== ticket.teamId && !(await teamExists(deps.knex, actor.tenantId, teamId))) {
       throw new ValidationError('no such team', [{ path: '/teamId', message: 'not a team of this tenant' }]);

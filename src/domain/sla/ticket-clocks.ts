@@ -4,7 +4,7 @@ import type { ClockSegment } from './clock.js';
 export interface TimedTicketEvent {
   readonly type: string;
   readonly revision: number;
-  readonly data: { readonly at?: unknown; readonly authorId?: unknown; readonly internal?: unknown; readonly requesterId?: unknown };
+  readonly data: { readonly at?: unknown; readonly authorId?: unknown; readonly internal?: unknown; readonly requesterId?: unknown; readonly status?: unknown };
 }
 
 export interface TicketClockSegments {
@@ -16,7 +16,7 @@ export interface TicketClockSegments {
  * Turns a ticket's history into the segments of its two clocks.
  * - First response: runs from opening until the first public comment by someone other than the
  *   requester, or until work starts (or the ticket ends first); pauses while pending.
- * - Resolution: runs from opening until resolved (restarts on reopen) or ended otherwise
+ * - Resolution: runs from opening until resolved (restarts on reopen or an undone merge) or ended otherwise
  *   (cancelled, merged, closed unresolved); pauses while pending.
  * Times are the events' own `at` (the command's clock), so the result is a pure function of the stream.
  */
@@ -63,6 +63,11 @@ export function ticketClockSegments(events: readonly TimedTicketEvent[]): Ticket
         break;
       case 'TicketReopened':
         resolution.push({ kind: 'restart', at, ref });
+        break;
+      case 'TicketUnmerged':
+        // An undone merge takes the clock up where the merge stopped it, paused again if the ticket was pending.
+        resolution.push({ kind: 'restart', at, ref });
+        if (event.data.status === 'pending') resolution.push({ kind: 'pause', at, ref });
         break;
       default:
         break;

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../eventstore/types.js';
 import type { Level, Priority } from './priority.js';
-import type { LinkKind, Risk, SlaClock, SlaTerms, TicketDetails, TicketType } from './types.js';
+import type { LinkKind, Risk, SlaClock, SlaTerms, TicketDetails, TicketStatus, TicketType } from './types.js';
 
 export type OpenTicket = {
   type: 'OpenTicket';
@@ -63,8 +63,15 @@ export type RestoreTicket = { type: 'RestoreTicket'; actorId: string; now: Date 
 /** A conversation carried over from another ticket (merge or split), kept as it was written. */
 export type CarriedComment = { commentId: string; authorId: string; body: string; internal: boolean };
 export type AbsorbConversation = { type: 'AbsorbConversation'; fromTicketId: string; comments: CarriedComment[]; watcherIds: string[]; now: Date };
-/** `masterExists`: the master is a live ticket of the same tenant. */
-export type MergeInto = { type: 'MergeInto'; masterId: string; masterExists: boolean; linkId: string; actorId: string; now: Date };
+/** The ticket a duplicate is to be merged into, as the caller found it in the same tenant; null when there is none. */
+export type MergeTarget = { id: string; number: string; status: TicketStatus; deleted: boolean; mergedInto: string | null } | null;
+export type MergeInto = { type: 'MergeInto'; master: MergeTarget; linkId: string; actorId: string; now: Date };
+/** Undoes the merge of this duplicate; its master is told separately (WithdrawConversation). */
+export type UndoMerge = { type: 'UndoMerge'; reason: string; actorId: string; now: Date };
+/** The master's half of an undone merge: what the merge from `fromTicketId` copied in leaves again. */
+export type WithdrawConversation = { type: 'WithdrawConversation'; fromTicketId: string; actorId: string; now: Date };
+/** An incident resolved because the problem that caused it was: allowed from any open status. */
+export type ResolveWithProblem = { type: 'ResolveWithProblem'; problemNumber: string; actorId: string; now: Date };
 export type SplitOffComments = { type: 'SplitOffComments'; commentIds: string[]; newTicketId: string; linkId: string; actorId: string; now: Date };
 
 /** `terms`: the policy the caller selected and looked up for this ticket (null: no policy applies). */
@@ -100,6 +107,9 @@ export type TicketCommand =
   | RecordSlaWarning
   | RecordSlaBreach
   | MergeInto
+  | UndoMerge
+  | WithdrawConversation
+  | ResolveWithProblem
   | SplitOffComments
   | DeleteTicket
   | RestoreTicket

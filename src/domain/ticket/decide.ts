@@ -2,10 +2,7 @@ import { requireAnswers } from '../catalog/index.js';
 import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 import type {
-  AbsorbConversation,
   AddAttachment,
-  MergeInto,
-  SplitOffComments,
   AddComment,
   AssignTicket,
   DecideApproval,
@@ -16,10 +13,13 @@ import type {
   ReopenTicket,
   RequestApproval,
   TicketCommand,
+  ResolveWithProblem,
   UpdateTicket,
 } from './commands.js';
 import { MAX_ATTACHMENTS, sanitiseFilename } from './attachments.js';
 import { isOpen, transition } from './lifecycle.js';
+import { absorb, mergeInto, splitOff, undoMerge, withdraw } from './merge.js';
+import { requireText } from './text.js';
 import { priorityOf } from './priority.js';
 import type { OpenTicketState, Ticket, TicketDetails, TicketEvent } from './types.js';
 
@@ -32,6 +32,8 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
   if (command.type === 'RestoreTicket') {
     return state.deleted ? [{ type: 'TicketRestored', data: { by: command.actorId, at: command.now.toISOString() } }] : [];
   }
+  // Undoing a merge into a ticket deleted since must still take the copies back, or a restore would show them.
+  if (command.type === 'WithdrawConversation') return withdraw(command, state);
   // A deleted ticket is hidden: to everything but restore it looks absent.
   if (state.deleted) throw new NotFoundError('ticket not found');
   const at = command.now.toISOString();
@@ -98,6 +100,10 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
       return [{ type: 'SlaBreached', data: { clock: command.clock, dueAt: command.dueAt.toISOString(), at } }];
     case 'MergeInto':
       return mergeInto(command, state);
+    case 'UndoMerge':
+      return undoMerge(command, state);
+    case 'ResolveWithProblem':
+      return resolveWithProblem(command, state);
     case 'SplitOffComments':
       return splitOff(command, state);
     case 'AddAttachment':
@@ -304,49 +310,14 @@ function validDetails(changes: TicketDetails, isChange: boolean, current?: OpenT
   return out;
 }
 
-function requireText(raw: string, path: string, what: string, max: number): string {
-  const text = raw.trim();
-  if (text.length === 0 || text.length > max) throw new ValidationError(`${what} is required`, [{ path, message: `between 1 and ${max} characters` }]);
-  return text;
-}
-
 function requireCode(raw: string): string {
   const code = raw.trim();
   if (!/^[a-z0-9_]{1,50}$/.test(code)) throw new ValidationError('a resolution code is required', [{ path: '/code', message: 'lowercase letters, digits and underscores, e.g. fixed, workaround, duplicate' }]);
   return code;
 }
 
-function absorb(command: AbsorbConversation, state: OpenTicketState): TicketEvent[] {
-  if (command.fromTicketId === state.id) throw new ValidationError('a ticket cannot absorb itself', [{ path: '/masterId', message: 'the same ticket' }]);
-  const at = command.now.toISOString();
-  const known = new Set(state.comments.map((existing) => existing.id));
-  const comments: TicketEvent[] = command.comments
-    .filter((carried) => !known.has(carried.commentId))
-    .map((carried) => ({ type: 'TicketCommented', data: { commentId: carried.commentId, authorId: carried.authorId, body: carried.body, internal: carried.internal, at, carriedFrom: command.fromTicketId } }));
-  const watchers: TicketEvent[] = [...new Set(command.watcherIds)]
-    .filter((userId) => !state.watchers.includes(userId))
-    .map((userId) => ({ type: 'TicketWatcherAdded', data: { userId, at } }));
-  return [...comments, ...watchers];
-}
-
-function mergeInto(command: MergeInto, state: OpenTicketState): TicketEvent[] {
-  if (command.masterId === state.id) throw new ValidationError('a ticket cannot be merged into itself', [{ path: '/masterId', message: 'the same ticket' }]);
-  if (!command.masterExists) throw new ValidationError('no such ticket to merge into', [{ path: '/masterId', message: 'no live ticket with this id in this tenant' }]);
-  if (!isOpen(state.status)) throw new IllegalStateError(`a ${state.status} ticket cannot be merged`, { currentStatus: state.status });
-  const at = command.now.toISOString();
-  return [
-    { type: 'TicketLinked', data: { linkId: command.linkId, kind: 'duplicate_of', targetId: command.masterId, at } },
-    { type: 'TicketMergedInto', data: { masterId: command.masterId, by: command.actorId, at } },
-  ];
-}
-
-function splitOff(command: SplitOffComments, state: OpenTicketState): TicketEvent[] {
-  const ids = [...new Set(command.commentIds)];
-  const unknown = ids.filter((id) => !state.comments.some((comment) => comment.id === id));
-  if (ids.length === 0 || unknown.length > 0) throw new ValidationError('split off comments of this ticket', [{ path: '/commentIds', message: unknown.length > 0 ? `not comments of this ticket: ${unknown.join(', ')}` : 'at least one comment' }]);
-  const at = command.now.toISOString();
-  return [
-    { type: 'TicketCommentsSplitOff', data: { commentIds: ids, newTicketId: command.newTicketId, by: command.actorId, at } },
-    { type: 'TicketLinked', data: { linkId: command.linkId, kind: 'relates_to', targetId: command.newTicketId, at } },
-  ];
+/** The problem behind an open incident is solved: the incident is settled with it, whatever stage it had reached. */
+function resolveWithProblem(command: ResolveWithProblem, state: OpenTicketState): TicketEvent[] {
+  if (!isOpen(state.status)) throw new IllegalStateError(`${state.number} is ${state.status.replace('_', ' ')} already`, { currentStatus: state.status });
+  return [{ type: 'TicketResolved', data: { code: 'problem_resolved', notes: `Resolved with problem ${command.problemNumber}`, by: command.actorId, at: command.now.toISOString() } }];
 }

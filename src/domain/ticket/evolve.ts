@@ -27,6 +27,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       tags: d.tags,
       assetIds: d.assetIds,
       watchers: [],
+      carriedWatchers: [],
       status: 'new',
       resolvedAt: null,
       risk: d.risk,
@@ -38,6 +39,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       comments: [],
       attachments: [],
       deleted: false,
+      mergedInto: null,
       sla: null,
       slaAlerts: [],
     };
@@ -71,13 +73,15 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
     case 'TicketCancelled':
       return { ...state, status: 'cancelled' };
     case 'TicketCommented':
-      return { ...state, comments: [...state.comments, { id: event.data.commentId, authorId: event.data.authorId, body: event.data.body, internal: event.data.internal, at: event.data.at }] };
+      return { ...state, comments: [...state.comments, { id: event.data.commentId, authorId: event.data.authorId, body: event.data.body, internal: event.data.internal, at: event.data.at, carriedFrom: event.data.carriedFrom }] };
     case 'TicketCommentEdited':
       return { ...state, comments: state.comments.map((comment) => (comment.id === event.data.commentId ? { ...comment, body: event.data.body } : comment)) };
-    case 'TicketWatcherAdded':
-      return { ...state, watchers: [...state.watchers, event.data.userId] };
+    case 'TicketWatcherAdded': {
+      const { userId, carriedFrom } = event.data;
+      return { ...state, watchers: [...state.watchers, userId], carriedWatchers: carriedFrom === undefined ? state.carriedWatchers : [...state.carriedWatchers, { userId, fromTicketId: carriedFrom }] };
+    }
     case 'TicketWatcherRemoved':
-      return { ...state, watchers: state.watchers.filter((watcher) => watcher !== event.data.userId) };
+      return { ...state, watchers: state.watchers.filter((watcher) => watcher !== event.data.userId), carriedWatchers: state.carriedWatchers.filter((carried) => carried.userId !== event.data.userId) };
     case 'TicketApprovalRequested':
       return { ...state, approvals: { approverIds: event.data.approverIds, decisions: {} } };
     case 'TicketApproved':
@@ -102,7 +106,11 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
     case 'SlaBreached':
       return { ...state, slaAlerts: [...state.slaAlerts, `${event.data.clock}:breach`] };
     case 'TicketMergedInto':
-      return { ...state, status: 'closed' };
+      return { ...state, status: 'closed', mergedInto: { masterId: event.data.masterId, statusBefore: state.status } };
+    case 'TicketUnmerged':
+      return { ...state, status: event.data.status, mergedInto: null };
+    case 'TicketConversationWithdrawn':
+      return { ...state, comments: state.comments.filter((comment) => !event.data.commentIds.includes(comment.id)) };
     case 'TicketCommentsSplitOff':
       return { ...state, comments: state.comments.filter((comment) => !event.data.commentIds.includes(comment.id)) };
     case 'TicketDeleted':

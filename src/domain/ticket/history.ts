@@ -114,6 +114,7 @@ export function isPublicTicketEvent(event: TicketEvent, before: Ticket): boolean
     case 'TicketCancelled':
     case 'TicketAttachmentAdded':
     case 'TicketMergedInto':
+    case 'TicketUnmerged':
       return true;
     default:
       return false;
@@ -167,6 +168,8 @@ const HEADLINES: Headlines = {
   TicketUnlinked: () => 'link removed',
   TicketAttachmentAdded: (event) => `file attached: ${event.data.filename}`,
   TicketMergedInto: (event) => `merged into ${event.data.masterId}`,
+  TicketUnmerged: (event) => `merge into ${event.data.masterId} undone: ${event.data.reason}`,
+  TicketConversationWithdrawn: (event) => `${event.data.commentIds.length} comment(s) copied from ${event.data.fromTicketId} withdrawn (merge undone)`,
   TicketSlaApplied: (event) => `SLA applied: ${event.data.reason}`,
   SlaWarningReached: (event) => `SLA ${event.data.clock} warning`,
   SlaBreached: (event) => `SLA ${event.data.clock} breached`,

@@ -7,6 +7,7 @@ export * from './priority.js';
 export * from './lifecycle.js';
 export * from './numbering.js';
 export * from './attachments.js';
+export { refuseMerge } from './merge.js';
 export { decide, evolve, initialState };
 
 export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;

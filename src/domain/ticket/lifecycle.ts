@@ -6,7 +6,8 @@ export type TicketAction = 'assign' | 'start' | 'pend' | 'resume' | 'resolve' | 
 /** Which lifecycle actions each status allows, and where each leads. */
 const TRANSITIONS: Readonly<Record<TicketStatus, Readonly<Partial<Record<TicketAction, TicketStatus>>>>> = {
   new: { assign: 'assigned', start: 'in_progress', cancel: 'cancelled' },
-  assigned: { assign: 'assigned', start: 'in_progress', cancel: 'cancelled' },
+  // A quick fix needs no "start": the assignee may resolve straight away.
+  assigned: { assign: 'assigned', start: 'in_progress', resolve: 'resolved', cancel: 'cancelled' },
   in_progress: { assign: 'in_progress', pend: 'pending', resolve: 'resolved', cancel: 'cancelled' },
   pending: { assign: 'pending', resume: 'in_progress', resolve: 'resolved', cancel: 'cancelled' },
   resolved: { close: 'closed', reopen: 'in_progress' },

@@ -71,7 +71,8 @@ export type TicketReopened = DomainEvent<'TicketReopened', { reason: string; by:
 export type TicketCancelled = DomainEvent<'TicketCancelled', { reason: string; by: string; at: string }>;
 export type TicketCommented = DomainEvent<'TicketCommented', { commentId: string; authorId: string; body: string; internal: boolean; at: string; carriedFrom: string | null }>;
 export type TicketCommentEdited = DomainEvent<'TicketCommentEdited', { commentId: string; body: string; previousBody: string; by: string; at: string }>;
-export type TicketWatcherAdded = DomainEvent<'TicketWatcherAdded', { userId: string; at: string }>;
+/** `carriedFrom`: the ticket whose merge brought the watcher here (absent when they were added for themselves). */
+export type TicketWatcherAdded = DomainEvent<'TicketWatcherAdded', { userId: string; at: string; carriedFrom?: string }>;
 export type TicketWatcherRemoved = DomainEvent<'TicketWatcherRemoved', { userId: string; at: string }>;
 export type TicketApprovalRequested = DomainEvent<'TicketApprovalRequested', { approverIds: string[]; by: string; at: string }>;
 export type TicketApproved = DomainEvent<'TicketApproved', { approverId: string; comment: string; at: string }>;
@@ -110,6 +111,13 @@ export type SlaAlert = `${SlaClock}:${'warning' | 'breach'}`;
 
 /** This ticket duplicated `masterId`: its conversation now lives there, and it is closed. */
 export type TicketMergedInto = DomainEvent<'TicketMergedInto', { masterId: string; by: string; at: string }>;
+/** A mistaken merge undone: the duplicate is live again, in `status` (the one it had before the merge). */
+export type TicketUnmerged = DomainEvent<'TicketUnmerged', { masterId: string; status: TicketStatus; reason: string; by: string; at: string }>;
+/**
+ * The master lets go of what a merge from `fromTicketId` copied into it: those comments leave its
+ * conversation (the history keeps them, and the duplicate still has its own).
+ */
+export type TicketConversationWithdrawn = DomainEvent<'TicketConversationWithdrawn', { fromTicketId: string; commentIds: string[]; by: string; at: string }>;
 /** Comments moved to a new ticket; they leave this ticket's conversation (the history keeps them). */
 export type TicketCommentsSplitOff = DomainEvent<'TicketCommentsSplitOff', { commentIds: string[]; newTicketId: string; by: string; at: string }>;
 /** A knowledge-base article that helped with this ticket; the article projection counts it once the ticket is resolved. */
@@ -140,6 +148,8 @@ export type TicketEvent =
   | TicketUnlinked
   | TicketAttachmentAdded
   | TicketMergedInto
+  | TicketUnmerged
+  | TicketConversationWithdrawn
   | TicketSlaApplied
   | SlaWarningReached
   | SlaBreached
@@ -154,6 +164,14 @@ export interface Comment {
   readonly body: string;
   readonly internal: boolean;
   readonly at: string;
+  /** The ticket a merge or split copied this comment from; null for a comment written here. */
+  readonly carriedFrom: string | null;
+}
+
+/** How a duplicate was merged: into which ticket, and the status it had before (an undo returns to it). */
+export interface MergeRecord {
+  readonly masterId: string;
+  readonly statusBefore: TicketStatus;
 }
 
 export interface Link {
@@ -199,6 +217,8 @@ export interface OpenTicketState {
   readonly tags: readonly string[];
   readonly assetIds: readonly string[];
   readonly watchers: readonly string[];
+  /** Watchers a merge brought in, with the duplicate they came from: an undo of that merge removes them. */
+  readonly carriedWatchers: ReadonlyArray<{ readonly userId: string; readonly fromTicketId: string }>;
   readonly status: TicketStatus;
   readonly resolvedAt: string | null;
   readonly risk: Risk | null;
@@ -211,6 +231,8 @@ export interface OpenTicketState {
   readonly comments: readonly Comment[];
   readonly attachments: readonly Attachment[];
   readonly deleted: boolean;
+  /** Set while this ticket is a merged duplicate. */
+  readonly mergedInto: MergeRecord | null;
   /** The SLA terms recorded for the ticket; a later policy edit never rewrites them. */
   readonly sla: SlaTerms | null;
   /**

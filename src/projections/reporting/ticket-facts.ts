@@ -21,6 +21,7 @@ const CLOCK_EVENT_TYPES: ReadonlySet<string> = new Set([
   'TicketMergedInto',
   'TicketClosed',
   'TicketReopened',
+  'TicketUnmerged',
 ]);
 
 /** Events after which the SLA figures may read differently. */
@@ -259,6 +260,12 @@ export class TicketFactsPage {
           first_response_target_minutes: terms.firstResponseMinutes,
           resolution_target_minutes: terms.resolutionMinutes,
         });
+        break;
+      }
+      case 'TicketUnmerged': {
+        set({ status: event.data.status, closed_at: null });
+        const { type, priority, team_id } = facts.row;
+        this.openInterval(ticketId, recorded.revision, { tenant_id: tenantId, type, priority, team_id }, at);
         break;
       }
       case 'TicketDeleted':

@@ -264,6 +264,8 @@ function evolveTicket(tracked: Tracked | null, event: TicketEvent): Change {
       return set({}, { status: 'closed' });
     case 'TicketReopened':
       return set({ resolution: null }, { status: event.data.status });
+    case 'TicketUnmerged':
+      return set({}, { status: event.data.status });
     case 'TicketCancelled':
       return set({}, { status: 'cancelled' });
     case 'TicketCommented':
@@ -271,6 +273,7 @@ function evolveTicket(tracked: Tracked | null, event: TicketEvent): Change {
     case 'TicketCommentEdited':
       return set({ comments: current.comments.map((comment) => (comment.id === event.data.commentId ? { ...comment, body: event.data.body } : comment)) });
     case 'TicketCommentsSplitOff':
+    case 'TicketConversationWithdrawn':
       return set({ comments: current.comments.filter((comment) => !event.data.commentIds.includes(comment.id)) });
     case 'TicketDeleted':
       return { source: current, deleted: true, indexed: false };

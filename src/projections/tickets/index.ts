@@ -227,6 +227,10 @@ async function applyOne(page: TicketPage, recorded: RecordedEvent, event: Ticket
       ticket.status = 'closed';
       row({ status: ticket.status, closed_at: event.data.at });
       return;
+    case 'TicketUnmerged':
+      ticket.status = event.data.status;
+      row({ status: ticket.status, closed_at: null });
+      return;
     case 'TicketReopened':
       ticket.status = event.data.status;
       ticket.reopenCount += 1;
@@ -289,7 +293,9 @@ async function applyOne(page: TicketPage, recorded: RecordedEvent, event: Ticket
     case 'SlaBreached':
       // The ticket views show clocks computed on demand; the alerts feed the scheduler and mail.
       return;
-    case 'TicketCommentsSplitOff': {
+    // Comments that moved to another ticket, or copies an undone merge takes back, leave the conversation; the log keeps them.
+    case 'TicketCommentsSplitOff':
+    case 'TicketConversationWithdrawn': {
       const { commentIds } = event.data;
       await page.afterPending(COMMENTS, (trx) => trx(COMMENTS).where({ ticket_id: id }).whereIn('id', commentIds).delete());
       return;

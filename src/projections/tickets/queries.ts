@@ -287,6 +287,8 @@ export interface CommentView {
   readonly internal: boolean;
   readonly createdAt: string;
   readonly editedAt: string | null;
+  /** The ticket a merge or split copied this comment from; null for one written here. */
+  readonly copiedFrom: string | null;
 }
 
 interface CommentRow {
@@ -297,6 +299,7 @@ interface CommentRow {
   internal: boolean;
   created_at: Date;
   edited_at: Date | null;
+  carried_from: string | null;
 }
 
 /** Internal comments never leave here unless the caller may see them. */
@@ -305,7 +308,7 @@ export async function listComments(knex: Knex, ticketId: string, includeInternal
     .leftJoin('users as u', function sameTenantAuthor() {
       this.on('u.id', '=', 'c.author_id').andOn('u.tenant_id', '=', 'c.tenant_id');
     })
-    .select('c.id', 'c.author_id', 'u.name as author_name', 'c.body', 'c.internal', 'c.created_at', 'c.edited_at')
+    .select('c.id', 'c.author_id', 'u.name as author_name', 'c.body', 'c.internal', 'c.created_at', 'c.edited_at', 'c.carried_from')
     .where('c.ticket_id', ticketId);
   if (!includeInternal) query.andWhere('c.internal', false);
   const rows = (await query.orderBy('c.revision')) as CommentRow[];
@@ -317,6 +320,7 @@ export async function listComments(knex: Knex, ticketId: string, includeInternal
     internal: row.internal,
     createdAt: new Date(row.created_at).toISOString(),
     editedAt: iso(row.edited_at),
+    copiedFrom: row.carried_from,
   }));
 }
 

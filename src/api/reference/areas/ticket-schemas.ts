@@ -100,8 +100,17 @@ export const ticketSchemas: Record<string, JsonSchema> = {
   },
   TicketComment: {
     type: 'object',
-    required: ['id', 'authorId', 'authorName', 'body', 'internal', 'createdAt', 'editedAt'],
-    properties: { id: uuid, authorId: uuid, authorName: { ...nullable(text), description: "The author's name now; `[forgotten]` once they were forgotten." }, body: text, internal: { type: 'boolean', description: 'Internal notes are shown to agents only.' }, createdAt: instant, editedAt: nullable(instant) },
+    required: ['id', 'authorId', 'authorName', 'body', 'internal', 'createdAt', 'editedAt', 'copiedFrom'],
+    properties: {
+      id: uuid,
+      authorId: uuid,
+      authorName: { ...nullable(text), description: "The author's name now; `[forgotten]` once they were forgotten." },
+      body: text,
+      internal: { type: 'boolean', description: 'Internal notes are shown to agents only.' },
+      createdAt: instant,
+      editedAt: nullable(instant),
+      copiedFrom: { ...nullable(uuid), description: 'The ticket a merge or split copied this comment from; null for a comment written here.' },
+    },
   },
   Attachment: {
     type: 'object',

@@ -97,7 +97,11 @@ export const ticketsArea: Area = {
     },
     command('PATCH', '/:id', 'Edit a ticket', { body: body.patchBody, ifMatch: true }),
     command('POST', '/:id/priority', 'Override the priority', { body: body.priorityBody, ifMatch: true }),
-    command('POST', '/:id/assign', 'Assign a ticket', { body: body.assignBody, ifMatch: true, description: '`assigneeId: null` unassigns.' }),
+    command('POST', '/:id/assign', 'Assign a ticket', {
+      body: body.assignBody,
+      ifMatch: true,
+      description: '`assigneeId: null` unassigns. Managers assign anyone; a technician takes a ticket themselves, or hands over a ticket assigned to them or to one of their teams (to a team, or an agent of that team).',
+    }),
     command('POST', '/:id/start', 'Start work on a ticket', { body: body.emptyBody, ifMatch: true }),
     command('POST', '/:id/pend', 'Put a ticket on hold', { body: body.reasonBody, ifMatch: true, description: 'Pauses the SLA resolution clock.' }),
     command('POST', '/:id/resume', 'Resume a pending ticket', { body: body.emptyBody, ifMatch: true }),
@@ -106,7 +110,8 @@ export const ticketsArea: Area = {
     command('POST', '/:id/resolve', 'Resolve a ticket', {
       body: body.resolveBody,
       ifMatch: true,
-      description: 'With `resolveLinkedIncidents`, a problem also resolves the incidents it caused, each with its own result.',
+      description:
+        'From assigned, in progress or pending. With `resolveLinkedIncidents`, a problem also resolves every open incident linked to it (the incident `caused_by` or `child_of` it, or the problem `parent_of` the incident), whatever stage each reached, each with its own result.',
       ok: { status: 200, description: 'The ticket after the command.', schema: ref('TicketSettled'), etag: true },
     }),
     command('POST', '/:id/close', 'Close a ticket', {
@@ -130,7 +135,16 @@ export const ticketsArea: Area = {
       body: body.whatIfBody,
       ok: { status: 200, description: 'The clocks under that policy’s current version.', schema: ref('TicketSla') },
     },
-    command('POST', '/:id/merge', 'Merge a duplicate into a master ticket', { body: body.mergeBody }),
+    command('POST', '/:id/merge', 'Merge a duplicate into a master ticket', {
+      body: body.mergeBody,
+      description:
+        'The master takes copies of the duplicate’s comments (each marked with `copiedFrom`) and its watchers; the duplicate is closed with a `duplicate_of` link. 409 when the master is closed, cancelled, deleted, itself merged, or the same ticket.',
+    }),
+    command('POST', '/:id/unmerge', 'Undo a mistaken merge', {
+      body: body.reasonBody,
+      description:
+        'Managers and admins, on the duplicate: it reopens in the status it had before the merge and loses its `duplicate_of` link; the copies the merge put into the master leave the master’s conversation (its history keeps them) and the watchers the merge added stop watching. 409 when the ticket was not merged.',
+    }),
     command('POST', '/:id/split', 'Split comments off into a new ticket', {
       body: body.splitBody,
       ok: { status: 201, description: 'The new ticket.', schema: ticket, etag: true, location: true },
