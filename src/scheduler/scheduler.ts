@@ -3,6 +3,7 @@ import { pause } from '../background/pause.js';
 import type { TicketDependencies } from '../commands/tickets/dependencies.js';
 import { teamExists } from '../commands/tickets/facts.js';
 import { onTicket } from '../commands/tickets/on-ticket.js';
+import { escalationAssignment } from '../commands/tickets/sla.js';
 import type { CommandContext } from '../commands/metadata.js';
 import type { Actor } from '../commands/identity/actor.js';
 import { IllegalStateError, NotFoundError } from '../domain/errors.js';
@@ -280,7 +281,7 @@ export class Scheduler {
     const teamId = step.reassignTeamId;
     if (teamId !== undefined && (await teamExists(knex, ticket.tenantId, teamId))) {
       try {
-        await this.issue(ticket, now, () => ({ type: 'AssignTicket', assigneeId: null, teamId, assigneeEligible: true, assigneeInTeam: true, now }));
+        await this.issue(ticket, now, (current) => escalationAssignment(this.options.tickets, current, teamId, now));
       } catch (error) {
         // A resolved or closed ticket takes no assignment; its watchers still hear of the breach.
         if (!(error instanceof IllegalStateError)) throw error;
@@ -290,7 +291,7 @@ export class Scheduler {
   }
 
   /** True when the command appended something. */
-  private async issue(ticket: OpenTicketState, now: Date, build: () => TicketCommand): Promise<boolean> {
+  private async issue(ticket: OpenTicketState, now: Date, build: (current: OpenTicketState) => TicketCommand | Promise<TicketCommand>): Promise<boolean> {
     const actor: Actor = { userId: SYSTEM_USER_ID, tenantId: ticket.tenantId, role: 'admin', sessionId: 'scheduler' };
     const context: CommandContext = { tenantId: ticket.tenantId, actorId: null, correlationId: this.options.tickets.commands.newId(), now };
     const written = await onTicket(this.options.tickets, actor, ticket.id, context, build);
