@@ -8,7 +8,9 @@ import { silentLogger } from '../support/logger.js';
 import type { RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
 import type { TenantFixture } from '../support/identity-fixtures.js';
-import { bearer, expectStatus, login, setUpTenant } from '../support/identity-fixtures.js';
+import { bearer, expectStatus } from '../support/identity-fixtures.js';
+import type { SlaDesk, Target } from '../support/sla-desk.js';
+import { openP1, setUpSlaDesk } from '../support/sla-desk.js';
 
 // The test owns time: the system's clock and every runOnce read it. Tue 1 Dec 2026, 08:00 UTC.
 const START = Date.parse('2026-12-01T08:00:00Z');
@@ -31,41 +33,10 @@ test.after(async (context) => {
   await context.api?.close();
 });
 
-interface Desk {
-  readonly tenant: TenantFixture;
-  /** A fresh access token for the role at the test's current time (tokens live 15 minutes of it). */
-  readonly token: (role: 'admin' | 'manager' | 'technician' | 'user') => Promise<string>;
-}
-
-/**
- * A tenant whose one policy runs in UTC office hours (Mon–Fri 08:00–17:00); a P1 (high impact,
- * high urgency) must be answered in 60 minutes and resolved in 480, with warnings at 80%; so must
- * every other priority, unless the test gives P2 targets of its own.
- */
-async function desk(api: RunningApi, label: string, escalation: (tenant: TenantFixture) => Record<string, unknown> = () => ({}), p2 = { firstResponseMinutes: 60, resolutionMinutes: 480 }): Promise<Desk> {
+/** The desk of support/sla-desk.ts, set up at Tuesday 08:00. */
+function desk(api: RunningApi, label: string, escalation?: (tenant: TenantFixture) => Record<string, unknown>, p2?: Target): Promise<SlaDesk> {
   moveTo(0);
-  const tenant = await setUpTenant(api.baseUrl, label);
-  const admin = tenant.sessions.admin.accessToken;
-  const office = [{ start: '08:00', end: '17:00' }];
-  const calendar = expectStatus(
-    await call<{ id: string }>(api.baseUrl, '/api/v1/business-calendars', { method: 'POST', headers: bearer(admin), json: { name: 'UTC office', calendar: { timeZone: 'UTC', week: { mon: office, tue: office, wed: office, thu: office, fri: office }, holidays: [] } } }),
-    201,
-    'calendar',
-  );
-  const target = { firstResponseMinutes: 60, resolutionMinutes: 480 };
-  const targets = { P1: target, P2: p2, P3: target, P4: target, P5: target };
-  expectStatus(await call(api.baseUrl, '/api/v1/sla-policies', { method: 'POST', headers: bearer(admin), json: { name: 'Standard', calendarId: calendar.body.id, targets, escalation: escalation(tenant) } }), 201, 'policy');
-  return {
-    tenant,
-    token: async (role) => {
-      const session = tenant.sessions[role];
-      return (await login(api.baseUrl, tenant.slug, session.email, session.password)).accessToken;
-    },
-  };
-}
-
-async function openP1(api: RunningApi, token: string, title = 'Payroll system down'): Promise<string> {
-  return expectStatus(await call<{ id: string }>(api.baseUrl, '/api/v1/tickets', { method: 'POST', headers: bearer(token), json: { type: 'incident', title, impact: 'high', urgency: 'high' } }), 201, 'open ticket').body.id;
+  return setUpSlaDesk(api, label, { ...(escalation ? { escalation } : {}), ...(p2 ? { p2 } : {}) });
 }
 
 async function step(api: RunningApi, token: string, ticketId: string, action: string, json: Record<string, unknown> = {}): Promise<void> {
