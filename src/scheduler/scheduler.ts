@@ -3,6 +3,7 @@ import { pause } from '../background/pause.js';
 import type { TicketDependencies } from '../commands/tickets/dependencies.js';
 import { teamExists } from '../commands/tickets/facts.js';
 import { onTicket } from '../commands/tickets/on-ticket.js';
+import { escalationAssignment } from '../commands/tickets/sla.js';
 import type { CommandContext } from '../commands/metadata.js';
 import type { Actor } from '../commands/identity/actor.js';
 import { IllegalStateError, NotFoundError } from '../domain/errors.js';
@@ -252,35 +253,40 @@ export class Scheduler {
     const clocks = await this.evaluate(ticket, events, now);
     if (!clock || !clocks) return 'the ticket runs under no SLA';
     const evaluation = clocks[clock];
+    const step = await this.escalationStep(ticket, timer.kind === 'sla_warning' ? 'onWarning' : 'onBreach');
+    // The people the step names are told of the alert itself: the event carries them to the mail.
+    const notifyUserIds = step?.notifyUserIds ?? [];
     let command: TicketCommand;
     if (timer.kind === 'sla_warning') {
       const warning = evaluation.explain.find((entry) => entry.kind === 'warning');
       // A clock already met needs no warning: it would only alarm people about a ticket that is done.
       if (!warning || evaluation.state === 'met') return 'the warning share is not passed';
-      command = { type: 'RecordSlaWarning', clock, dueAt: evaluation.dueAt, warningAt: warning.at, now };
+      command = { type: 'RecordSlaWarning', clock, dueAt: evaluation.dueAt, warningAt: warning.at, notifyUserIds, now };
     } else {
       if (evaluation.state !== 'breached' || !evaluation.breachedAt) return 'the clock is not breached';
-      command = { type: 'RecordSlaBreach', clock, dueAt: evaluation.breachedAt, now };
+      command = { type: 'RecordSlaBreach', clock, dueAt: evaluation.breachedAt, notifyUserIds, now };
     }
     const recorded = await this.issue(ticket, now, () => command);
     if (recorded && command.type === 'RecordSlaBreach') this.options.observer?.slaBreached(clock);
     // A retry may follow a claim that recorded the alert and then died before escalating; the
     // escalation commands are idempotent (same team, same watchers), so running them again is safe.
-    if (recorded || timer.attempts > 1) await this.escalate(ticket, timer.kind === 'sla_warning' ? 'onWarning' : 'onBreach', now);
+    if (step && (recorded || timer.attempts > 1)) await this.escalate(ticket, step, now);
     return null;
   }
 
-  private async escalate(ticket: OpenTicketState, when: 'onWarning' | 'onBreach', now: Date): Promise<void> {
+  /** The escalation step of the policy version the ticket recorded, for its warning or its breach. */
+  private async escalationStep(ticket: OpenTicketState, when: 'onWarning' | 'onBreach'): Promise<EscalationStep | undefined> {
     const terms = ticket.sla;
-    if (!terms) return;
-    const { knex } = this.options.tickets;
-    const policy = await getPolicyVersion(knex, ticket.tenantId, terms.policyId, terms.policyVersion);
-    const step: EscalationStep | undefined = policy?.escalation[when];
-    if (!step) return;
+    if (!terms) return undefined;
+    const policy = await getPolicyVersion(this.options.tickets.knex, ticket.tenantId, terms.policyId, terms.policyVersion);
+    return policy?.escalation[when];
+  }
+
+  private async escalate(ticket: OpenTicketState, step: EscalationStep, now: Date): Promise<void> {
     const teamId = step.reassignTeamId;
-    if (teamId !== undefined && (await teamExists(knex, ticket.tenantId, teamId))) {
+    if (teamId !== undefined && (await teamExists(this.options.tickets.knex, ticket.tenantId, teamId))) {
       try {
-        await this.issue(ticket, now, () => ({ type: 'AssignTicket', assigneeId: null, teamId, assigneeEligible: true, assigneeInTeam: true, now }));
+        await this.issue(ticket, now, (current) => escalationAssignment(this.options.tickets, current, teamId, now));
       } catch (error) {
         // A resolved or closed ticket takes no assignment; its watchers still hear of the breach.
         if (!(error instanceof IllegalStateError)) throw error;
@@ -290,7 +296,7 @@ export class Scheduler {
   }
 
   /** True when the command appended something. */
-  private async issue(ticket: OpenTicketState, now: Date, build: () => TicketCommand): Promise<boolean> {
+  private async issue(ticket: OpenTicketState, now: Date, build: (current: OpenTicketState) => TicketCommand | Promise<TicketCommand>): Promise<boolean> {
     const actor: Actor = { userId: SYSTEM_USER_ID, tenantId: ticket.tenantId, role: 'admin', sessionId: 'scheduler' };
     const context: CommandContext = { tenantId: ticket.tenantId, actorId: null, correlationId: this.options.tickets.commands.newId(), now };
     const written = await onTicket(this.options.tickets, actor, ticket.id, context, build);

@@ -308,7 +308,8 @@ test('the read model offers the policies in force to selection, and the most spe
   expectOk(await call(api!.baseUrl, `/api/v1/sla-policies/${byService.id}/retire`, { method: 'POST', headers: as(b!) }));
   assert.is(selectPolicy(await policyCandidates(knex, b!.id), ticket)?.id, byCategory.id, 'a retired policy is no longer selected');
   const revised = expectOk(await call<Policy>(api!.baseUrl, `/api/v1/sla-policies/${byCategory.id}`, { method: 'PATCH', headers: as(b!), json: { warningShare: 0.9 } }));
-  assert.equal(selectPolicy(await policyCandidates(knex, b!.id), ticket), { id: byCategory.id, version: revised.body.version, scope: { categoryId: category.id }, retired: false });
+  const selected = selectPolicy(await policyCandidates(knex, b!.id), ticket);
+  assert.equal(selected && { id: selected.id, version: selected.version, scope: selected.scope, retired: selected.retired }, { id: byCategory.id, version: revised.body.version, scope: { categoryId: category.id }, retired: false });
 });
 
 test('a rebuild from the log equals the live read models', async ({ api }) => {

@@ -195,7 +195,8 @@ test('soft delete hides a ticket from lists and reads; restore brings it back; t
   const restored = await act(api!, desk!.manager.token, ticket.id, 'restore');
   assert.equal([restored.status, restored.body.id], [200, ticket.id]);
   const history = await api!.system.store.readStream(`ticket-${ticket.id}`);
-  assert.equal(history.map((event) => event.type), ['TicketOpened', 'TicketDeleted', 'TicketRestored']);
+  // The tenant's starter SLA policy applies at opening, in the same append.
+  assert.equal(history.map((event) => event.type), ['TicketOpened', 'TicketSlaApplied', 'TicketDeleted', 'TicketRestored']);
 });
 
 test('filters, sorts, pages and counts', async ({ api, desk }) => {

@@ -263,7 +263,7 @@ serviceRequest('leaves empty answers out of the event, as events from before ans
   tickets.given([]).when(openTicket('service_request', { answers: {} })).then([opened('service_request', { at: ticketAt })]);
 });
 
-const candidate = (id: string, scope: PolicyScope): PolicyCandidate => ({ id, version: 1, scope, retired: false });
+const candidate = (id: string, scope: PolicyScope): PolicyCandidate => ({ id, version: 1, scope, retired: false, definedOrder: 1n });
 
 serviceRequest('the policy a service names wins over the scope rules while it is in force', () => {
   const byService = candidate('a0000000-0000-4000-8000-000000000001', { serviceId });

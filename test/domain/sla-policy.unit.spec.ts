@@ -138,7 +138,8 @@ policy('retires once; a retired policy is not revised; one that does not exist i
 policy.run();
 
 const selection = suite('selectPolicy');
-const candidate = (id: string, scope: PolicyScope): PolicyCandidate => ({ id: `00000000-0000-4000-8000-${id.padStart(12, '0')}`, version: 1, scope, retired: false });
+/** Defined in the order of their ids unless told otherwise. */
+const candidate = (id: string, scope: PolicyScope, definedOrder = BigInt(id)): PolicyCandidate => ({ id: `00000000-0000-4000-8000-${id.padStart(12, '0')}`, version: 1, scope, retired: false, definedOrder });
 const fallback = candidate('1', {});
 const incidents = candidate('2', { ticketType: 'incident' });
 const hardware = candidate('3', { categoryId });
@@ -175,9 +176,19 @@ selection('a policy covers only tickets matching every condition it names', () =
   assert.is(selectPolicy([hardware, fallback], { ...ticket, categoryId: null }), fallback);
 });
 
-selection('equally specific policies are told apart by id, not by order', () => {
-  const first = candidate('8', { serviceId });
-  const second = candidate('9', { serviceId });
+selection('of equally specific policies the one defined last wins, in whatever order they are listed', () => {
+  const earlier = candidate('8', { serviceId });
+  const later = candidate('9', { serviceId });
+  assert.is(selectPolicy([later, earlier], ticket), later);
+  assert.is(selectPolicy([earlier, later], ticket), later);
+  const starter = candidate('11', {}, 1n);
+  const own = candidate('10', {}, 2n);
+  assert.is(selectPolicy([starter, own], { type: 'problem', categoryId: null, serviceId: null }), own, 'a tenant-wide policy defined after signup takes over');
+});
+
+selection('policies defined at the same place in the log are told apart by id', () => {
+  const first = candidate('8', { serviceId }, 5n);
+  const second = candidate('9', { serviceId }, 5n);
   assert.is(selectPolicy([second, first], ticket), first);
   assert.is(selectPolicy([first, second], ticket), first);
 });

@@ -8,7 +8,9 @@ import { silentLogger } from '../support/logger.js';
 import type { RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
 import type { TenantFixture } from '../support/identity-fixtures.js';
-import { bearer, expectStatus, login, setUpTenant } from '../support/identity-fixtures.js';
+import { bearer, expectStatus } from '../support/identity-fixtures.js';
+import type { SlaDesk, Target } from '../support/sla-desk.js';
+import { openP1, setUpSlaDesk } from '../support/sla-desk.js';
 
 // The test owns time: the system's clock and every runOnce read it. Tue 1 Dec 2026, 08:00 UTC.
 const START = Date.parse('2026-12-01T08:00:00Z');
@@ -31,40 +33,10 @@ test.after(async (context) => {
   await context.api?.close();
 });
 
-interface Desk {
-  readonly tenant: TenantFixture;
-  /** A fresh access token for the role at the test's current time (tokens live 15 minutes of it). */
-  readonly token: (role: 'admin' | 'manager' | 'technician' | 'user') => Promise<string>;
-}
-
-/**
- * A tenant whose one policy runs in UTC office hours (Mon–Fri 08:00–17:00); a P1 (high impact,
- * high urgency) must be answered in 60 minutes and resolved in 480, with warnings at 80%.
- */
-async function desk(api: RunningApi, label: string, escalation: (tenant: TenantFixture) => Record<string, unknown> = () => ({})): Promise<Desk> {
+/** The desk of support/sla-desk.ts, set up at Tuesday 08:00. */
+function desk(api: RunningApi, label: string, escalation?: (tenant: TenantFixture) => Record<string, unknown>, p2?: Target): Promise<SlaDesk> {
   moveTo(0);
-  const tenant = await setUpTenant(api.baseUrl, label);
-  const admin = tenant.sessions.admin.accessToken;
-  const office = [{ start: '08:00', end: '17:00' }];
-  const calendar = expectStatus(
-    await call<{ id: string }>(api.baseUrl, '/api/v1/business-calendars', { method: 'POST', headers: bearer(admin), json: { name: 'UTC office', calendar: { timeZone: 'UTC', week: { mon: office, tue: office, wed: office, thu: office, fri: office }, holidays: [] } } }),
-    201,
-    'calendar',
-  );
-  const target = { firstResponseMinutes: 60, resolutionMinutes: 480 };
-  const targets = { P1: target, P2: target, P3: target, P4: target, P5: target };
-  expectStatus(await call(api.baseUrl, '/api/v1/sla-policies', { method: 'POST', headers: bearer(admin), json: { name: 'Standard', calendarId: calendar.body.id, targets, escalation: escalation(tenant) } }), 201, 'policy');
-  return {
-    tenant,
-    token: async (role) => {
-      const session = tenant.sessions[role];
-      return (await login(api.baseUrl, tenant.slug, session.email, session.password)).accessToken;
-    },
-  };
-}
-
-async function openP1(api: RunningApi, token: string, title = 'Payroll system down'): Promise<string> {
-  return expectStatus(await call<{ id: string }>(api.baseUrl, '/api/v1/tickets', { method: 'POST', headers: bearer(token), json: { type: 'incident', title, impact: 'high', urgency: 'high' } }), 201, 'open ticket').body.id;
+  return setUpSlaDesk(api, label, { ...(escalation ? { escalation } : {}), ...(p2 ? { p2 } : {}) });
 }
 
 async function step(api: RunningApi, token: string, ticketId: string, action: string, json: Record<string, unknown> = {}): Promise<void> {
@@ -151,6 +123,58 @@ test('a breach escalates: the ticket goes to the escalation team and the named p
   const events = await streamOf(api!, ticketId);
   assert.equal(ofType(events, 'TicketAssigned').map((data) => [data.assigneeId, data.teamId]), [[null, tenant.team]]);
   assert.equal(ofType(events, 'TicketWatcherAdded').map((data) => data.userId), [tenant.sessions.manager.id]);
+});
+
+async function assign(api: RunningApi, token: string, ticketId: string, assigneeId: string | null, teamId: string | null): Promise<void> {
+  expectStatus(await call(api.baseUrl, `/api/v1/tickets/${ticketId}/assign`, { method: 'POST', headers: bearer(token), json: { assigneeId, teamId } }), 200, 'assign');
+}
+
+async function ticketOf(api: RunningApi, token: string, ticketId: string): Promise<{ status: string; assigneeId: string | null; teamId: string | null }> {
+  return expectStatus(await call<{ status: string; assigneeId: string | null; teamId: string | null }>(api.baseUrl, `/api/v1/tickets/${ticketId}`, { headers: bearer(token) }), 200, 'read ticket').body;
+}
+
+const toTeam = (owner: TenantFixture) => ({ onBreach: { reassignTeamId: owner.team } });
+
+test('an escalation to the team a ticket already has changes nothing: it stays with its agent', async ({ api }) => {
+  const { tenant, token } = await desk(api!, 'same-team', toTeam);
+  const ticketId = await openP1(api!, await token('user'));
+  await assign(api!, await token('manager'), ticketId, tenant.member.id, tenant.team);
+  await api!.system.scheduler.runOnce(moveTo(90 * MINUTE));
+  const events = await streamOf(api!, ticketId);
+  assert.equal(ofType(events, 'SlaBreached').length, 1, 'the breach was recorded');
+  assert.equal(ofType(events, 'TicketAssigned').map((data) => [data.assigneeId, data.teamId]), [[tenant.member.id, tenant.team]], 'only the manager assigned it');
+  const ticket = await ticketOf(api!, await token('manager'), ticketId);
+  assert.equal([ticket.status, ticket.assigneeId, ticket.teamId], ['assigned', tenant.member.id, tenant.team]);
+});
+
+test('an escalation to another team keeps an assignee who belongs to it and releases one who does not', async ({ api }) => {
+  const { tenant, token } = await desk(api!, 'other-team', toTeam);
+  const [member, outsider] = [await openP1(api!, await token('user'), 'Mail down'), await openP1(api!, await token('user'), 'Phones down')];
+  const manager = await token('manager');
+  await assign(api!, manager, member, tenant.member.id, null);
+  await assign(api!, manager, outsider, tenant.sessions.manager.id, null);
+  await api!.system.scheduler.runOnce(moveTo(90 * MINUTE));
+  const reader = await token('manager');
+  const kept = await ticketOf(api!, reader, member);
+  assert.equal([kept.status, kept.assigneeId, kept.teamId], ['assigned', tenant.member.id, tenant.team], 'the team member keeps the ticket');
+  const released = await ticketOf(api!, reader, outsider);
+  assert.equal([released.status, released.assigneeId, released.teamId], ['new', null, tenant.team], 'the team picks it up');
+});
+
+test('after a priority override the repeated escalation leaves the ticket with its team and agent', async ({ api }) => {
+  // P2 is to be answered in 75 minutes: the override moves the first-response due time to 09:15, a breach of its own.
+  const { tenant, token } = await desk(api!, 'override', toTeam, { firstResponseMinutes: 75, resolutionMinutes: 480 });
+  const ticketId = await openP1(api!, await token('user'));
+  await api!.system.scheduler.runOnce(moveTo(90 * MINUTE));
+  assert.equal(ofType(await streamOf(api!, ticketId), 'TicketAssigned').map((data) => [data.assigneeId, data.teamId]), [[null, tenant.team]], 'the first breach escalated');
+  const manager = await token('manager');
+  await assign(api!, manager, ticketId, tenant.member.id, tenant.team);
+  expectStatus(await call(api!.baseUrl, `/api/v1/tickets/${ticketId}/priority`, { method: 'POST', headers: bearer(manager), json: { priority: 'P2', reason: 'one site only' } }), 200, 'override');
+  await api!.system.scheduler.runOnce(moveTo(100 * MINUTE));
+  const events = await streamOf(api!, ticketId);
+  assert.equal(ofType(events, 'SlaBreached').length, 2, 'the new terms were breached too');
+  const ticket = await ticketOf(api!, await token('manager'), ticketId);
+  assert.equal([ticket.status, ticket.assigneeId, ticket.teamId], ['assigned', tenant.member.id, tenant.team]);
 });
 
 test('two schedulers racing over 50 due timers fire each exactly once', async ({ api }) => {

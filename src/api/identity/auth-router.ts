@@ -12,7 +12,8 @@ import { parseInput } from '../validation.js';
 import { actorOf } from './actor.js';
 
 const text = (max: number) => z.string().max(max);
-export const signupBody = z.object({ organization: text(200), email: text(320), password: text(1024), name: text(200) }).strict();
+/** `timeZone`: an IANA name for the office hours the tenant starts with (UTC when left out). */
+export const signupBody = z.object({ organization: text(200), email: text(320), password: text(1024), name: text(200), timeZone: text(64).optional() }).strict();
 export const loginBody = z.object({ tenant: text(64), email: text(320), password: text(1024) }).strict();
 export const mfaVerifyBody = z.object({ mfaToken: text(128), code: text(64) }).strict();
 export const refreshBody = z.object({ refreshToken: text(256) }).strict();

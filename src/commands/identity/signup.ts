@@ -2,8 +2,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { passwordProblems } from '../../auth/passwords.js';
 import { ConflictError, ValidationError } from '../../domain/errors.js';
 import { requireEmail } from '../../domain/identity/index.js';
+import { requireTimeZone } from '../../domain/sla/index.js';
 import { SLUG_PATTERN } from '../../domain/tenant/index.js';
 import type { CommandContext } from '../metadata.js';
+import { defineStarterSla } from '../sla/starter.js';
 import { registerTenant } from '../tenants.js';
 import type { IdentityDependencies } from './dependencies.js';
 import type { TokenPair } from './sessions.js';
@@ -16,10 +18,10 @@ export interface SignupResult {
   readonly tokens: TokenPair;
 }
 
-/** A new tenant with its first admin, signed in. */
+/** A new tenant with its first admin, signed in, and office hours and an SLA policy to start from. */
 export async function signup(
   deps: IdentityDependencies,
-  input: { organization: string; email: string; password: string; name: string },
+  input: { organization: string; email: string; password: string; name: string; timeZone?: string | undefined },
   context: Omit<CommandContext, 'tenantId' | 'actorId'>,
 ): Promise<SignupResult> {
   const email = requireEmail(input.email);
@@ -27,6 +29,7 @@ export async function signup(
   if (problems.length > 0) throw new ValidationError('the password is too weak', problems.map((message) => ({ path: '/password', message })));
   const organization = input.organization.trim();
   if (organization.length === 0 || organization.length > 200) throw new ValidationError('invalid organization', [{ path: '/organization', message: 'between 1 and 200 characters' }]);
+  const timeZone = requireTimeZone(input.timeZone);
 
   const tenantId = randomUUID();
   const userId = randomUUID();
@@ -34,6 +37,7 @@ export async function signup(
   const passwordHash = await deps.hasher.hash(input.password);
   const slug = await registerWithFreeSlug(deps, tenantId, organization, commandContext);
   await registerUser(deps, tenantId, { userId, email, name: input.name, role: 'admin', passwordHash }, commandContext);
+  await defineStarterSla(deps, { userId, tenantId, role: 'admin', sessionId: 'signup' }, timeZone, commandContext);
   const name = input.name.trim();
   const tokens = await startSession(deps, { id: userId, tenantId, role: 'admin' }, 'signup', commandContext);
   // Read-your-writes: the new tenant can sign in and list itself as soon as this answers.

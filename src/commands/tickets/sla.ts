@@ -2,7 +2,7 @@ import { NotFoundError } from '../../domain/errors.js';
 import type { ClockEvaluation } from '../../domain/sla/index.js';
 import { evaluateClock, selectPolicy } from '../../domain/sla/index.js';
 import { ticketClockSegments } from '../../domain/sla/ticket-clocks.js';
-import type { OpenTicketState, SlaTerms } from '../../domain/ticket/index.js';
+import type { AssignTicket, OpenTicketState, SlaTerms } from '../../domain/ticket/index.js';
 import { ticketStream } from '../../domain/ticket/index.js';
 import type { LogPosition } from '../../eventstore/types.js';
 import { serviceSlaPolicyId } from '../../projections/catalog/queries.js';
@@ -12,6 +12,7 @@ import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
 import { loadTicketFor } from './access.js';
 import type { TicketDependencies } from './dependencies.js';
+import { isTeamMember } from './facts.js';
 import { onTicket } from './on-ticket.js';
 
 type TicketFacts = Pick<OpenTicketState, 'type' | 'categoryId' | 'serviceId' | 'priority'>;
@@ -46,6 +47,17 @@ export async function slaTermsFor(deps: TicketDependencies, tenantId: string, ti
 export async function applyTicketSla(deps: TicketDependencies, actor: Actor, ticketId: string, reason: string, context: CommandContext): Promise<LogPosition | null> {
   const written = await onTicket(deps, actor, ticketId, context, async (ticket) => ({ type: 'ApplySla', terms: await slaTermsFor(deps, actor.tenantId, ticket), reason, now: context.now }));
   return written.position;
+}
+
+/**
+ * What an escalation "reassign to team" does to the ticket as it stands: a ticket already with the
+ * team stays as it is (the command repeats its assignment, which the decider takes as no change);
+ * one with another team moves, and its assignee goes with it only if they belong to the new team.
+ */
+export async function escalationAssignment(deps: TicketDependencies, ticket: OpenTicketState, teamId: string, now: Date): Promise<AssignTicket> {
+  const assigneeId = ticket.assigneeId;
+  const keepsAssignee = ticket.teamId === teamId || (assigneeId !== null && (await isTeamMember(deps.knex, teamId, assigneeId)));
+  return { type: 'AssignTicket', assigneeId: keepsAssignee ? assigneeId : null, teamId, assigneeEligible: true, assigneeInTeam: true, now };
 }
 
 export interface SlaReport {

@@ -28,3 +28,4 @@ export type {
   TicketForSelection,
 } from './policy.js';
 export { MAX_NOTIFIED_USERS, MAX_TARGET_MINUTES, currentPolicy, selectPolicy, slaPolicyDecider, slaPolicyStream } from './policy.js';
+export { STARTER_CALENDAR_NAME, STARTER_POLICY_NAME, STARTER_TARGETS, requireTimeZone, starterCalendar } from './starter.js';

@@ -259,6 +259,8 @@ export interface PolicyCandidate {
   readonly version: number;
   readonly scope: PolicyScope;
   readonly retired: false;
+  /** Where the policy's definition stands in the log: of equally specific policies, the later wins. */
+  readonly definedOrder: bigint;
 }
 
 /** What selection needs to know of a ticket. */
@@ -285,9 +287,10 @@ function covers(scope: PolicyScope, ticket: TicketForSelection): boolean {
 }
 
 /**
- * The policy that applies to a ticket: of those whose scope covers it, the most specific. Equally
- * specific policies are told apart by id, so the answer never depends on the order they were listed in.
- * null when none covers the ticket (the tenant has no default policy).
+ * The policy that applies to a ticket: of those whose scope covers it, the most specific. Of equally
+ * specific policies the one defined last wins (so a tenant-wide policy an admin defines takes over
+ * from the one the tenant was given at signup without retiring it), then the smaller id: the answer
+ * never depends on the order they were listed in. null when none covers the ticket.
  * Precedence: a policy the ticket's service names (`servicePolicyId`, set on the service in the
  * catalog) wins over every scope rule while it is in force; once retired, the scope rules decide again.
  */
@@ -302,9 +305,13 @@ export function selectPolicy<Candidate extends PolicyCandidate>(policies: readon
       continue;
     }
     const difference = specificity(policy.scope) - specificity(best.scope);
-    if (difference > 0 || (difference === 0 && policy.id < best.id)) best = policy;
+    if (difference > 0 || (difference === 0 && definedBefore(best, policy))) best = policy;
   }
   return best;
+}
+
+function definedBefore(earlier: PolicyCandidate, later: PolicyCandidate): boolean {
+  return earlier.definedOrder !== later.definedOrder ? earlier.definedOrder < later.definedOrder : later.id < earlier.id;
 }
 
 export const slaPolicyDecider = { initialState, evolve, decide };

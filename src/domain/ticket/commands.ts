@@ -76,10 +76,13 @@ export type SplitOffComments = { type: 'SplitOffComments'; commentIds: string[];
 
 /** `terms`: the policy the caller selected and looked up for this ticket (null: no policy applies). */
 export type ApplySla = { type: 'ApplySla'; terms: SlaTerms | null; reason: string; now: Date };
-/** Issued by the scheduler once its evaluation of the clock (under the recorded terms) passed the warning share. */
-export type RecordSlaWarning = { type: 'RecordSlaWarning'; clock: SlaClock; dueAt: Date | null; warningAt: Date; now: Date };
+/**
+ * Issued by the scheduler once its evaluation of the clock (under the recorded terms) passed the warning share.
+ * `notifyUserIds`: the people the policy's escalation step names, told of the alert besides the assignee or team.
+ */
+export type RecordSlaWarning = { type: 'RecordSlaWarning'; clock: SlaClock; dueAt: Date | null; warningAt: Date; notifyUserIds?: readonly string[]; now: Date };
 /** Issued by the scheduler once its evaluation of the clock passed the target at `dueAt`. */
-export type RecordSlaBreach = { type: 'RecordSlaBreach'; clock: SlaClock; dueAt: Date; now: Date };
+export type RecordSlaBreach = { type: 'RecordSlaBreach'; clock: SlaClock; dueAt: Date; notifyUserIds?: readonly string[]; now: Date };
 
 export type TicketCommand =
   | OpenTicket

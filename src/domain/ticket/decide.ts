@@ -94,10 +94,10 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
     case 'RecordSlaWarning':
       // A repeat (a second scheduler, a retried timer) finds the alert recorded and adds nothing.
       if (state.sla === null || state.slaAlerts.includes(`${command.clock}:warning`)) return [];
-      return [{ type: 'SlaWarningReached', data: { clock: command.clock, dueAt: command.dueAt?.toISOString() ?? null, warningAt: command.warningAt.toISOString(), at } }];
+      return [{ type: 'SlaWarningReached', data: { clock: command.clock, dueAt: command.dueAt?.toISOString() ?? null, warningAt: command.warningAt.toISOString(), at, ...(command.notifyUserIds?.length ? { notifyUserIds: [...command.notifyUserIds] } : {}) } }];
     case 'RecordSlaBreach':
       if (state.sla === null || state.slaAlerts.includes(`${command.clock}:breach`)) return [];
-      return [{ type: 'SlaBreached', data: { clock: command.clock, dueAt: command.dueAt.toISOString(), at } }];
+      return [{ type: 'SlaBreached', data: { clock: command.clock, dueAt: command.dueAt.toISOString(), at, ...(command.notifyUserIds?.length ? { notifyUserIds: [...command.notifyUserIds] } : {}) } }];
     case 'MergeInto':
       return mergeInto(command, state);
     case 'UndoMerge':

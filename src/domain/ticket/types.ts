@@ -103,9 +103,9 @@ export type SlaClock = (typeof SLA_CLOCKS)[number];
  * while the clock is paused (the due instant is unknown until it runs again); `warningAt` is when
  * the share was reached; `at` is when it was recorded.
  */
-export type SlaWarningReached = DomainEvent<'SlaWarningReached', { clock: SlaClock; dueAt: string | null; warningAt: string; at: string }>;
-/** The scheduler saw the clock pass its target at `dueAt`; `at` is when it was recorded. */
-export type SlaBreached = DomainEvent<'SlaBreached', { clock: SlaClock; dueAt: string; at: string }>;
+export type SlaWarningReached = DomainEvent<'SlaWarningReached', { clock: SlaClock; dueAt: string | null; warningAt: string; at: string; notifyUserIds?: string[] }>;
+/** The scheduler saw the clock pass its target at `dueAt`; `at` is when it was recorded. `notifyUserIds`: as on the warning. */
+export type SlaBreached = DomainEvent<'SlaBreached', { clock: SlaClock; dueAt: string; at: string; notifyUserIds?: string[] }>;
 /** One recorded alert: a clock's warning or breach. */
 export type SlaAlert = `${SlaClock}:${'warning' | 'breach'}`;
 

@@ -251,7 +251,10 @@ async function applyOne(page: NotificationPage, recorded: RecordedEvent): Promis
     case 'SlaBreached': {
       const kind: EmailKind = recorded.type === 'SlaWarningReached' ? 'sla_warning' : 'sla_breached';
       const clock = stringField(recorded.data, 'clock') ?? 'resolution';
-      const recipients = ticket.assignee_id ? [ticket.assignee_id] : ticket.team_id ? await page.teamMembers(ticket.team_id) : [];
+      const workers = ticket.assignee_id ? [ticket.assignee_id] : ticket.team_id ? await page.teamMembers(ticket.team_id) : [];
+      // The people the policy's escalation names hear of it too (events before that field name nobody).
+      const { notifyUserIds = [] } = recorded.data as DataOf<'SlaWarningReached'>;
+      const recipients = [...workers, ...notifyUserIds];
       await deliver(page, recorded, kind, ticket, recipients, { actorId: null, sla: { clock: clock === 'firstResponse' ? 'first response' : clock } });
       return;
     }

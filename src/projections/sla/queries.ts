@@ -120,8 +120,8 @@ export async function getPolicyVersion(knex: Knex, tenantId: string, id: string,
 
 /** The tenant's policies in force, at their current versions: what selectPolicy chooses among for a new ticket. */
 export async function policyCandidates(knex: Knex, tenantId: string): Promise<PolicyCandidate[]> {
-  const rows = (await knex(POLICIES).select('id', 'version', 'definition').where({ tenant_id: tenantId, retired: false })) as Array<Pick<PolicyRow, 'id' | 'version' | 'definition'>>;
-  return rows.map((row) => ({ id: row.id, version: row.version, scope: row.definition.scope, retired: false }));
+  const rows = (await knex(POLICIES).select('id', 'version', 'definition', 'defined_order').where({ tenant_id: tenantId, retired: false })) as Array<Pick<PolicyRow, 'id' | 'version' | 'definition'> & { defined_order: string }>;
+  return rows.map((row) => ({ id: row.id, version: row.version, scope: row.definition.scope, retired: false, definedOrder: BigInt(row.defined_order) }));
 }
 
 function filtered(query: Knex.QueryBuilder, filter: SlaListFilter): Knex.QueryBuilder {

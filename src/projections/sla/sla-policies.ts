@@ -12,7 +12,7 @@ export const POLICY_VERSIONS = 'sla_policy_versions';
  */
 export const slaPoliciesProjection: Projection = {
   name: POLICIES,
-  version: 1,
+  version: 2,
   filter: { categories: ['slapolicy'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(POLICIES, (table) => {
@@ -26,6 +26,8 @@ export const slaPoliciesProjection: Projection = {
       table.boolean('retired').notNullable();
       table.timestamp('created_at', { useTz: true }).notNullable();
       table.timestamp('updated_at', { useTz: true }).notNullable();
+      // The definition's log position as 40 digits (commit, prepare; 20 each): selection prefers the later.
+      table.text('defined_order').notNullable();
       table.integer('revision').notNullable();
       // One per way the list is filtered, each ending in the (name, id) keyset order.
       table.index(['tenant_id', 'name', 'id']);
@@ -77,6 +79,7 @@ async function applyOne(trx: Knex.Transaction, recorded: RecordedEvent, event: S
           retired: false,
           created_at: d.at,
           updated_at: d.at,
+          defined_order: `${recorded.position.commit.toString().padStart(20, '0')}${recorded.position.prepare.toString().padStart(20, '0')}`,
           revision: recorded.revision,
         })
         .onConflict('id')
