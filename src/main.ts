@@ -27,6 +27,7 @@ import { runReplay } from './audit/replay-command.js';
 import { runAuditVerify } from './audit/verify-command.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './config/logger.js';
+import { DataDirectoryInUseError } from './db/data-directory-lock.js';
 import { Progress, shareOfLog } from './observability/progress.js';
 import type { CatchUpProgress } from './projections/runner.js';
 import { reindexSearch } from './projections/search/index.js';
@@ -54,7 +55,17 @@ async function main(argv: readonly string[]): Promise<void> {
     throw error;
   }
   const logger = createLogger(config);
-  const system = await openSystem(config, logger);
+  let system: System;
+  try {
+    system = await openSystem(config, logger);
+  } catch (error) {
+    if (error instanceof DataDirectoryInUseError) {
+      process.stderr.write(inUseMessage(mode, argv, error));
+      // EX_TEMPFAIL: the command can run once the other process has stopped.
+      process.exit(75);
+    }
+    throw error;
+  }
 
   switch (mode) {
     case 'migrate':
@@ -125,6 +136,21 @@ async function main(argv: readonly string[]): Promise<void> {
       return runUntilSignalled(system, drain);
     }
   }
+}
+
+/** Why the command cannot run now, and how to run it: the embedded database is one process's at a time. */
+function inUseMessage(mode: Mode, argv: readonly string[], error: DataDirectoryInUseError): string {
+  const holder = error.holder ? `process ${error.holder.pid}` : 'the other process';
+  const stop = error.holder ? `Ctrl+C where it runs, or \`kill ${error.holder.pid}\`` : 'Ctrl+C where it runs';
+  const server = mode === 'all' || mode === 'serve' || mode === 'project' || mode === 'schedule';
+  const advice = server
+    ? [
+        `Use the one already running, or stop ${holder} first (${stop}).`,
+        'On the embedded database one process (`itsm all`) runs the API, the projections and the scheduler;',
+        'to run them as separate processes, give them a PostgreSQL server (DATABASE_URL).',
+      ]
+    : [`Stop ${holder} first (${stop}: it finishes what it is doing and exits),`, `run \`itsm ${argv.join(' ')}\` again, then start the server again.`];
+  return [`itsm ${mode} cannot start: ${error.message}.`, 'The embedded database (PGlite) allows one process at a time: a second one would corrupt it.', ...advice, ''].join('\n');
 }
 
 async function rebuild(system: System, target: string | undefined): Promise<void> {

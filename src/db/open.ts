@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory from 'knex';
 import pg from 'pg';
+import { lockDataDirectory } from './data-directory-lock.js';
 import { inTransaction } from './transaction.js';
 import { PgliteSessionPool } from './pglite-pool.js';
 import type { Database, SqlPool } from './types.js';
@@ -60,16 +61,27 @@ function openPostgres(url: string, poolSize: number): Database {
   };
 }
 
-/** `template` is a dumped data directory to start from instead of running initdb (tests: 4x faster). */
+/**
+ * `template` is a dumped data directory to start from instead of running initdb (tests: 4x faster).
+ * A directory is this process's alone until close (see data-directory-lock.ts); in memory there is
+ * nothing to share.
+ */
 async function openPglite(dataDir: string | null, template?: Blob): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(template ? { loadDataDir: template } : {}),
-    extensions: { pg_trgm },
-    // Match node-postgres: 64-bit integers arrive as strings, never as lossy numbers.
-    parsers: { [INT8]: (value: string) => value },
-  });
+  const lock = dataDir ? lockDataDirectory(dataDir) : null;
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(template ? { loadDataDir: template } : {}),
+      extensions: { pg_trgm },
+      // Match node-postgres: 64-bit integers arrive as strings, never as lossy numbers.
+      parsers: { [INT8]: (value: string) => value },
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const pool = new PgliteSessionPool(pglite);
   const knex = knexFactory({ client: 'pg', connectionPool: pool, version: '17' });
   return {
@@ -84,6 +96,8 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
     close: once(async () => {
       await knex.destroy();
       await pool.end();
+      // Only once PGlite has closed its files; after a failed close the process's exit releases it.
+      lock?.release();
     }),
   };
 }

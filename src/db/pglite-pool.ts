@@ -1,16 +1,26 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
 import type { PooledSession, SqlPool, SqlResult } from './types.js';
+import { TimeSlice, currentCaller } from './turns.js';
 
 type Callback = (error: Error | null, result?: SqlResult<Record<string, unknown>> & { command?: string }) => void;
 type QueryConfig = { text: string; values?: readonly unknown[] };
 
 /**
- * PGlite is one connection. This pool hands that connection to one caller at a time, in arrival
- * order, and holds it until release, so no caller's statement ever lands inside another caller's
- * open transaction. It has pg.Pool's shape so that Knex can use it as a native pool.
+ * PGlite is one connection. This pool hands that connection to one caller at a time and holds it
+ * until release, so no caller's statement ever lands inside another caller's open transaction. It
+ * has pg.Pool's shape so that Knex can use it as a native pool.
+ *
+ * Waiting callers take turns (see turns.ts): the next session goes to the caller that has waited
+ * longest since its last turn, not to the oldest request, so the eight sessions a bulk command
+ * keeps queued count as one caller's. Before each session and each statement the event loop gets
+ * a turn once a slice has passed, so requests keep being read while a long command runs.
  */
 export class PgliteSessionPool implements SqlPool {
-  private readonly waiting: Array<() => void> = [];
+  /** Per caller, in turn order, the sessions it waits for. */
+  private readonly turns = new Map<object, Array<() => void>>();
+  private waiters = 0;
+  private readonly idle: Array<() => void> = [];
+  private readonly slice = new TimeSlice();
   private busy = false;
   private ended = false;
 
@@ -24,14 +34,15 @@ export class PgliteSessionPool implements SqlPool {
     return this.busy ? 0 : 1;
   }
   get waitingCount(): number {
-    return this.waiting.length;
+    return this.waiters;
   }
 
   async connect(): Promise<PooledSession> {
     if (this.ended) throw new Error('PGlite pool has been closed');
-    if (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await this.slice.yieldIfDue();
+    if (this.busy || this.waiters > 0) await this.waitForTurn(currentCaller());
     this.busy = true;
-    return new PgliteSession(this.pglite, () => this.handBack());
+    return new PgliteSession(this.pglite, this.slice, () => this.handBack());
   }
 
   async query<Row extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<SqlResult<Row>> {
@@ -46,14 +57,34 @@ export class PgliteSessionPool implements SqlPool {
   async end(): Promise<void> {
     if (this.ended) return;
     this.ended = true;
-    while (this.busy) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    // Sessions already out or waiting finish first.
+    while (this.busy) await new Promise<void>((resolve) => this.idle.push(resolve));
     await this.pglite.close();
   }
 
+  private waitForTurn(caller: object): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const queue = this.turns.get(caller);
+      if (queue) queue.push(resolve);
+      else this.turns.set(caller, [resolve]);
+      this.waiters += 1;
+    });
+  }
+
+  /** The connection goes to the first caller in turn order, who then moves to the back. */
   private handBack(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.busy = false;
+    const first = this.turns.entries().next();
+    if (first.done) {
+      this.busy = false;
+      for (const resolve of this.idle.splice(0)) resolve();
+      return;
+    }
+    const [caller, queue] = first.value;
+    const next = queue.shift()!;
+    this.turns.delete(caller);
+    if (queue.length > 0) this.turns.set(caller, queue);
+    this.waiters -= 1;
+    next();
   }
 }
 
@@ -62,6 +93,7 @@ class PgliteSession implements PooledSession {
 
   constructor(
     private readonly pglite: PGlite,
+    private readonly slice: TimeSlice,
     private readonly onRelease: () => void,
   ) {}
 
@@ -93,6 +125,7 @@ class PgliteSession implements PooledSession {
 
   private async run(text: string, values: readonly unknown[] | undefined): Promise<SqlResult<Record<string, unknown>> & { command?: string }> {
     if (this.released) throw new Error('query on a released PGlite session');
+    await this.slice.yieldIfDue();
     // Like pg: parameters go through the extended protocol; a parameterless text may hold several statements.
     if (values && values.length > 0) {
       return toResult(await this.pglite.query<Record<string, unknown>>(text, values as unknown[]));

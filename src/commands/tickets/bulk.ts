@@ -1,3 +1,4 @@
+import { asOneCaller } from '../../db/turns.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
@@ -20,7 +21,8 @@ export type BulkOutcome = { readonly id: string; readonly ok: true; readonly wri
 
 /**
  * The same action on many tickets, each decided on its own: one refusal does not stop the others,
- * and every ticket gets its own answer.
+ * and every ticket gets its own answer. On the embedded database the whole bulk is one caller: its
+ * tickets take one turn at a time among other requests' statements, not one per ticket in flight.
  */
 export async function bulkTickets(deps: TicketDependencies, actor: Actor, ids: readonly string[], request: BulkAction, context: CommandContext): Promise<BulkOutcome[]> {
   authorize(actor, 'ticket.bulk');
@@ -40,18 +42,20 @@ export async function bulkTickets(deps: TicketDependencies, actor: Actor, ids: r
   };
   const outcomes: BulkOutcome[] = new Array<BulkOutcome>(unique.length);
   let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(PARALLEL, unique.length) }, async () => {
-      while (next < unique.length) {
-        const index = next++;
-        const id = unique[index]!;
-        try {
-          outcomes[index] = { id, ok: true, written: await one(id) };
-        } catch (error) {
-          outcomes[index] = { id, ok: false, error };
+  await asOneCaller(() =>
+    Promise.all(
+      Array.from({ length: Math.min(PARALLEL, unique.length) }, async () => {
+        while (next < unique.length) {
+          const index = next++;
+          const id = unique[index]!;
+          try {
+            outcomes[index] = { id, ok: true, written: await one(id) };
+          } catch (error) {
+            outcomes[index] = { id, ok: false, error };
+          }
         }
-      }
-    }),
+      }),
+    ),
   );
   return outcomes;
 }
