@@ -231,11 +231,15 @@ export class ProjectionRunner {
       return local !== undefined && comparePositions(local, position) >= 0;
     };
     let readTable = true;
+    // The first look shares only a read begun since this wait began: one begun before it may
+    // predate a rebuild that the caller already knows started over (checkpoints moved back).
+    let notBefore = Date.now();
     for (;;) {
       // The table also sees runners in other processes, and a rebuild that started over; with a
       // feed here it is read at the start and whenever a wait ends without a batch landing.
       if (readTable || !this.feed) {
-        const { startedAt, result } = this.sharedCheckpoints();
+        const { startedAt, result } = this.sharedCheckpoints(notBefore);
+        notBefore = 0;
         const checkpoints = await result;
         this.feed?.reconcile(checkpoints, startedAt);
         const done = names.every((name) => {
@@ -298,9 +302,9 @@ export class ProjectionRunner {
     return projection;
   }
 
-  private sharedCheckpoints(): { readonly startedAt: number; readonly result: ReturnType<typeof readAllCheckpoints> } {
+  private sharedCheckpoints(notBefore: number): { readonly startedAt: number; readonly result: ReturnType<typeof readAllCheckpoints> } {
     const now = Date.now();
-    if (this.checkpointRead && now - this.checkpointRead.startedAt < SHARED_CHECKPOINT_READ_MS) return this.checkpointRead;
+    if (this.checkpointRead && this.checkpointRead.startedAt >= notBefore && now - this.checkpointRead.startedAt < SHARED_CHECKPOINT_READ_MS) return this.checkpointRead;
     const result = readAllCheckpoints(this.options.db.knex);
     const read = { startedAt: now, result };
     this.checkpointRead = read;

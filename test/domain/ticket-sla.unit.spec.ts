@@ -21,6 +21,11 @@ test('records nothing when the terms are the same or no policy applies', () => {
   spec.given([opened()]).when({ type: 'ApplySla', terms: null, reason: 'opened', now }).then([]);
 });
 
+test('records nothing for the same terms read back in another key order (jsonb sorts keys)', () => {
+  const reordered = Object.fromEntries(Object.entries(terms).reverse()) as SlaTerms;
+  spec.given([opened(), { type: 'TicketSlaApplied', data: { terms: reordered, reason: 'opened', at } }]).when({ type: 'ApplySla', terms, reason: 'ticket_changed', now }).then([]);
+});
+
 test('records new terms when the priority moved the targets', () => {
   const next = { ...terms, priority: 'P1' as const, firstResponseMinutes: 15, resolutionMinutes: 240 };
   spec.given([opened(), applied]).when({ type: 'ApplySla', terms: next, reason: 'priority_changed', now }).then([{ type: 'TicketSlaApplied', data: { terms: next, reason: 'priority_changed', at } }]);

@@ -137,6 +137,8 @@ export async function setUpTenant(baseUrl: string, label: string): Promise<Tenan
     }),
   );
   const sessions = Object.fromEntries(entries) as Record<Role, Session>;
-  const ids = new Set([tenant.id, tenant.admin.id, manager.id, technician.id, user.id, auditor.id, subject.id, team, department]);
+  // Signup gives every tenant a starter calendar and SLA policy: they are the tenant's ids too.
+  const starters = await Promise.all(['business-calendars', 'sla-policies'].map(async (collection) => expectStatus(await call<{ data: { id: string }[] }>(baseUrl, `/api/v1/${collection}`, { headers: bearer(adminToken) }), 200, `listing ${collection}`).body.data.map((row) => row.id)));
+  const ids = new Set([tenant.id, tenant.admin.id, manager.id, technician.id, user.id, auditor.id, subject.id, team, department, ...starters.flat()]);
   return { id: tenant.id, slug: tenant.slug, sessions, subject, team, department, member: technician, ids };
 }

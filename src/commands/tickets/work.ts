@@ -20,7 +20,6 @@ async function worksOn(deps: TicketDependencies, actor: Actor, ticket: OpenTicke
   return ticket.assigneeId === actor.userId || (ticket.teamId !== null && (await isTeamMember(deps.knex, ticket.teamId, actor.userId)));
 }
 
-/** Agents edit any field; a requester may reword their own ticket while nobody has picked it up. */
 /** Priority, type scope, category and service decide the SLA: it is re-applied after every change. */
 async function withSlaReapplied(deps: TicketDependencies, actor: Actor, written: Promise<TicketWritten>, context: CommandContext): Promise<TicketWritten> {
   const done = await written;
@@ -29,6 +28,7 @@ async function withSlaReapplied(deps: TicketDependencies, actor: Actor, written:
   return { ticketId: done.ticketId, position: sla ?? done.position };
 }
 
+/** Agents edit any field; a requester may reword their own ticket while nobody has picked it up. */
 export function updateTicket(deps: TicketDependencies, actor: Actor, ticketId: string, changes: TicketDetails, context: CommandContext, expectedVersion?: number) {
   return withSlaReapplied(deps, actor, onTicket(deps, actor, ticketId, context, async (ticket) => {
     if (!can(actor.role, 'ticket.work')) {

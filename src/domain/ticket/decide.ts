@@ -21,7 +21,7 @@ import { isOpen, transition } from './lifecycle.js';
 import { absorb, mergeInto, splitOff, undoMerge, withdraw } from './merge.js';
 import { requireText } from './text.js';
 import { priorityOf } from './priority.js';
-import type { OpenTicketState, Ticket, TicketDetails, TicketEvent } from './types.js';
+import type { OpenTicketState, SlaTerms, Ticket, TicketDetails, TicketEvent } from './types.js';
 
 const MAX_TAGS = 20;
 const MAX_APPROVERS = 20;
@@ -89,7 +89,7 @@ export function decide(command: TicketCommand, state: Ticket): TicketEvent[] {
       return absorb(command, state);
     case 'ApplySla':
       // Recorded once per change of terms: the clocks replay against exactly these versions.
-      if (command.terms === null || JSON.stringify(command.terms) === JSON.stringify(state.sla)) return [];
+      if (command.terms === null || sameTerms(command.terms, state.sla)) return [];
       return [{ type: 'TicketSlaApplied', data: { terms: command.terms, reason: command.reason, at: command.now.toISOString() } }];
     case 'RecordSlaWarning':
       // A repeat (a second scheduler, a retried timer) finds the alert recorded and adds nothing.
@@ -320,4 +320,15 @@ function requireCode(raw: string): string {
 function resolveWithProblem(command: ResolveWithProblem, state: OpenTicketState): TicketEvent[] {
   if (!isOpen(state.status)) throw new IllegalStateError(`${state.number} is ${state.status.replace('_', ' ')} already`, { currentStatus: state.status });
   return [{ type: 'TicketResolved', data: { code: 'problem_resolved', notes: `Resolved with problem ${command.problemNumber}`, by: command.actorId, at: command.now.toISOString() } }];
+}
+
+// Keyed by every field, so a field added to SlaTerms cannot be left out of the comparison.
+const SLA_TERM_FIELDS = Object.keys({ policyId: 0, policyVersion: 0, calendarId: 0, calendarVersion: 0, priority: 0, firstResponseMinutes: 0, resolutionMinutes: 0, warningShare: 0 } satisfies Record<keyof SlaTerms, 0>) as (keyof SlaTerms)[];
+
+/**
+ * Field by field: terms read back from the log come in the key order the store keeps (PostgreSQL's
+ * jsonb sorts keys), so comparing serialisations took unchanged terms for new ones.
+ */
+function sameTerms(a: SlaTerms, b: SlaTerms | null): boolean {
+  return b !== null && SLA_TERM_FIELDS.every((field) => a[field] === b[field]);
 }

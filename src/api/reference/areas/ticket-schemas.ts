@@ -4,6 +4,7 @@ import { instant, nullable, ref, uuid } from '../json-schema.js';
 
 const text = { type: 'string' } as const;
 const integer = { type: 'integer', minimum: 0 } as const;
+const minutes = { type: 'number', minimum: 0, description: 'Business minutes, with a fraction while the clock runs.' } as const;
 const strings = { type: 'array', items: text } as const;
 const ids = { type: 'array', items: uuid } as const;
 
@@ -53,9 +54,10 @@ const clock: JsonSchema = {
     state: text,
     phase: text,
     targetMinutes: integer,
-    elapsedMinutes: integer,
-    pausedMinutes: integer,
-    remainingMinutes: integer,
+    // A running clock is read between minute boundaries: its business minutes have a fraction.
+    elapsedMinutes: minutes,
+    pausedMinutes: minutes,
+    remainingMinutes: minutes,
     dueAt: nullable(instant),
     warningAt: nullable(instant),
     breachedAt: nullable(instant),
