@@ -1,12 +1,14 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ValidationError } from '../errors.js';
-import { firstInstantShowing } from './wall-time.js';
+import { cover, dayOf, emptyLayout, firstAbove, firstAtOrAbove, localDayOf } from './working-time.js';
+import type { WorkingLayout, WorkingWeek } from './working-time.js';
 
 /**
  * Business calendars and business-time arithmetic. Pure: every instant comes in as an argument.
  * Working hours are wall-clock times in the calendar's zone, expanded day by local day, so a
  * 09:00–17:00 day is always 8 hours and a 00:00–24:00 day lasts 23 or 25 hours across DST.
- * See wall-time.ts for how times that do not exist, or exist twice, are placed.
+ * See wall-time.ts for how times that do not exist, or exist twice, are placed, and working-time.ts
+ * for how the hours are laid out once per calendar, so a question is a binary search, not a walk.
  */
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
@@ -97,23 +99,15 @@ function calendarProblemsOf(calendar: BusinessCalendar): string[] {
   return problems;
 }
 
-/** A validated calendar in the shape the arithmetic wants: minutes of the day and a holiday set. */
-interface Compiled {
-  readonly zone: IANAZone;
-  readonly week: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
-  readonly holidays: ReadonlySet<string>;
-  /** Each local day's working time, by the day's UTC-anchored midnight: worked out once, not per question. */
-  readonly days: Map<number, ReadonlyArray<readonly [number, number]>>;
-  /** Local dates of instants asked about: a clock asks about the same few instants (its events) many times, and the zone lookup is the dear part. */
-  readonly localDates: Map<number, number>;
+/**
+ * A validated calendar in the shape the arithmetic wants: minutes of the day, a holiday set, and
+ * its working time laid out in epoch ms (working-time.ts), extended as questions reach further.
+ */
+interface Compiled extends WorkingWeek {
+  readonly layout: WorkingLayout;
+  /** Nominal working ms of a week, to guess how far ahead a target lies. */
+  readonly weeklyMs: number;
 }
-
-const DAY_MS = 86_400_000;
-/** About three years of days a calendar; past that the memo starts afresh. */
-const REMEMBERED_DAYS = 1_100;
-const REMEMBERED_INSTANTS = 10_000;
-/** 1970-01-01, day 0, was a Thursday: index 3 in WEEKDAYS. */
-const EPOCH_WEEKDAY = 3;
 
 function compile(calendar: BusinessCalendar): Compiled {
   // Calendars are never changed in place (readonly all the way down), so the same object may skip even the JSON.
@@ -127,12 +121,17 @@ function compile(calendar: BusinessCalendar): Compiled {
   }
   const problems = validateCalendar(calendar);
   if (problems.length > 0) throw new ValidationError(`The business calendar cannot be used: ${problems.join('; ')}`);
+  const week = WEEKDAYS.map((day) => calendar.week[day].map((hours) => [minuteOfDay(hours.start, false) ?? 0, minuteOfDay(hours.end, true) ?? 0] as const));
+  const holidays = new Set(calendar.holidays);
   const compiled: Compiled = {
     zone: IANAZone.create(calendar.timeZone),
-    week: WEEKDAYS.map((day) => calendar.week[day].map((hours) => [minuteOfDay(hours.start, false) ?? 0, minuteOfDay(hours.end, true) ?? 0] as const)),
-    holidays: new Set(calendar.holidays),
-    days: new Map(),
-    localDates: new Map(),
+    week,
+    holidays,
+    // Every 7 days hold working time unless it falls on holidays (or, twice a year, inside a DST gap),
+    // so a longer run of idle days means the calendar can never reach the target.
+    idleDaysAllowed: 7 * (holidays.size + 3),
+    layout: emptyLayout(),
+    weeklyMs: week.flat().reduce((sum, [start, end]) => sum + (end - start) * MINUTE_MS, 0),
   };
   remember(compiledByCalendar, text, compiled);
   compiledByObject.set(calendar, compiled);
@@ -140,60 +139,50 @@ function compile(calendar: BusinessCalendar): Compiled {
 }
 
 /**
- * The local calendar date an instant falls on, as the UTC midnight of that date in ms, so stepping
- * days (± DAY_MS) ignores DST. The same date Luxon gives for the instant in the zone: its local
- * fields are the instant shifted by the zone's offset at that instant.
+ * The laid-out intervals [first, last) that overlap [from, to). The layout covers a day either side
+ * of both instants' local dates: a fall-back around midnight can put part of a neighbouring local day inside the span.
  */
-function localDate(compiled: Compiled, instant: number): number {
-  const known = compiled.localDates.get(instant);
-  if (known !== undefined) return known;
-  const date = Math.floor((instant + compiled.zone.offset(instant) * MINUTE_MS) / DAY_MS) * DAY_MS;
-  if (compiled.localDates.size >= REMEMBERED_INSTANTS) compiled.localDates.clear();
-  compiled.localDates.set(instant, date);
-  return date;
-}
-
-/** One local day's working time as [start, end) instants in ms; none on a holiday. */
-function workingTimeOn(compiled: Compiled, day: number): ReadonlyArray<readonly [number, number]> {
-  const known = compiled.days.get(day);
-  if (known) return known;
-  const dayNumber = Math.floor(day / DAY_MS);
-  const hours = Number.isFinite(day) && !compiled.holidays.has(new Date(day).toISOString().slice(0, 10)) ? (compiled.week[(((dayNumber + EPOCH_WEEKDAY) % 7) + 7) % 7] ?? []) : [];
-  const working = hours.map(([start, end]) => [firstInstantShowing(compiled.zone, day + start * MINUTE_MS), firstInstantShowing(compiled.zone, day + end * MINUTE_MS)] as const);
-  if (compiled.days.size >= REMEMBERED_DAYS) compiled.days.clear();
-  compiled.days.set(day, working);
-  return working;
-}
-
-function intervalsBetween(compiled: Compiled, from: number, to: number): Array<[number, number]> {
-  const merged: Array<[number, number]> = [];
-  // One day of slack either side: a fall-back around midnight can put part of a neighbouring local day inside [from, to).
-  const last = localDate(compiled, to) + DAY_MS;
-  for (let day = localDate(compiled, from) - DAY_MS; day <= last; day += DAY_MS) {
-    for (const [start, end] of workingTimeOn(compiled, day)) {
-      const clippedStart = Math.max(start, from);
-      const clippedEnd = Math.min(end, to);
-      if (clippedEnd <= clippedStart) continue;
-      const tail = merged.at(-1);
-      // Back-to-back intervals (00:00–24:00 on consecutive days) read better as one.
-      if (tail && tail[1] === clippedStart) tail[1] = clippedEnd;
-      else merged.push([clippedStart, clippedEnd]);
-    }
-  }
-  return merged;
+function overlapping(compiled: Compiled, from: number, to: number): { first: number; last: number } {
+  cover(compiled, compiled.layout, dayOf(from) - 2, dayOf(to) + 3);
+  return { first: firstAbove(compiled.layout.ends, from), last: firstAtOrAbove(compiled.layout.starts, to) };
 }
 
 /** The working time between two instants, as UTC instants, merged where back to back. */
 export function workingIntervals(calendar: BusinessCalendar, from: Date, to: Date): TimeInterval[] {
   if (to <= from) return [];
-  return intervalsBetween(compile(calendar), from.getTime(), to.getTime()).map(([start, end]) => ({ start: new Date(start), end: new Date(end) }));
+  const compiled = compile(calendar);
+  const [fromMs, toMs] = [from.getTime(), to.getTime()];
+  if (!(fromMs < toMs)) return [];
+  const { first, last } = overlapping(compiled, fromMs, toMs);
+  const { starts, ends } = compiled.layout;
+  const merged: Array<[number, number]> = [];
+  for (let index = first; index < last; index++) {
+    const start = Math.max(starts[index]!, fromMs);
+    const end = Math.min(ends[index]!, toMs);
+    const tail = merged.at(-1);
+    // Back-to-back intervals (00:00–24:00 on consecutive days) read better as one.
+    if (tail && tail[1] === start) tail[1] = end;
+    else merged.push([start, end]);
+  }
+  return merged.map(([start, end]) => ({ start: new Date(start), end: new Date(end) }));
 }
 
 /** Business minutes in [from, to); fractions of a minute are kept; 0 when `from` is not before `to`. */
 export function businessMinutesBetween(calendar: BusinessCalendar, from: Date, to: Date): number {
   if (to <= from) return 0;
-  const total = intervalsBetween(compile(calendar), from.getTime(), to.getTime()).reduce((sum, [start, end]) => sum + (end - start), 0);
+  const compiled = compile(calendar);
+  const [fromMs, toMs] = [from.getTime(), to.getTime()];
+  if (!(fromMs < toMs)) return 0;
+  const { first, last } = overlapping(compiled, fromMs, toMs);
+  if (last <= first) return 0;
+  const { starts, ends, before } = compiled.layout;
+  // Whole intervals by their running totals, less what the span cuts off the first and the last.
+  const total = before[last]! - before[first]! - Math.max(0, fromMs - starts[first]!) - Math.max(0, ends[last - 1]! - toMs);
   return total / MINUTE_MS;
+}
+
+function noWorkingTimeLeft(): ValidationError {
+  return new ValidationError('The business calendar has no working time left to count the target in');
 }
 
 /**
@@ -204,22 +193,41 @@ export function businessMinutesBetween(calendar: BusinessCalendar, from: Date, t
 export function addBusinessTime(calendar: BusinessCalendar, start: Date, minutes: number): Date {
   if (!Number.isFinite(minutes) || minutes < 0) throw new ValidationError(`Business minutes to add must be a finite number of at least 0, not ${minutes}`);
   const compiled = compile(calendar);
-  let remaining = minutes * MINUTE_MS;
-  if (remaining === 0) return start;
-  // Every 7 days hold working time unless it falls on holidays (or, twice a year, inside a DST gap),
-  // so a longer run of idle days means the calendar can never reach the target.
-  const idleDaysAllowed = 7 * (compiled.holidays.size + 3);
-  let idleDays = 0;
-  for (let day = localDate(compiled, start.getTime()) - DAY_MS; ; day += DAY_MS) {
-    let worked = false;
-    for (const [intervalStart, end] of workingTimeOn(compiled, day)) {
-      const from = Math.max(intervalStart, start.getTime());
-      if (end <= from) continue;
-      worked = true;
-      if (end - from >= remaining) return new Date(Math.round(from + remaining));
-      remaining -= end - from;
+  const target = minutes * MINUTE_MS;
+  if (target === 0) return start;
+  const startMs = start.getTime();
+  if (!Number.isFinite(startMs)) throw noWorkingTimeLeft();
+  const startDay = dayOf(startMs);
+  // Counting begins on the day before the start's local date; a guess at how far the target lies, doubled until it is reached.
+  let horizon = startDay + 10 + Math.ceil(target / compiled.weeklyMs) * 7;
+  for (;;) {
+    cover(compiled, compiled.layout, startDay - 2, horizon);
+    const { starts, ends, days, before, barriers, endDay } = compiled.layout;
+    const first = firstAbove(ends, startMs);
+    const from = first < starts.length ? Math.max(starts[first]!, startMs) : startMs;
+    const available = first < starts.length ? ends[first]! - from : 0;
+    // The first interval k by whose end the target is used up; each guess's total is whole ms, compared exactly.
+    const usedBy = (index: number): number => available + (before[index + 1]! - before[first + 1]!);
+    let low = first;
+    let high = starts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (usedBy(middle) >= target) high = middle;
+      else low = middle + 1;
     }
-    idleDays = worked ? 0 : idleDays + 1;
-    if (idleDays > idleDaysAllowed) throw new ValidationError('The business calendar has no working time left to count the target in');
+    const reached = low < starts.length;
+    const lastLooked = reached ? low : starts.length - 1;
+    // A run of idle days longer than allowed ahead of the interval reached means the count never gets there.
+    const idleBefore = (index: number): number => days[index]! - localDayOf(compiled, startMs) + 1;
+    if (first < starts.length && first <= lastLooked && days[first]! - startDay + 2 > compiled.idleDaysAllowed && idleBefore(first) > compiled.idleDaysAllowed) throw noWorkingTimeLeft();
+    const barrier = barriers[firstAbove(barriers, first)];
+    if (barrier !== undefined && barrier <= lastLooked) throw noWorkingTimeLeft();
+    if (reached) {
+      const counted = low === first ? 0 : usedBy(low - 1);
+      return new Date(Math.round((low === first ? from : starts[low]!) + (target - counted)));
+    }
+    const lastWorkedDay = first < starts.length ? days[starts.length - 1]! : localDayOf(compiled, startMs) - 2;
+    if (endDay - 1 - lastWorkedDay > compiled.idleDaysAllowed) throw noWorkingTimeLeft();
+    horizon = startDay + 2 * (horizon - startDay);
   }
 }
