@@ -23,6 +23,7 @@ import { StreamHeadAnchoring } from './audit/anchors.js';
 import { openVolatileState } from './volatile/index.js';
 import { resolve } from 'node:path';
 import { AccessTokens } from './auth/access-tokens.js';
+import { VerifiedTokens } from './auth/verified-tokens.js';
 import { argon2idHasher } from './auth/passwords.js';
 import type { PasswordHasher } from './auth/passwords.js';
 import { loadOrCreateKeyFile, parseSigningKeys } from './auth/signing-keys.js';
@@ -186,7 +187,9 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       readModelsCaughtUp: async () => projections.waitFor(await store.headPosition(), config.readYourWritesTimeoutMs),
     };
     const idempotency = new KnexIdempotencyStore(db.knex, { clock, onError: (error) => logger.warn({ err: error }, 'idempotency keys: purge of expired keys failed') });
-    const signedIn = authenticate(identity.accessTokens, volatile.denyList);
+    // Shared by the rate limiter's look at the bearer and authentication; revocations are still asked per request.
+    const verifiedTokens = new VerifiedTokens({ verifier: identity.accessTokens, clock });
+    const signedIn = authenticate(verifiedTokens, volatile.denyList);
     const waitFor = (position: LogPosition) => projections.waitFor(position, config.readYourWritesTimeoutMs);
     const tickets: TicketDependencies = { commands, knex: db.knex, clock, policy: config.tickets };
     const scheduler = new Scheduler({
@@ -305,7 +308,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           fallbackRateLimiter: fallback.rateLimiter,
           rateLimitPerMinute: config.rateLimitPerMinute,
           rateLimitPerUserPerMinute: config.rateLimitPerUserPerMinute,
-          subjectOf: (ctx) => bearerSubject(ctx, identity.accessTokens, volatile.denyList),
+          subjectOf: (ctx) => bearerSubject(ctx, verifiedTokens, volatile.denyList),
           requestTimeoutMs: config.edge.requestTimeoutMs,
           corsOrigins: config.edge.corsOrigins,
           trustProxy: config.edge.trustProxy,

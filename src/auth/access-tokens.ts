@@ -81,7 +81,12 @@ function toSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
 
-export class AccessTokens {
+/** Proves a token is ours and fresh, or throws UnauthorizedError. */
+export interface AccessTokenVerifier {
+  verify(token: string): AccessClaims;
+}
+
+export class AccessTokens implements AccessTokenVerifier {
   readonly #signingKey: { readonly id: string; readonly secret: KeyObject };
   // A Map, not an object, so a hostile `kid` such as "__proto__" cannot resolve to anything.
   readonly #verifyingKeys: ReadonlyMap<string, KeyObject>;

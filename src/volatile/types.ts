@@ -2,24 +2,26 @@
 export type Clock = () => number;
 
 export interface RateLimitRule {
-  /** Requests allowed in any window of `windowMs`; a positive integer. */
+  /** Requests allowed in a burst from idle, and then per `windowMs` sustained; a positive integer. */
   readonly limit: number;
   readonly windowMs: number;
 }
 
 export interface RateLimitDecision {
   readonly allowed: boolean;
-  /** Requests still allowed in the current window after this one. */
+  /** How many more requests would be allowed now, after this one. */
   readonly remaining: number;
-  /** 0 when allowed; otherwise how long until one slot frees up. */
+  /** 0 when allowed; otherwise how long until the next request would be allowed (at least 1). */
   readonly retryAfterMs: number;
-  /** How long until the whole limit is available again. */
+  /** How long until the whole limit is available again (the key is idle). */
   readonly resetMs: number;
 }
 
 /**
- * A sliding-window limiter: never more than `limit` allowed requests in any `windowMs`. A refused
- * request is not counted, so a client that keeps hammering gets in again as soon as a slot frees.
+ * A GCRA limiter (generic cell rate algorithm, see gcra.ts): `limit` requests in a burst from idle,
+ * then one every `windowMs / limit`, so never more than `limit` in a burst and `limit` per window
+ * sustained. It keeps one value a key. A refused request is not counted, so a client that keeps
+ * hammering gets in again as soon as the next one is due.
  */
 export interface RateLimiter {
   consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision>;

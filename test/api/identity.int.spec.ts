@@ -119,6 +119,31 @@ test('logout ends the session: its refresh token and access token stop working',
   assert.is((await call(api!.baseUrl, '/api/v1/me', { headers: bearer(signed.accessToken) })).status, 401);
 });
 
+test('a token already verified and cached is still refused once its session or its user is revoked', async ({ api }) => {
+  const signed = await signupTenant(api!);
+  const tech = await addUser(api!, signed.accessToken, 'technician');
+  const session = await login(api!, signed.tenant.slug, tech.email);
+  const tokens = api!.system.identity.accessTokens;
+  const verify = tokens.verify.bind(tokens);
+  let verifications = 0;
+  tokens.verify = (token) => {
+    verifications += 1;
+    return verify(token);
+  };
+  try {
+    for (const token of [signed.accessToken, session.body.accessToken, signed.accessToken, session.body.accessToken]) {
+      assert.is((await call(api!.baseUrl, '/api/v1/me', { headers: bearer(token) })).status, 200);
+    }
+  } finally {
+    tokens.verify = verify;
+  }
+  assert.is(verifications, 1, "only the technician's new token is verified in full; the admin's was cached when it added them");
+  assert.is((await call(api!.baseUrl, `/api/v1/users/${tech.id}/deactivate`, { method: 'POST', headers: bearer(signed.accessToken) })).status, 200);
+  assert.is((await call(api!.baseUrl, '/api/v1/me', { headers: bearer(session.body.accessToken) })).status, 401, "the user's tokens are denied");
+  assert.is((await call(api!.baseUrl, '/api/v1/auth/logout', { method: 'POST', json: { refreshToken: signed.refreshToken } })).status, 204);
+  assert.is((await call(api!.baseUrl, '/api/v1/me', { headers: bearer(signed.accessToken) })).status, 401, 'the session is revoked');
+});
+
 test('changing the password ends the other sessions and keeps this one', async ({ api }) => {
   const signed = await signupTenant(api!);
   const other = await login(api!, signed.tenant.slug, signed.user.email);

@@ -66,7 +66,8 @@ function rateLimiterContract(label: string, open: OpenVolatileState): void {
     assert.is(allowed.length, 10);
     assert.equal(allowed.map((d) => d.remaining).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (const refused of decisions.filter((d) => !d.allowed)) {
-      assert.equal(refused, { allowed: false, remaining: 0, retryAfterMs: 60_000, resetMs: 60_000 });
+      // The next one is due one emission interval (60 s / 10) after the burst; all ten are back after the window.
+      assert.equal(refused, { allowed: false, remaining: 0, retryAfterMs: 6_000, resetMs: 60_000 });
     }
   });
 
@@ -79,18 +80,40 @@ function rateLimiterContract(label: string, open: OpenVolatileState): void {
     assert.is(decisions[0]?.retryAfterMs, 0);
   });
 
-  test('tells a refused caller exactly how long to wait for the next slot and for the whole limit', async (context) => {
+  test('given a burst of 3 a second, when the 4th comes at once, then it waits one emission interval, rounded up to the ms', async (context) => {
     const rule = { limit: 3, windowMs: 1_000 };
     const k = key();
-    for (let i = 0; i < 3; i += 1) {
-      assert.ok((await state(context).rateLimiter.consume(k, rule)).allowed);
-      context.clock.advance(100);
-    }
-    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: false, remaining: 0, retryAfterMs: 700, resetMs: 900 });
-    context.clock.advance(699);
-    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: false, remaining: 0, retryAfterMs: 1, resetMs: 201 });
+    for (let i = 0; i < 3; i += 1) assert.ok((await state(context).rateLimiter.consume(k, rule)).allowed);
+    // T = 1000 / 3 = 333⅓ ms.
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: false, remaining: 0, retryAfterMs: 334, resetMs: 1_000 });
+    context.clock.advance(333);
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: false, remaining: 0, retryAfterMs: 1, resetMs: 667 });
     context.clock.advance(1);
     assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: true, remaining: 0, retryAfterMs: 0, resetMs: 1_000 });
+  });
+
+  test('given 7 a minute (an interval of no whole ms), when hammered until refused every second for ten minutes, then 7 pass at once and exactly 7 a minute after', async (context) => {
+    const rule = { limit: 7, windowMs: 60_000 };
+    const k = key();
+    const allowedAt: number[] = [];
+    for (let second = 0; second <= 600; second += 1) {
+      while ((await state(context).rateLimiter.consume(k, rule)).allowed) allowedAt.push(second);
+      context.clock.advance(1_000);
+    }
+    assert.equal(allowedAt.slice(0, 8), [0, 0, 0, 0, 0, 0, 0, 9], 'the burst, then the first one 8 571⅐ ms later');
+    // 7 from idle and 70 more in the ten minutes; the 70th is due at exactly 600 s, which a TAT kept in floats misses.
+    assert.is(allowedAt.length, 77);
+    assert.is(allowedAt.at(-1), 600);
+  });
+
+  test('given a spent burst, when part of the window has passed, then remaining says how many more could pass now', async (context) => {
+    const rule = { limit: 4, windowMs: 1_000 };
+    const k = key();
+    for (let i = 0; i < 4; i += 1) await state(context).rateLimiter.consume(k, rule);
+    context.clock.advance(500);
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: true, remaining: 1, retryAfterMs: 0, resetMs: 750 });
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: true, remaining: 0, retryAfterMs: 0, resetMs: 1_000 });
+    assert.equal(await state(context).rateLimiter.consume(k, rule), { allowed: false, remaining: 0, retryAfterMs: 250, resetMs: 1_000 });
   });
 
   test('gives the whole limit back once the window has passed', async (context) => {
@@ -110,9 +133,10 @@ function rateLimiterContract(label: string, open: OpenVolatileState): void {
     const k = key();
     await state(context).rateLimiter.consume(k, rule);
     await state(context).rateLimiter.consume(k, rule);
-    context.clock.advance(500);
+    // The next one is due 500 ms on: the 20 refusals just before it do not push it back.
+    context.clock.advance(499);
     for (let i = 0; i < 20; i += 1) assert.not.ok((await state(context).rateLimiter.consume(k, rule)).allowed);
-    context.clock.advance(500);
+    context.clock.advance(501);
     const decisions = [];
     for (let i = 0; i < 3; i += 1) decisions.push(await state(context).rateLimiter.consume(k, rule));
     assert.equal(decisions.map((d) => d.allowed), [true, true, false]);
@@ -139,8 +163,8 @@ function rateLimiterContract(label: string, open: OpenVolatileState): void {
       { key: user, rule: { limit: 2, windowMs: 60_000 } },
     ]);
     assert.equal(decisions, [
-      { allowed: true, remaining: 2, retryAfterMs: 0, resetMs: 60_000 },
-      { allowed: true, remaining: 1, retryAfterMs: 0, resetMs: 60_000 },
+      { allowed: true, remaining: 2, retryAfterMs: 0, resetMs: 20_000 },
+      { allowed: true, remaining: 1, retryAfterMs: 0, resetMs: 30_000 },
     ]);
     assert.is((await state(context).rateLimiter.consume(address, { limit: 3, windowMs: 60_000 })).remaining, 1);
     assert.is((await state(context).rateLimiter.consume(user, { limit: 2, windowMs: 60_000 })).remaining, 0);

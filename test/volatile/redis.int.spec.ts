@@ -67,6 +67,45 @@ function redisOnlySuite(url: string): void {
     }
   });
 
+  test('given a consumed key, then it holds one string, its arrival time, under gcra: and never the old log\'s rate:', async () => {
+    const prefix = newPrefix();
+    const clock = manualClock();
+    const state = await openVolatileState({ kind: 'redis', url, keyPrefix: prefix }, { clock: clock.now });
+    prefixes.push(prefix);
+    const raw = new Redis(url);
+    try {
+      const k = randomUUID();
+      // An old instance's sliding log under the same key, as in a rolling upgrade: not read as ours.
+      await raw.zadd(`${prefix}rate:${k}`, clock.now(), 'old-member');
+      for (let i = 0; i < 3; i += 1) await state.rateLimiter.consume(k, { limit: 7, windowMs: 60_000 });
+      assert.is(await raw.type(`${prefix}gcra:${k}`), 'string');
+      // Three intervals of 60 000 / 7 ms: 25 714 ms and 2/7.
+      assert.is(await raw.get(`${prefix}gcra:${k}`), `${clock.now() + 25_714}:2`);
+      assert.ok((await raw.pttl(`${prefix}gcra:${k}`)) > 25_714);
+      assert.is(await raw.zcard(`${prefix}rate:${k}`), 1, 'the old key is left alone');
+    } finally {
+      await raw.quit();
+      await state.close();
+    }
+  });
+
+  test('given the server forgot its scripts (SCRIPT FLUSH), when a key is consumed, then the script is sent again and counts on', async () => {
+    const prefix = newPrefix();
+    const state = await open(prefix);
+    const raw = new Redis(url);
+    try {
+      const k = randomUUID();
+      const rule = { limit: 2, windowMs: 60_000 };
+      assert.ok((await state.rateLimiter.consume(k, rule)).allowed);
+      await raw.script('FLUSH');
+      assert.equal((await state.rateLimiter.consume(k, rule)).remaining, 0);
+      assert.not.ok((await state.rateLimiter.consume(k, rule)).allowed);
+    } finally {
+      await raw.quit();
+      await state.close();
+    }
+  });
+
   test('two instances sharing a prefix share one limit: 50 concurrent requests, exactly 10 allowed', async () => {
     const prefix = newPrefix();
     const [a, b] = await Promise.all([open(prefix), open(prefix)]);

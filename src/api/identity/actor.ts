@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { AccessClaims, AccessTokens } from '../../auth/access-tokens.js';
+import type { AccessClaims, AccessTokenVerifier } from '../../auth/access-tokens.js';
 import type { Actor } from '../../commands/identity/actor.js';
 import { UnauthorizedError } from '../../domain/errors.js';
 import type { TokenDenyList } from '../../volatile/index.js';
@@ -14,7 +14,7 @@ import { isRead, revocationsOf } from './revocations.js';
  * puts the actor on the request. The tenant of every later query and command comes from here,
  * never from a header or a body.
  */
-export function authenticate(tokens: AccessTokens, denyList: TokenDenyList): Middleware<AppState> {
+export function authenticate(tokens: AccessTokenVerifier, denyList: TokenDenyList): Middleware<AppState> {
   return async (ctx, next) => {
     const claims = bearerClaims(ctx, tokens);
     if (claims === null) throw new UnauthorizedError('a bearer access token is required');

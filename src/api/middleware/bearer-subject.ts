@@ -1,4 +1,4 @@
-import type { AccessClaims, AccessTokens } from '../../auth/access-tokens.js';
+import type { AccessClaims, AccessTokenVerifier } from '../../auth/access-tokens.js';
 import type { TokenDenyList } from '../../volatile/index.js';
 import type { AppContext } from '../context.js';
 import { lookUpRevocationsEarly } from '../identity/revocations.js';
@@ -10,7 +10,7 @@ const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
  * when it does not verify. Checked once per request (the rate limiter asks before the router's
  * authentication does), the answer kept on the request.
  */
-export function bearerClaims(ctx: AppContext, tokens: AccessTokens): AccessClaims | Error | null {
+export function bearerClaims(ctx: AppContext, tokens: AccessTokenVerifier): AccessClaims | Error | null {
   if (ctx.state.bearer !== undefined) return ctx.state.bearer;
   const match = BEARER.exec(ctx.get('Authorization'));
   let checked: AccessClaims | Error | null = null;
@@ -32,7 +32,7 @@ export function bearerClaims(ctx: AppContext, tokens: AccessTokens): AccessClaim
  * Given the deny list, it starts the token's revocation lookup for authentication, so that the
  * lookup travels with the rate limiter's own call.
  */
-export function bearerSubject(ctx: AppContext, tokens: AccessTokens, denyList?: TokenDenyList): string | null {
+export function bearerSubject(ctx: AppContext, tokens: AccessTokenVerifier, denyList?: TokenDenyList): string | null {
   const claims = bearerClaims(ctx, tokens);
   if (claims === null || claims instanceof Error) return null;
   if (denyList) lookUpRevocationsEarly(ctx, denyList, claims);

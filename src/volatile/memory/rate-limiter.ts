@@ -1,19 +1,17 @@
-import { decide } from '../sliding-window.js';
+import { arrive, decide, idleAt } from '../gcra.js';
+import type { ArrivalTime } from '../gcra.js';
 import type { Clock, RateLimitDecision, RateLimiter, RateLimitRequest, RateLimitRule } from '../types.js';
 import { assertRule } from '../validate.js';
 import { promised } from './promised.js';
 import type { MemoryOptions } from './sweeper.js';
 import { Sweeper } from './sweeper.js';
 
-interface Window {
-  /** Times of the allowed requests still inside the window; at most `limit` of them. */
-  readonly stamps: number[];
-  readonly windowMs: number;
-}
-
-/** Exact under concurrency because each consume runs to completion on the one JS thread. */
+/**
+ * GCRA (see ../gcra.ts): one theoretical arrival time a key, however hard it is hit. Exact under
+ * concurrency because each consume runs to completion on the one JS thread.
+ */
 export class MemoryRateLimiter implements RateLimiter {
-  readonly #windows = new Map<string, Window>();
+  readonly #arrivals = new Map<string, ArrivalTime>();
   readonly #clock: Clock;
   readonly #sweeper: Sweeper;
 
@@ -25,16 +23,17 @@ export class MemoryRateLimiter implements RateLimiter {
   consume(key: string, rule: RateLimitRule): Promise<RateLimitDecision> {
     return promised(() => {
       assertRule(rule);
-      return this.#consume(key, rule);
+      return this.#consume(key, rule, Math.floor(this.#clock()));
     });
   }
 
   consumeInTurn(requests: readonly RateLimitRequest[]): Promise<RateLimitDecision[]> {
     return promised(() => {
       for (const { rule } of requests) assertRule(rule);
+      const now = Math.floor(this.#clock());
       const decisions: RateLimitDecision[] = [];
       for (const { key, rule } of requests) {
-        const decision = this.#consume(key, rule);
+        const decision = this.#consume(key, rule, now);
         decisions.push(decision);
         if (!decision.allowed) break;
       }
@@ -42,34 +41,29 @@ export class MemoryRateLimiter implements RateLimiter {
     });
   }
 
-  #consume(key: string, rule: RateLimitRule): RateLimitDecision {
-    const now = this.#clock();
-    const stamps = (this.#windows.get(key)?.stamps ?? []).filter((stamp) => stamp > now - rule.windowMs);
-    const allowed = stamps.length < rule.limit;
-    if (allowed) stamps.push(now);
-    if (stamps.length === 0) this.#windows.delete(key);
-    else this.#windows.set(key, { stamps, windowMs: rule.windowMs });
-    const oldest = stamps.reduce((a, b) => Math.min(a, b), Infinity);
-    const newest = stamps.reduce((a, b) => Math.max(a, b), -Infinity);
-    return decide({ allowed, count: stamps.length, oldest, newest }, rule, now);
+  #consume(key: string, rule: RateLimitRule, now: number): RateLimitDecision {
+    const stored = this.#arrivals.get(key);
+    const arrival = arrive(stored !== undefined && idleAt(stored) > now ? stored : undefined, rule, now);
+    if (arrival.allowed) this.#arrivals.set(key, arrival.arrival);
+    return decide(arrival, rule, now);
   }
 
-  /** Drops windows whose every request has aged out; returns how many. */
+  /** Drops keys that are idle again (their arrival time has passed); returns how many. */
   sweep(): number {
     const now = this.#clock();
     let dropped = 0;
-    for (const [key, window] of this.#windows) {
-      if (window.stamps.every((stamp) => stamp <= now - window.windowMs)) {
-        this.#windows.delete(key);
+    for (const [key, arrival] of this.#arrivals) {
+      if (idleAt(arrival) <= now) {
+        this.#arrivals.delete(key);
         dropped += 1;
       }
     }
     return dropped;
   }
 
-  /** Keys held, expired or not; for leak tests. */
+  /** Keys held, idle or not; for leak tests. */
   get size(): number {
-    return this.#windows.size;
+    return this.#arrivals.size;
   }
 
   close(): void {
