@@ -73,6 +73,7 @@ import { loadOrCreateMasterKeys, parseMasterKeys } from './privacy/master-keys.j
 import { PersonalDataKeys } from './privacy/personal-data-keys.js';
 import { PersonalDataEventStore } from './privacy/personal-data-store.js';
 import { forgottenRecipientsProjection } from './privacy/forgotten-recipients.js';
+import { ReceiptingEventStore, WriteReceipts } from './eventstore/write-receipts.js';
 
 /** Everything the process runs on, built once from config. */
 export interface System {
@@ -147,7 +148,8 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
     // Commands, projections and history see people's names and emails opened; the log holds them sealed per person.
     const masterKeys = config.privacy.masterKeys ? parseMasterKeys(config.privacy.masterKeys) : await loadOrCreateMasterKeys(resolve(config.dataDir, 'personal-data-keys.json'));
     const personalDataKeys = new PersonalDataKeys(db.pool, masterKeys, clock);
-    const store: EventStore = new PersonalDataEventStore(sealedLog, personalDataKeys);
+    const receipts = new WriteReceipts();
+    const store: EventStore = new ReceiptingEventStore(new PersonalDataEventStore(sealedLog, personalDataKeys), receipts);
     const volatile = await openVolatileState(config.volatile, { onError: (error) => logger.warn({ err: error }, 'volatile state store error') });
     closers.unshift(() => volatile.close());
     const search = openSearchIndex(config.search, db);
@@ -163,6 +165,14 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       projections: projectionList,
       logger: logger.child({ component: 'projections' }),
       onBatch: (batch) => metrics.projectionBatchDuration.observe({ projection: batch.projection }, batch.seconds),
+      // PostgreSQL: the read models answers read are written in the transaction of each append.
+      inlineWrites: store.sharesTransactions,
+      idleWaitMs: config.projectionIdleWaitMs,
+    });
+    if (projections.inlineWriter) store.writeInline(projections.inlineWriter);
+    closers.unshift(() => {
+      store.writeInline(null);
+      return Promise.resolve();
     });
     metrics.watch({ projectionLag: () => projections.lag(), outboxDepth: () => outboxDepth(db.knex), searchProjection: 'search' });
     await projections.prepare();
@@ -199,6 +209,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
       intervalMs: config.scheduler.intervalMs,
       autoCloseAfterMs: config.scheduler.autoCloseAfterMs,
       observer: { timerFired: (kind) => metrics.timersFired.inc({ kind }), slaBreached: (clock) => metrics.slaBreaches.inc({ clock }) },
+      timersCaughtUp: async () => projections.waitFor(await store.committedHeadPosition(), 5_000, ['timers']),
     });
     const anchoring = new StreamHeadAnchoring({ store: sealedLog, knex: db.knex, clock, logger: logger.child({ component: 'audit-anchors' }), intervalMs: config.scheduler.auditAnchorIntervalMs });
     const blobs = new FilesystemBlobStore(config.blobs.dir);
@@ -315,6 +326,7 @@ export async function openSystem(config: Config, logger: Logger, overrides: Syst
           trustProxyHops: config.edge.trustProxyHops,
           routers: served,
           ownBodyPaths: (path) => isAttachmentUpload(path) || isAssetImport(path),
+          logPosition: { receipts, waitFor: (position, timeoutMs) => projections.waitFor(position, timeoutMs, projections.names), maxWaitMs: config.waitForPositionTimeoutMs },
       });
     }
   } catch (error) {

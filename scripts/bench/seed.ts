@@ -82,11 +82,16 @@ export async function seedDesk(
     // as it would had they been opened through the API, or the first ticket the benchmark opens
     // repeats a number and the tickets projection stops on the unique index (every POST then 202).
     const lastNumber = Math.max(0, tickets - 1);
-    await system.store.appendToStream(
-      numberStream(author.tenantId, 'incident'),
-      [{ id: randomUUID(), type: 'TicketNumberReserved', data: { sequence: lastNumber, number: formatTicketNumber('incident', lastNumber), ticketId: ticketIds.at(-1) ?? randomUUID() }, metadata: { tenantId: author.tenantId, actorId: author.requesterId } }],
-      'any',
-    );
+    if (system.store.sharesTransactions) {
+      // PostgreSQL takes numbers in the ticket's own append, from es_counters.
+      await system.db.knex.raw('INSERT INTO es_counters (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = GREATEST(es_counters.value, EXCLUDED.value)', [numberStream(author.tenantId, 'incident'), lastNumber]);
+    } else {
+      await system.store.appendToStream(
+        numberStream(author.tenantId, 'incident'),
+        [{ id: randomUUID(), type: 'TicketNumberReserved', data: { sequence: lastNumber, number: formatTicketNumber('incident', lastNumber), ticketId: ticketIds.at(-1) ?? randomUUID() }, metadata: { tenantId: author.tenantId, actorId: author.requesterId } }],
+        'any',
+      );
+    }
     const events = tickets * eventsPerTicket;
     const appendRate = perSecond(events, performance.now() - appendStarted);
 

@@ -13,6 +13,8 @@ import { requestTimeout } from './middleware/request-timeout.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import type { RateLimiter } from '../volatile/index.js';
 import { requestContext } from './middleware/request-context.js';
+import type { LogPositionOptions } from './middleware/log-position.js';
+import { logPosition } from './middleware/log-position.js';
 
 export interface AppOptions {
   readonly logger: Logger;
@@ -34,6 +36,8 @@ export interface AppOptions {
   readonly trustProxyHops: number;
   /** Paths whose handlers read the request body themselves (uploads): the JSON body parser skips them. */
   readonly ownBodyPaths?: (path: string) => boolean;
+  /** Log-Position on answers that appended, Wait-For-Position on requests (read-your-writes for async read models). */
+  readonly logPosition?: LogPositionOptions;
 }
 
 const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
@@ -61,6 +65,7 @@ export function createApp(options: AppOptions): Koa<AppState> {
     }),
   );
   app.use(jsonBody({ limitBytes: options.bodyLimitBytes, ...(options.ownBodyPaths ? { skip: options.ownBodyPaths } : {}) }));
+  if (options.logPosition) app.use(logPosition(options.logPosition));
   for (const router of options.routers) {
     app.use(router.routes());
     // Not thrown: the router sets 405 or 501 with its Allow header, and the problems middleware

@@ -1,7 +1,8 @@
 import type { Decider, DomainEvent } from '../domain/decider.js';
 import { ConcurrencyError, ConflictError, NotFoundError } from '../domain/errors.js';
 import { StreamDeletedError, WrongExpectedRevisionError } from '../eventstore/errors.js';
-import type { EventStore, LogPosition, RecordedEvent } from '../eventstore/types.js';
+import type { AppendNumbering, EventStore, LogPosition, RecordedEvent } from '../eventstore/types.js';
+import { numbered } from '../eventstore/types.js';
 import type { CommandContext } from './metadata.js';
 import { decidedMetadataFor } from './metadata.js';
 
@@ -25,6 +26,8 @@ export interface CommandOptions {
   readonly expectedVersion?: number;
   /** Refuse to act on a stream that does not exist yet (every command but a creation). */
   readonly mustExist?: boolean;
+  /** The append takes a number in its own transaction (PostgreSQL; see AppendNumbering): decide with the placeholder. */
+  readonly numbering?: AppendNumbering;
 }
 
 export interface CommandResult<State, Event> {
@@ -34,6 +37,8 @@ export interface CommandResult<State, Event> {
   readonly version: number;
   /** Where the last appended event sits in the log; null when the command appended nothing. */
   readonly position: LogPosition | null;
+  /** The number the append took, with `numbering`. */
+  readonly number?: string;
 }
 
 /**
@@ -93,7 +98,13 @@ export async function handleCommandSequence<State, Command, Event extends Domain
         streamId,
         events.map((event) => ({ id: dependencies.newId(), type: event.type, data: event.data, metadata })),
         version < 0 ? 'no_stream' : version,
+        options.numbering ? { numbering: options.numbering } : {},
       );
+      if (options.numbering && appended.number !== undefined) {
+        // Decided with the placeholder; the state is what the stored, numbered events fold to.
+        const stored = numbered(events, options.numbering, appended.number);
+        return { state: stored.reduce(decider.evolve, loaded.state), events: stored, version: appended.nextExpectedRevision, position: appended.position, number: appended.number };
+      }
       return { state, events, version: appended.nextExpectedRevision, position: appended.position };
     } catch (error) {
       if (error instanceof StreamDeletedError) throw new NotFoundError(`${streamId} not found`);

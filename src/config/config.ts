@@ -60,6 +60,8 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: integer(1_048_576, 1_024, 100 * 1_048_576),
   READ_YOUR_WRITES_TIMEOUT_MS: integer(2_000, 0, 60_000),
+  WAIT_FOR_POSITION_TIMEOUT_MS: integer(10_000, 0, 60_000),
+  PROJECTION_IDLE_WAIT_MS: integer(1_000, 10, 600_000),
   READY_MAX_PROJECTION_LAG_SECONDS: integer(30, 1, 86_400),
   SEED_DEMO: flag(true),
   AUTH_SIGNING_KEYS: z.string().trim().optional(),
@@ -135,6 +137,10 @@ export interface Config {
   readonly search: { readonly kind: 'postgres' } | { readonly kind: 'meilisearch'; readonly url: string; readonly key: string | undefined };
   readonly logLevel: z.infer<typeof environmentSchema>['LOG_LEVEL'];
   readonly readYourWritesTimeoutMs: number;
+  /** How long a request with Wait-For-Position is held for the read models fed from the log. */
+  readonly waitForPositionTimeoutMs: number;
+  /** How long an idle projection feed waits for an append signal before it looks at the log anyway. */
+  readonly projectionIdleWaitMs: number;
   readonly readyMaxProjectionLagSeconds: number;
   readonly seedDemo: boolean;
   readonly tickets: {
@@ -213,6 +219,8 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     search: env.MEILI_URL ? { kind: 'meilisearch', url: env.MEILI_URL, key: env.MEILI_KEY } : { kind: 'postgres' },
     logLevel: env.LOG_LEVEL,
     readYourWritesTimeoutMs: env.READ_YOUR_WRITES_TIMEOUT_MS,
+    waitForPositionTimeoutMs: env.WAIT_FOR_POSITION_TIMEOUT_MS,
+    projectionIdleWaitMs: env.PROJECTION_IDLE_WAIT_MS,
     readyMaxProjectionLagSeconds: env.READY_MAX_PROJECTION_LAG_SECONDS,
     seedDemo: env.SEED_DEMO,
     tickets: { reopenWindowMs: env.TICKET_REOPEN_WINDOW_DAYS * 86_400_000, commentEditWindowMs: env.COMMENT_EDIT_WINDOW_MINUTES * 60_000 },

@@ -4,8 +4,9 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knexFactory from 'knex';
 import pg from 'pg';
 import { lockDataDirectory } from './data-directory-lock.js';
-import { inTransaction } from './transaction.js';
+import { inSharedTransaction, inTransaction } from './transaction.js';
 import { PgliteSessionPool } from './pglite-pool.js';
+import { StatementTap, statementText } from './statement-tap.js';
 import type { Database, SqlPool } from './types.js';
 
 export type DatabaseTarget =
@@ -32,8 +33,15 @@ function openPostgres(url: string, poolSize: number): Database {
   pool.on('error', () => undefined);
   // So does a checked-out client between two statements (a transaction in progress) when the
   // server goes away; the pool drops it on release, and its next statement fails as unavailable.
+  const statements = new StatementTap();
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    // Every statement of the pool, Knex's included, goes through a client's query.
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      statements.heard(statementText(args[0]));
+      return query(...args);
+    };
   });
   const sqlPool = pool as unknown as SqlPool;
   const knex = knexFactory({ client: 'pg', connectionPool: pool });
@@ -41,7 +49,9 @@ function openPostgres(url: string, poolSize: number): Database {
     kind: 'postgres',
     pool: sqlPool,
     knex,
+    statements,
     transaction: (work) => inTransaction(sqlPool, work),
+    sharedTransaction: (work) => inSharedTransaction(sqlPool, knex, work),
     async listen(channel, onNotify) {
       const client = new pg.Client({ connectionString: url });
       client.on('error', () => onNotify());
@@ -82,14 +92,17 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
     lock?.release();
     throw error;
   }
-  const pool = new PgliteSessionPool(pglite);
+  const statements = new StatementTap();
+  const pool = new PgliteSessionPool(pglite, statements);
   const knex = knexFactory({ client: 'pg', connectionPool: pool, version: '17' });
   return {
     kind: 'pglite',
     pool,
     knex,
+    statements,
     dumpDataDir: () => pglite.dumpDataDir('none'),
     transaction: (work) => inTransaction(pool, work),
+    sharedTransaction: (work) => inSharedTransaction(pool, knex, work),
     async listen(channel, onNotify) {
       return pglite.listen(channel, () => onNotify());
     },

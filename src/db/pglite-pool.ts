@@ -1,5 +1,6 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
 import type { PooledSession, SqlPool, SqlResult } from './types.js';
+import type { StatementTap } from './statement-tap.js';
 import { TimeSlice, currentCaller } from './turns.js';
 
 type Callback = (error: Error | null, result?: SqlResult<Record<string, unknown>> & { command?: string }) => void;
@@ -24,7 +25,10 @@ export class PgliteSessionPool implements SqlPool {
   private busy = false;
   private ended = false;
 
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly statements: StatementTap,
+  ) {}
 
   // pg.Pool's counters, which Knex's duck typing looks for.
   get totalCount(): number {
@@ -42,7 +46,7 @@ export class PgliteSessionPool implements SqlPool {
     await this.slice.yieldIfDue();
     if (this.busy || this.waiters > 0) await this.waitForTurn(currentCaller());
     this.busy = true;
-    return new PgliteSession(this.pglite, this.slice, () => this.handBack());
+    return new PgliteSession(this.pglite, this.slice, this.statements, () => this.handBack());
   }
 
   async query<Row extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<SqlResult<Row>> {
@@ -94,6 +98,7 @@ class PgliteSession implements PooledSession {
   constructor(
     private readonly pglite: PGlite,
     private readonly slice: TimeSlice,
+    private readonly statements: StatementTap,
     private readonly onRelease: () => void,
   ) {}
 
@@ -125,6 +130,7 @@ class PgliteSession implements PooledSession {
 
   private async run(text: string, values: readonly unknown[] | undefined): Promise<SqlResult<Record<string, unknown>> & { command?: string }> {
     if (this.released) throw new Error('query on a released PGlite session');
+    this.statements.heard(text);
     await this.slice.yieldIfDue();
     // Like pg: parameters go through the extended protocol; a parameterless text may hold several statements.
     if (values && values.length > 0) {

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { StatementTap } from './statement-tap.js';
 
 export interface SqlResult<Row> {
   readonly rows: Row[];
@@ -25,7 +26,11 @@ export interface Database {
   readonly pool: SqlPool;
   /** The one Knex instance; it draws connections from `pool`, so PGlite never sees interleaved transactions. */
   readonly knex: Knex;
+  /** Every statement sent, on any connection (counted by the cost budgets). */
+  readonly statements: StatementTap;
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
+  /** A transaction that raw statements (`session`) and Knex (`trx`) share: an append and the read models it writes inline. */
+  sharedTransaction<T>(work: (session: SqlSession, trx: Knex.Transaction) => Promise<T>): Promise<T>;
   /** Calls `onNotify` for each NOTIFY on the channel until the returned function is called. */
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** PGlite only: the whole data directory as a tarball (to clone a prepared database). */

@@ -1,5 +1,7 @@
 import type {
+  AppendOptions,
   AppendResult,
+  InlineWriter,
   EventStore,
   ExpectedRevision,
   KeyedEvent,
@@ -27,8 +29,16 @@ export abstract class DecoratedEventStore implements EventStore {
     return this.inner.name;
   }
 
-  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.appendToStream(streamId, events, expected);
+  get sharesTransactions(): boolean {
+    return this.inner.sharesTransactions;
+  }
+
+  writeInline(writer: InlineWriter | null): void {
+    this.inner.writeInline(writer);
+  }
+
+  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
+    return this.inner.appendToStream(streamId, events, expected, options);
   }
 
   appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {

@@ -3,6 +3,8 @@
  * must pass test/eventstore/contract.ts.
  */
 
+import type { Knex } from 'knex';
+import type { SqlSession } from '../db/types.js';
 import type { StreamDeletedError, WrongExpectedRevisionError } from './errors.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -73,6 +75,8 @@ export interface AppendResult {
   readonly nextExpectedRevision: number;
   /** Position of the last event appended (or already there, for an idempotent repeat). */
   readonly position: LogPosition;
+  /** The number an append with `numbering` took (absent for a repeat: its events keep theirs). */
+  readonly number?: string;
 }
 
 /** One append of a batch: a stream, its new events, and what the stream must look like. */
@@ -80,7 +84,43 @@ export interface StreamAppend {
   readonly streamId: string;
   readonly events: readonly NewEvent[];
   readonly expected: ExpectedRevision;
+  /** The same events as read models see them (see AppendOptions.opened). */
+  readonly opened?: readonly NewEvent[];
 }
+
+export interface AppendOptions {
+  /**
+   * The same events, one for one, as read models see them: a decorator that changes events on
+   * the way in (sealing people's data) hands the inline read models what it was given, since the
+   * store must not call back into it from inside its transaction.
+   */
+  readonly opened?: readonly NewEvent[];
+  /** Number the append from a gap-free counter taken in its own transaction (PostgreSQL only; see AppendNumbering). */
+  readonly numbering?: AppendNumbering;
+}
+
+/**
+ * A number taken for an append in its own transaction: the next value of `counter`, formatted,
+ * replaces `placeholder` in the `field` of the events' data. A refused or failed append gives
+ * the number back, so the numbers stay gap-free and unique.
+ */
+export interface AppendNumbering {
+  readonly counter: string;
+  readonly field: string;
+  readonly placeholder: string;
+  format(sequence: number): string;
+}
+
+/** The events with the number in place of the placeholder (what the store writes, and what the decider must fold). */
+export function numbered<Event extends { readonly data: JsonObject }>(events: readonly Event[], numbering: AppendNumbering, value: string): Event[] {
+  return events.map((event) => (event.data[numbering.field] === numbering.placeholder ? { ...event, data: { ...event.data, [numbering.field]: value } } : event));
+}
+
+/**
+ * Writes read models in the transaction of an append, from the events it recorded (in log
+ * order). A failure rolls the append back.
+ */
+export type InlineWriter = (trx: Knex.Transaction, events: readonly RecordedEvent[]) => Promise<void>;
 
 /** Each append of a batch goes through or is refused on its own, as `appendToStream` would. */
 export type StreamAppendOutcome =
@@ -107,6 +147,11 @@ export interface ReadAllOptions {
   readonly after?: LogPosition;
   readonly maxCount: number;
   readonly filter?: LogFilter;
+  /**
+   * Read inside this transaction, every committed event included, none held back behind an older
+   * open transaction: only for a caller that holds appends off (a projection going inline).
+   */
+  readonly within?: SqlSession;
 }
 
 export interface ReadAllPage {
@@ -150,7 +195,14 @@ export interface StreamInfo {
 
 export interface EventStore {
   readonly name: string;
-  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Whether an append can write read models in its own transaction (PostgreSQL: yes; EventStoreDB: no). */
+  readonly sharesTransactions: boolean;
+  /**
+   * Every append from now on also runs `writer` in its transaction (null: none). Only where
+   * `sharesTransactions`; elsewhere it throws.
+   */
+  writeInline(writer: InlineWriter | null): void;
+  appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
   /**
    * Many appends in one call, for bulk writers (an import): each is checked against its own
    * expectation and written or refused on its own, exactly as `appendToStream` would do it, and

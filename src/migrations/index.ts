@@ -7,6 +7,8 @@ import * as eventHashChain from './20261202_001_event_hash_chain.js';
 import * as personalDataKeys from './20261203_001_personal_data_keys.js';
 import * as reportingSchema from './20261203_002_reporting_schema.js';
 import * as eventIdempotencyKeys from './20261207_001_event_idempotency_keys.js';
+import * as inlineProjections from './20261207_002_inline_projections.js';
+import * as ticketCounters from './20261207_003_ticket_counters.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -23,6 +25,8 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261203_001_personal_data_keys', personalDataKeys],
   ['20261203_002_reporting_schema', reportingSchema],
   ['20261207_001_event_idempotency_keys', eventIdempotencyKeys],
+  ['20261207_002_inline_projections', inlineProjections],
+  ['20261207_003_ticket_counters', ticketCounters],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

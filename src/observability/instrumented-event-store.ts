@@ -1,6 +1,7 @@
 import { WrongExpectedRevisionError } from '../eventstore/errors.js';
 import { DecoratedEventStore } from '../eventstore/decorated.js';
-import type { AppendResult, EventStore, ExpectedRevision, NewEvent, StreamAppend, StreamAppendOutcome } from '../eventstore/types.js';
+import type {
+  AppendOptions, AppendResult, EventStore, ExpectedRevision, NewEvent, StreamAppend, StreamAppendOutcome } from '../eventstore/types.js';
 import { streamCategory } from '../eventstore/types.js';
 import type { Metrics } from './metrics.js';
 
@@ -21,9 +22,9 @@ class InstrumentedEventStore extends DecoratedEventStore {
     super(inner);
   }
 
-  override async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  override async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
     try {
-      const result = await this.inner.appendToStream(streamId, events, expected);
+      const result = await this.inner.appendToStream(streamId, events, expected, options);
       this.metrics.eventsAppended.inc({ category: streamCategory(streamId) }, events.length);
       return result;
     } catch (error) {

@@ -13,6 +13,7 @@ const OUTBOX = 'notification_outbox';
 export const forgottenRecipientsProjection: Projection = {
   name: 'forgotten-recipients',
   version: 1,
+  runs: 'async',
   filter: { categories: ['user'], eventTypes: ['UserForgotten'] },
   async createTables() {},
   async dropTables() {},

@@ -45,10 +45,10 @@ export class PersonalDataKeys {
   }
 
   /** Subjects with no row at all are absent from the map: nothing was ever sealed for them here. */
-  async lookup(subjectIds: readonly string[]): Promise<Map<string, SubjectKey>> {
+  async lookup(subjectIds: readonly string[], within?: SqlSession): Promise<Map<string, SubjectKey>> {
     const found = new Map<string, SubjectKey>();
     if (subjectIds.length === 0) return found;
-    const { rows } = await this.sql.query<KeyRow>('SELECT subject_id, master_key_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY($1::text[])', [[...new Set(subjectIds)]]);
+    const { rows } = await (within ?? this.sql).query<KeyRow>('SELECT subject_id, master_key_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY($1::text[])', [[...new Set(subjectIds)]]);
     for (const row of rows) found.set(row.subject_id, this.toSubjectKey(row));
     return found;
   }

@@ -1,5 +1,7 @@
+import type { SqlSession } from '../db/types.js';
 import { DecoratedEventStore } from '../eventstore/decorated.js';
 import type {
+  AppendOptions,
   AppendResult,
   EventStore,
   ExpectedRevision,
@@ -35,13 +37,14 @@ export class PersonalDataEventStore extends DecoratedEventStore {
     super(sealedLog);
   }
 
-  override async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.inner.appendToStream(streamId, await this.sealAll(streamId, events), expected);
+  // Read models written inline get the events as given, opened: the store must not call back here from inside its transaction.
+  override async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options?: AppendOptions): Promise<AppendResult> {
+    return this.inner.appendToStream(streamId, await this.sealAll(streamId, events), expected, { ...options, opened: options?.opened ?? events });
   }
 
   override async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
     const sealed: StreamAppend[] = [];
-    for (const append of appends) sealed.push({ ...append, events: await this.sealAll(append.streamId, append.events) });
+    for (const append of appends) sealed.push({ ...append, events: await this.sealAll(append.streamId, append.events), opened: append.opened ?? append.events });
     return this.inner.appendToStreams(sealed);
   }
 
@@ -51,7 +54,7 @@ export class PersonalDataEventStore extends DecoratedEventStore {
 
   override async readAll(options: ReadAllOptions): Promise<ReadAllPage> {
     const page = await this.inner.readAll(options);
-    return { ...page, events: await this.openAll(page.events) };
+    return { ...page, events: await this.openAll(page.events, options.within) };
   }
 
   override async *subscribe(options: SubscribeOptions): AsyncIterable<SubscriptionItem> {
@@ -86,11 +89,11 @@ export class PersonalDataEventStore extends DecoratedEventStore {
     return sealed;
   }
 
-  private async openAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  private async openAll(events: RecordedEvent[], within?: SqlSession): Promise<RecordedEvent[]> {
     const personal = events.map((event) => personalFieldsOf(event, event.streamId));
     const subjects = personal.flatMap((fields) => (fields ? [fields.subjectId] : []));
     if (subjects.length === 0) return events;
-    const keys = await this.keys.lookup(subjects);
+    const keys = await this.keys.lookup(subjects, within);
     return events.map((event, index) => {
       const fields = personal[index];
       return fields ? openEvent(event, fields.subjectId, fields.fields, keys.get(fields.subjectId)) : event;

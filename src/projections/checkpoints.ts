@@ -6,6 +6,8 @@ export interface Checkpoint {
   readonly version: number;
   readonly position: LogPosition;
   readonly eventsApplied: number;
+  /** Written by every append (src/projections/inline.ts); `position` is where it went inline. */
+  readonly inline: boolean;
 }
 
 interface CheckpointRow {
@@ -13,29 +15,26 @@ interface CheckpointRow {
   commit_position: string;
   prepare_position: string;
   events_applied: string;
+  inline: boolean;
+}
+
+const COLUMNS = ['version', 'commit_position', 'prepare_position', 'events_applied', 'inline'] as const;
+
+function toCheckpoint(row: CheckpointRow): Checkpoint {
+  return { version: row.version, position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }, eventsApplied: Number(row.events_applied), inline: row.inline };
 }
 
 export async function readCheckpoint(knex: Knex, name: string, forUpdate = false): Promise<Checkpoint | null> {
   const query = knex('projection_checkpoints')
-    .select('version', 'commit_position', 'prepare_position', 'events_applied')
+    .select(...COLUMNS)
     .where('name', name);
   const row = (await (forUpdate ? query.forUpdate() : query).first()) as CheckpointRow | undefined;
-  if (!row) return null;
-  return {
-    version: row.version,
-    position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
-    eventsApplied: Number(row.events_applied),
-  };
+  return row ? toCheckpoint(row) : null;
 }
 
 export async function readAllCheckpoints(knex: Knex): Promise<Map<string, Checkpoint>> {
-  const rows = await knex<CheckpointRow & { name: string }>('projection_checkpoints').select('name', 'version', 'commit_position', 'prepare_position', 'events_applied');
-  return new Map(
-    rows.map((row) => [
-      row.name,
-      { version: row.version, position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) }, eventsApplied: Number(row.events_applied) },
-    ]),
-  );
+  const rows = await knex<CheckpointRow & { name: string }>('projection_checkpoints').select('name', ...COLUMNS);
+  return new Map(rows.map((row) => [row.name, toCheckpoint(row)]));
 }
 
 /**
@@ -44,7 +43,7 @@ export async function readAllCheckpoints(knex: Knex): Promise<Map<string, Checkp
  */
 export async function advanceCheckpoint(trx: Knex.Transaction, name: string, version: number, from: LogPosition, to: LogPosition, applied: number): Promise<boolean> {
   const moved = await trx('projection_checkpoints')
-    .where({ name, version, commit_position: from.commit.toString(), prepare_position: from.prepare.toString() })
+    .where({ name, version, commit_position: from.commit.toString(), prepare_position: from.prepare.toString(), inline: false })
     .update({
       commit_position: to.commit.toString(),
       prepare_position: to.prepare.toString(),
@@ -66,7 +65,7 @@ export async function skipManyToCheckpoint(knex: Knex, projections: ReadonlyArra
     `UPDATE projection_checkpoints AS c
         SET commit_position = ?::bigint, prepare_position = ?::bigint, updated_at = now()
        FROM (SELECT unnest(?::text[]) AS name, unnest(?::int[]) AS version) AS v
-      WHERE c.name = v.name AND c.version = v.version AND c.commit_position = ?::bigint AND c.prepare_position = ?::bigint
+      WHERE c.name = v.name AND c.version = v.version AND c.commit_position = ?::bigint AND c.prepare_position = ?::bigint AND NOT c.inline
       RETURNING c.name`,
     [to.commit.toString(), to.prepare.toString(), projections.map((p) => p.name), projections.map((p) => p.version), from.commit.toString(), from.prepare.toString()],
   );
@@ -75,9 +74,9 @@ export async function skipManyToCheckpoint(knex: Knex, projections: ReadonlyArra
 
 export async function resetCheckpoint(trx: Knex.Transaction, name: string, version: number): Promise<void> {
   await trx('projection_checkpoints')
-    .insert({ name, version, commit_position: LOG_START.commit.toString(), prepare_position: LOG_START.prepare.toString(), events_applied: 0 })
+    .insert({ name, version, commit_position: LOG_START.commit.toString(), prepare_position: LOG_START.prepare.toString(), events_applied: 0, inline: false })
     .onConflict('name')
-    .merge(['version', 'commit_position', 'prepare_position', 'events_applied', 'updated_at']);
+    .merge(['version', 'commit_position', 'prepare_position', 'events_applied', 'inline', 'updated_at']);
 }
 
 /**
@@ -93,7 +92,7 @@ export async function claimBatch(trx: Knex.Transaction, name: string, version: n
   const result = await trx.raw<{ rows: Array<{ claimed: boolean }> }>(
     `SELECT pg_try_advisory_xact_lock(7411, hashtext(?))
             AND EXISTS (SELECT 1 FROM projection_checkpoints
-                         WHERE name = ? AND version = ? AND commit_position = ?::bigint AND prepare_position = ?::bigint) AS claimed`,
+                         WHERE name = ? AND version = ? AND commit_position = ?::bigint AND prepare_position = ?::bigint AND NOT inline) AS claimed`,
     [name, name, version, from.commit.toString(), from.prepare.toString()],
   );
   return result.rows[0]?.claimed === true;
@@ -101,4 +100,58 @@ export async function claimBatch(trx: Knex.Transaction, name: string, version: n
 
 export async function lockProjection(trx: Knex.Transaction, name: string): Promise<void> {
   await trx.raw('SELECT pg_advisory_xact_lock(7411, hashtext(?))', [name]);
+}
+
+/**
+ * claimBatch for a group of projections standing at the same place, in one statement: the names
+ * whose lock was free and whose checkpoint stands at `from`, under their version, fed from the log.
+ */
+export async function claimGroupBatch(trx: Knex.Transaction, projections: ReadonlyArray<{ readonly name: string; readonly version: number }>, from: LogPosition): Promise<Set<string>> {
+  const result = await trx.raw<{ rows: Array<{ name: string }> }>(
+    `SELECT c.name FROM projection_checkpoints AS c
+       JOIN (SELECT unnest(?::text[]) AS name, unnest(?::int[]) AS version) AS v ON v.name = c.name AND v.version = c.version
+      WHERE c.commit_position = ?::bigint AND c.prepare_position = ?::bigint AND NOT c.inline
+        AND pg_try_advisory_xact_lock(7411, hashtext(c.name))`,
+    [projections.map((p) => p.name), projections.map((p) => p.version), from.commit.toString(), from.prepare.toString()],
+  );
+  return new Set(result.rows.map((row) => row.name));
+}
+
+/** advanceCheckpoint for a claimed group, in one statement; returns the names it moved. */
+export async function advanceManyCheckpoints(
+  trx: Knex.Transaction,
+  moves: ReadonlyArray<{ readonly name: string; readonly version: number; readonly applied: number }>,
+  from: LogPosition,
+  to: LogPosition,
+): Promise<Set<string>> {
+  const result = await trx.raw<{ rows: Array<{ name: string }> }>(
+    `UPDATE projection_checkpoints AS c
+        SET commit_position = ?::bigint, prepare_position = ?::bigint, events_applied = c.events_applied + v.applied, updated_at = now()
+       FROM (SELECT unnest(?::text[]) AS name, unnest(?::int[]) AS version, unnest(?::bigint[]) AS applied) AS v
+      WHERE c.name = v.name AND c.version = v.version AND c.commit_position = ?::bigint AND c.prepare_position = ?::bigint AND NOT c.inline
+      RETURNING c.name`,
+    [to.commit.toString(), to.prepare.toString(), moves.map((m) => m.name), moves.map((m) => m.version), moves.map((m) => m.applied), from.commit.toString(), from.prepare.toString()],
+  );
+  return new Set(result.rows.map((row) => row.name));
+}
+
+/** From now on every append writes the projection; `position` is where the log had brought it. */
+export async function markInline(trx: Knex.Transaction, name: string, version: number, position: LogPosition, applied: number): Promise<void> {
+  await trx('projection_checkpoints')
+    .where({ name, version })
+    .update({
+      commit_position: position.commit.toString(),
+      prepare_position: position.prepare.toString(),
+      events_applied: trx.raw('events_applied + ?', [applied]),
+      inline: true,
+      updated_at: trx.fn.now(),
+    });
+}
+
+/**
+ * Waits for every append in flight to commit and holds new ones off until this transaction ends:
+ * appends take the same lock shared (projections_written_inline()).
+ */
+export async function holdOffAppends(trx: Knex.Transaction): Promise<void> {
+  await trx.raw('SELECT pg_advisory_xact_lock(7412, 0)');
 }

@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database } from '../db/types.js';
-import type { EventStore, LogPosition, ReadAllPage } from '../eventstore/types.js';
+import type { EventStore, LogPosition } from '../eventstore/types.js';
 import { comparePositions, formatPosition } from '../eventstore/types.js';
-import { advanceCheckpoint, claimBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint } from './checkpoints.js';
+import type { Checkpoint } from './checkpoints.js';
+import { advanceCheckpoint, advanceManyCheckpoints, claimBatch, claimGroupBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint } from './checkpoints.js';
+import { InlineProjections } from './inline.js';
+import type { GroupMember, GroupOutcome } from './shared-feed.js';
 import { SharedFeed } from './shared-feed.js';
 import type { Projection, ProjectionLag } from './types.js';
 
@@ -19,6 +22,12 @@ export interface ProjectionRunnerOptions {
   readonly idleWaitMs?: number;
   /** Told about every committed batch (metrics). */
   readonly onBatch?: (batch: AppliedBatch) => void;
+  /**
+   * The store can write read models in the transaction of an append (PostgreSQL): projections
+   * declared `runs: 'inline'` are then written by every append, through `inlineWriter`, which the
+   * caller installs on the store. Without it every projection is fed from the log.
+   */
+  readonly inlineWrites?: boolean;
 }
 
 /** A batch whose rows and checkpoint committed. */
@@ -63,9 +72,13 @@ export class ProjectionRunner {
   private controller: AbortController | null = null;
   private loops: Promise<void>[] = [];
   private feed: SharedFeed | null = null;
+  private readonly inline: InlineProjections | null;
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     this.byName = new Map(options.projections.map((projection) => [projection.name, projection]));
+    this.inline = options.inlineWrites
+      ? new InlineProjections({ db: options.db, store: options.store, projections: options.projections.filter((projection) => projection.runs === 'inline'), logger: options.logger })
+      : null;
     this.batchSize = options.batchSize ?? 500;
     this.catchUpBatchSize = options.catchUpBatchSize ?? options.batchSize ?? 2_000;
     this.idleWaitMs = options.idleWaitMs ?? 1_000;
@@ -76,9 +89,18 @@ export class ProjectionRunner {
     return [...this.byName.keys()];
   }
 
-  /** The projections command responses read from: what read-your-writes waits for. */
+  /**
+   * The projections command responses read from (declared inline): what an answer waits for
+   * where they are fed from the log (EventStoreDB, or one being rebuilt). Written inline, they
+   * cost the wait nothing.
+   */
   get awaitedNames(): string[] {
-    return [...this.byName.values()].filter((projection) => projection.readYourWrites !== false).map((projection) => projection.name);
+    return [...this.byName.values()].filter((projection) => projection.runs === 'inline').map((projection) => projection.name);
+  }
+
+  /** What the event store calls in the transaction of every append; null unless `inlineWrites`. */
+  get inlineWriter(): InlineProjections['write'] | null {
+    return this.inline?.write ?? null;
   }
 
   /** Creates missing tables and rebuilds any projection whose version changed. */
@@ -90,10 +112,17 @@ export class ProjectionRunner {
         const checkpoint = await readCheckpoint(trx, projection.name, true);
         if (checkpoint?.version === projection.version) return;
         this.options.logger.info({ projection: projection.name, from: checkpoint?.version ?? null, to: projection.version }, 'projection (re)created');
+        if (this.inline?.declares(projection.name)) await this.inline.holdOff(trx, projection.name);
         await projection.dropTables(trx);
         await projection.createTables(trx);
         await resetCheckpoint(trx, projection.name, projection.version);
       });
+    }
+    // A fresh database, or one whose read models were caught up: the switch applies what little
+    // is left under the lock. A long log is left to the feed, which switches them once near.
+    if (this.inline) {
+      for (const name of this.inline.names) await this.inline.goInline(name);
+      this.learnInline(await readAllCheckpoints(this.options.db.knex));
     }
   }
 
@@ -109,11 +138,13 @@ export class ProjectionRunner {
       logger: this.options.logger,
       batchSize: this.batchSize,
       idleWaitMs: this.idleWaitMs,
-      applyPage: (projection, from, page) => this.applyPage(projection, from, page),
+      applyGroup: (members, from, to) => this.applyGroup(members, from, to),
       onMoved: (projection, events, cursor, seconds) => {
         this.progress.emit('progress');
         this.options.onBatch?.({ projection: projection.name, events, cursor, seconds });
       },
+      onCheckpoints: (checkpoints) => this.learnInline(checkpoints),
+      onReachedEnd: (projection) => this.switchWhenCaughtUp(projection),
     });
     this.feed = feed;
     this.loops = [feed.run(controller.signal)];
@@ -164,7 +195,8 @@ export class ProjectionRunner {
       // Events held back behind an open transaction show up without an append: look again soon.
       idleWaitMs: 100,
       paced: true,
-      applyPage: (projection, from, page) => this.applyPage(projection, from, page),
+      applyGroup: (members, from, to) => this.applyGroup(members, from, to),
+      onCheckpoints: (found) => this.learnInline(found),
       onMoved: (projection, events, cursor, seconds) => {
         this.progress.emit('progress');
         const batch: AppliedBatch = { projection: projection.name, events, cursor, seconds };
@@ -179,7 +211,10 @@ export class ProjectionRunner {
       },
     });
     const running = feed.run(controller.signal);
+    // Written inline, a projection is always where the log is.
+    const alreadyInline = new Set([...checkpoints].filter(([, checkpoint]) => checkpoint.inline).map(([name]) => name));
     const reached = (projection: Projection) => {
+      if (alreadyInline.has(projection.name) || this.inline?.isLive(projection.name)) return true;
       const position = feed.standsAt(projection.name);
       return position !== undefined && comparePositions(position, target) >= 0;
     };
@@ -193,7 +228,12 @@ export class ProjectionRunner {
       await running;
     }
     if (failure) throw (failure as { readonly error: unknown }).error;
-    return projections.every(reached);
+    const done = projections.every(reached);
+    // Caught up: what the appends wrote since the target is the short tail the switch applies.
+    if (done && this.inline) {
+      for (const projection of projections) if (this.inline.declares(projection.name)) await this.inline.goInline(projection.name, Number.POSITIVE_INFINITY);
+    }
+    return done;
   }
 
   /** Drops the projections' tables and replays the whole log into fresh ones, all in one pass. */
@@ -201,6 +241,8 @@ export class ProjectionRunner {
     const projections = (typeof names === 'string' ? [names] : names).map((name) => this.projection(name));
     for (const projection of projections) {
       await this.options.db.knex.transaction(async (trx) => {
+        // Out of the appends first: an append writing rows into the tables being dropped waits.
+        if (this.inline?.declares(projection.name)) await this.inline.holdOff(trx, projection.name);
         await lockProjection(trx, projection.name);
         await projection.dropTables(trx);
         await projection.createTables(trx);
@@ -223,7 +265,10 @@ export class ProjectionRunner {
    * passed `position` (read-your-writes), false after `timeoutMs`. Reads the checkpoints table, so
    * it also sees runners in other processes.
    */
-  async waitFor(position: LogPosition, timeoutMs: number, names: readonly string[] = this.awaitedNames): Promise<boolean> {
+  async waitFor(position: LogPosition, timeoutMs: number, awaited: readonly string[] = this.awaitedNames): Promise<boolean> {
+    // Written inline, a read model has every committed event: nothing to wait for, nothing to read.
+    const names = this.inline ? awaited.filter((name) => !this.inline!.isLive(name)) : awaited;
+    if (names.length === 0) return true;
     const deadline = Date.now() + timeoutMs;
     // What this process's own feed committed answers most waits without a read of the table.
     const passedHere = (name: string) => {
@@ -242,9 +287,10 @@ export class ProjectionRunner {
         notBefore = 0;
         const checkpoints = await result;
         this.feed?.reconcile(checkpoints, startedAt);
+        this.learnInline(checkpoints);
         const done = names.every((name) => {
           const checkpoint = checkpoints.get(name);
-          return checkpoint !== undefined && comparePositions(checkpoint.position, position) >= 0;
+          return checkpoint !== undefined && (checkpoint.inline || comparePositions(checkpoint.position, position) >= 0);
         });
         if (done) return true;
       }
@@ -261,6 +307,10 @@ export class ProjectionRunner {
     const report: ProjectionLag[] = [];
     for (const projection of this.byName.values()) {
       const checkpoint = checkpoints.get(projection.name);
+      if (checkpoint?.inline) {
+        report.push({ name: projection.name, version: projection.version, checkpoint: formatPosition(head), head: formatPosition(head), eventsBehind: 0, eventsBehindCapped: false, secondsBehind: 0 });
+        continue;
+      }
       const position = checkpoint?.position ?? { commit: 0n, prepare: 0n };
       const pending = await this.options.store.readAll({
         after: position,
@@ -281,19 +331,54 @@ export class ProjectionRunner {
     return report;
   }
 
-  /** Applies a page and moves the checkpoint in one transaction, unless another runner got there first. */
-  private async applyPage(projection: Projection, from: LogPosition, page: ReadAllPage): Promise<boolean> {
+  /**
+   * Applies a group's page and moves their checkpoints in one transaction; a member another
+   * runner holds (or moved) is left out, and the rest go ahead.
+   */
+  private async applyGroup(members: readonly GroupMember[], from: LogPosition, to: LogPosition): Promise<GroupOutcome> {
+    const seconds = new Map<string, number>();
     try {
-      return await this.options.db.knex.transaction(async (trx) => {
-        if (!(await claimBatch(trx, projection.name, projection.version, from))) return false;
-        await projection.apply(trx, page.events);
-        if (!(await advanceCheckpoint(trx, projection.name, projection.version, from, page.cursor, page.events.length))) throw new CheckpointMoved();
-        return true;
+      const applied = await this.options.db.knex.transaction(async (trx) => {
+        const only = members.length === 1 ? members[0]! : null;
+        const claimed = only
+          ? (await claimBatch(trx, only.projection.name, only.projection.version, from)) ? new Set([only.projection.name]) : new Set<string>()
+          : await claimGroupBatch(trx, members.map((member) => member.projection), from);
+        const mine = members.filter((member) => claimed.has(member.projection.name));
+        if (mine.length === 0) return new Set<string>();
+        for (const { projection, events } of mine) {
+          const started = process.hrtime.bigint();
+          await projection.apply(trx, events);
+          seconds.set(projection.name, Number(process.hrtime.bigint() - started) / 1e9);
+        }
+        if (only) {
+          if (!(await advanceCheckpoint(trx, only.projection.name, only.projection.version, from, to, only.events.length))) throw new CheckpointMoved();
+          return claimed;
+        }
+        const moved = await advanceManyCheckpoints(trx, mine.map(({ projection, events }) => ({ name: projection.name, version: projection.version, applied: events.length })), from, to);
+        if (moved.size !== mine.length) throw new CheckpointMoved();
+        return moved;
       });
+      return { applied, seconds };
     } catch (error) {
-      if (error instanceof CheckpointMoved) return false;
+      if (error instanceof CheckpointMoved) return { applied: new Set(), seconds };
       throw error;
     }
+  }
+
+  private learnInline(checkpoints: ReadonlyMap<string, Checkpoint>): void {
+    if (!this.inline) return;
+    for (const name of this.inline.names) this.inline.learn(name, checkpoints.get(name)?.inline === true);
+  }
+
+  /** A projection declared inline that the live feed brought to the end of the log goes inline. */
+  private switchWhenCaughtUp(projection: Projection): void {
+    if (!this.inline?.declares(projection.name) || this.inline.isLive(projection.name)) return;
+    this.inline.goInline(projection.name).then(
+      (switched) => {
+        if (switched) this.feed?.forget(projection.name);
+      },
+      (error: unknown) => this.options.logger.warn({ err: error, projection: projection.name }, 'projection could not go inline yet'),
+    );
   }
 
   private projection(name: string): Projection {

@@ -7,8 +7,17 @@ import type { Checkpoint } from './checkpoints.js';
 import { readAllCheckpoints, skipManyToCheckpoint } from './checkpoints.js';
 import type { Projection } from './types.js';
 
-/** What applying one projection's share of a page came to. */
-export type PageOutcome = 'applied' | 'contended';
+/** One projection's share of a page. */
+export interface GroupMember {
+  readonly projection: Projection;
+  readonly events: ReadAllPage['events'];
+}
+
+/** What applying a group's page came to: who applied it (the others were contended), and how long each took. */
+export interface GroupOutcome {
+  readonly applied: ReadonlySet<string>;
+  readonly seconds: ReadonlyMap<string, number>;
+}
 
 export interface SharedFeedOptions {
   readonly db: Database;
@@ -17,8 +26,11 @@ export interface SharedFeedOptions {
   readonly logger: Logger;
   readonly batchSize: number;
   readonly idleWaitMs: number;
-  /** Applies a projection's events and moves its checkpoint in one transaction (the runner's). */
-  readonly applyPage: (projection: Projection, from: LogPosition, page: ReadAllPage) => Promise<boolean>;
+  /**
+   * Applies each member's events and moves their checkpoints, all in one transaction (the
+   * runner's): one commit for the group, not one per read model.
+   */
+  readonly applyGroup: (members: readonly GroupMember[], from: LogPosition, to: LogPosition) => Promise<GroupOutcome>;
   /** Told whenever a checkpoint moved (read-your-writes waiters, metrics). */
   readonly onMoved: (projection: Projection, events: number, cursor: LogPosition, seconds: number) => void;
   /**
@@ -32,12 +44,28 @@ export interface SharedFeedOptions {
    * live feed never holds a projection back for another (one failing read model would stall all).
    */
   readonly paced?: boolean;
+  /** Told what every read of the checkpoints table found (which projections are written inline). */
+  readonly onCheckpoints?: (checkpoints: ReadonlyMap<string, Checkpoint>) => void;
+  /** Told when a projection fed here has reached the end of the visible log. */
+  readonly onReachedEnd?: (projection: Projection) => void;
 }
 
 /** After another runner took a projection's batch: look again soon, it may have gone away. */
 const CONTENDED_PAUSE_MS = 200;
 /** Full pages kept for projections that trail the one that read them (a few MB each at catch-up size). */
 const KEPT_PAGES = 24;
+/**
+ * A group whose batch took longer than this sends its slowest member to be fed on its own, and
+ * a group that failed sends every member, for ALONE_MS: one slow or failing read model holds the
+ * others back for one batch, not for good.
+ */
+const SLOW_GROUP_MS = 1_000;
+const ALONE_MS = 60_000;
+/**
+ * How often the table is read again even when nothing contradicts what the feed knows: another
+ * process may have taken a projection out of the appends (a rebuild) and died before it finished.
+ */
+const REFRESH_MS = 30_000;
 
 /**
  * Feeds every projection of this process from one read of the log per position, instead of each
@@ -48,8 +76,9 @@ const KEPT_PAGES = 24;
  * catch-up) always win, and a mismatch only sends the feed back to read the table.
  *
  * Projections with nothing in a page move together in one statement; those with events apply
- * them concurrently, each in its own transaction, so a slow read model (reporting) never holds
- * the others back.
+ * them together, in one transaction (one commit per batch for the group). A read model that
+ * fails in a group, or is slow in it, is fed on its own for a minute, so it holds the others
+ * back for at most that one batch.
  */
 export class SharedFeed {
   private readonly known = new Map<string, Checkpoint>();
@@ -58,6 +87,8 @@ export class SharedFeed {
   private readonly busy = new Map<string, Promise<void>>();
   private readonly resumeAt = new Map<string, number>();
   private readonly failures = new Map<string, number>();
+  private readonly aloneUntil = new Map<string, number>();
+  private refreshedAt = 0;
   private wake: AbortController | null = null;
   private pokedWhileBusy = false;
   /**
@@ -127,12 +158,13 @@ export class SharedFeed {
     this.pokedWhileBusy = false;
     const now = Date.now();
     const ready = this.options.projections.filter((projection) => !this.busy.has(projection.name) && (this.resumeAt.get(projection.name) ?? 0) <= now);
-    if (ready.some((projection) => !this.known.has(projection.name))) await this.refreshCheckpoints();
+    if (now - this.refreshedAt > REFRESH_MS || ready.some((projection) => !this.known.has(projection.name))) await this.refreshCheckpoints();
     const groups = new Map<string, { position: LogPosition; projections: Projection[] }>();
     for (const projection of ready) {
       const checkpoint = this.known.get(projection.name);
-      // Not prepared yet, or being re-created under another version: the runner's prepare() owns that.
-      if (!checkpoint || checkpoint.version !== projection.version) continue;
+      // Not prepared yet, or being re-created under another version: the runner's prepare() owns
+      // that. Written inline: the appends feed it.
+      if (!checkpoint || checkpoint.version !== projection.version || checkpoint.inline) continue;
       const key = formatPosition(checkpoint.position);
       const group = groups.get(key) ?? { position: checkpoint.position, projections: [] };
       group.projections.push(projection);
@@ -149,17 +181,21 @@ export class SharedFeed {
       if (!page || comparePositions(page.cursor, position) === 0) {
         this.sawEnd(position);
         if (!head || comparePositions(position, head) > 0) head = position;
+        for (const projection of projections) this.options.onReachedEnd?.(projection);
         continue;
       }
       if (page.isEnd) this.sawEnd(page.cursor);
       moved = true;
       const idle: Projection[] = [];
+      const grouped: GroupMember[] = [];
       for (const projection of projections) {
         const events = projection.filter ? page.events.filter((event) => matchesLogFilter(event, projection.filter)) : page.events;
         if (events.length === 0) idle.push(projection);
-        else this.launch(projection, position, { ...page, events });
+        else if ((this.aloneUntil.get(projection.name) ?? 0) > now) this.launch([{ projection, events }], position, page.cursor, page.isEnd);
+        else grouped.push({ projection, events });
       }
-      if (idle.length > 0) await this.skip(idle, position, page.cursor);
+      if (grouped.length > 0) this.launch(grouped, position, page.cursor, page.isEnd);
+      if (idle.length > 0) await this.skip(idle, position, page.cursor, page.isEnd);
     }
     this.forgetPagesBehind();
     if (moved) return null;
@@ -212,7 +248,7 @@ export class SharedFeed {
   }
 
   /** Moves every projection with nothing in the page past it, in one conditional statement. */
-  private async skip(projections: readonly Projection[], from: LogPosition, to: LogPosition): Promise<void> {
+  private async skip(projections: readonly Projection[], from: LogPosition, to: LogPosition, atEnd: boolean): Promise<void> {
     const started = process.hrtime.bigint();
     const movedNames = await skipManyToCheckpoint(
       this.options.db.knex,
@@ -223,8 +259,9 @@ export class SharedFeed {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     for (const projection of projections) {
       if (movedNames.has(projection.name)) {
-        this.learn(projection.name, { version: projection.version, position: to, eventsApplied: this.known.get(projection.name)?.eventsApplied ?? 0 }, Date.now());
+        this.learn(projection.name, { version: projection.version, position: to, eventsApplied: this.known.get(projection.name)?.eventsApplied ?? 0, inline: false }, Date.now());
         this.options.onMoved(projection, 0, to, seconds);
+        if (atEnd) this.options.onReachedEnd?.(projection);
       } else {
         // Someone else moved it: read where it stands before going on.
         this.known.delete(projection.name);
@@ -232,21 +269,43 @@ export class SharedFeed {
     }
   }
 
-  private launch(projection: Projection, from: LogPosition, page: ReadAllPage): void {
+  private launch(members: readonly GroupMember[], from: LogPosition, to: LogPosition, atEnd: boolean): void {
     const started = process.hrtime.bigint();
     const work = this.options
-      .applyPage(projection, from, page)
-      .then((applied) => {
-        this.failures.delete(projection.name);
-        if (applied) {
-          this.learn(projection.name, { version: projection.version, position: page.cursor, eventsApplied: (this.known.get(projection.name)?.eventsApplied ?? 0) + page.events.length }, Date.now());
-          this.options.onMoved(projection, page.events.length, page.cursor, Number(process.hrtime.bigint() - started) / 1e9);
-        } else {
-          this.known.delete(projection.name);
-          this.resumeAt.set(projection.name, Date.now() + CONTENDED_PAUSE_MS);
+      .applyGroup(members, from, to)
+      .then((outcome) => {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        for (const { projection, events } of members) {
+          this.failures.delete(projection.name);
+          if (outcome.applied.has(projection.name)) {
+            this.learn(projection.name, { version: projection.version, position: to, eventsApplied: (this.known.get(projection.name)?.eventsApplied ?? 0) + events.length, inline: false }, Date.now());
+            this.options.onMoved(projection, events.length, to, outcome.seconds.get(projection.name) ?? seconds);
+            if (atEnd) this.options.onReachedEnd?.(projection);
+          } else {
+            this.known.delete(projection.name);
+            this.resumeAt.set(projection.name, Date.now() + CONTENDED_PAUSE_MS);
+          }
+        }
+        if (members.length > 1 && seconds * 1000 > SLOW_GROUP_MS) {
+          const slowest = [...outcome.seconds.entries()].sort((a, b) => b[1] - a[1])[0];
+          if (slowest) {
+            this.aloneUntil.set(slowest[0], Date.now() + ALONE_MS);
+            this.options.logger.warn({ projection: slowest[0], seconds: slowest[1] }, 'projection slow in its group: fed on its own for a while');
+          }
         }
       })
       .catch((error: unknown) => {
+        if (members.length > 1) {
+          // Which member failed is not known: each goes on alone, straight away, and only the failing one backs off.
+          for (const { projection } of members) {
+            this.aloneUntil.set(projection.name, Date.now() + ALONE_MS);
+            this.known.delete(projection.name);
+          }
+          this.options.onFailure?.(error, null);
+          this.options.logger.warn({ err: error, projections: members.map((member) => member.projection.name) }, 'projection group batch failed: each is fed on its own for a while');
+          return;
+        }
+        const projection = members[0]!.projection;
         const failures = (this.failures.get(projection.name) ?? 0) + 1;
         this.failures.set(projection.name, failures);
         const delay = Math.min(30_000, 100 * 2 ** Math.min(failures, 8));
@@ -256,10 +315,10 @@ export class SharedFeed {
         this.resumeAt.set(projection.name, Date.now() + delay);
       })
       .finally(() => {
-        this.busy.delete(projection.name);
+        for (const { projection } of members) this.busy.delete(projection.name);
         this.poke();
       });
-    this.busy.set(projection.name, work);
+    for (const { projection } of members) this.busy.set(projection.name, work);
   }
 
   private learn(name: string, checkpoint: Checkpoint, at: number): void {
@@ -267,9 +326,18 @@ export class SharedFeed {
     this.knownSince.set(name, at);
   }
 
+  /** Forgets what it knew of a projection (its checkpoint changed elsewhere, e.g. it went inline). */
+  forget(name: string): void {
+    if (this.busy.has(name)) return;
+    this.known.delete(name);
+    this.poke();
+  }
+
   private async refreshCheckpoints(): Promise<void> {
     const startedAt = Date.now();
     const checkpoints = await readAllCheckpoints(this.options.db.knex);
+    this.refreshedAt = startedAt;
+    this.options.onCheckpoints?.(checkpoints);
     for (const projection of this.options.projections) {
       if (this.busy.has(projection.name)) continue;
       const checkpoint = checkpoints.get(projection.name);

@@ -10,10 +10,14 @@ export interface Projection {
   /** Bump when the tables or the row mapping change; the engine then rebuilds from the log. */
   readonly version: number;
   /**
-   * False for read models no command response reads (analysts' tables, side effects): answers
-   * then never wait for them (read-your-writes), and a slow one cannot hold up every command.
+   * `inline`: written in the transaction of every append (PostgreSQL), so a command's answer and
+   * its client's next read see it at once: what answers read (tickets, users, groups, catalog…).
+   * `async`: fed from the log after the commit, in groups (search, reporting, notifications,
+   * timers), so their cost never lands on a request; a client that needs its write there sends
+   * Wait-For-Position. Either way the same `apply` writes the rows, live or rebuilt. With
+   * EventStoreDB every projection is fed from the log, and answers wait for the inline ones.
    */
-  readonly readYourWrites?: boolean;
+  readonly runs: 'inline' | 'async';
   /** Only these events reach `apply`; others still move the checkpoint. */
   readonly filter?: LogFilter;
   createTables(knex: Knex): Promise<void>;

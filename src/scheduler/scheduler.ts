@@ -33,6 +33,12 @@ export interface SchedulerOptions {
   readonly leaseMs?: number;
   /** Told what the scheduler did (metrics). */
   readonly observer?: SchedulerObserver;
+  /**
+   * Lets the timers read model (fed from the log after each commit) catch up with what was
+   * committed before a round looks at it, for a bounded time; false when it did not get there,
+   * and the round goes on with what it has.
+   */
+  readonly timersCaughtUp?: () => Promise<boolean>;
 }
 
 export interface SchedulerObserver {
@@ -85,6 +91,7 @@ export class Scheduler {
 
   /** Recomputes the timers of tickets that changed, then fires every timer due by `now`; answers how many fired. */
   async runOnce(now: Date = this.options.clock()): Promise<number> {
+    if (this.options.timersCaughtUp && !(await this.options.timersCaughtUp())) this.options.logger.warn('timers read model behind the log: this round acts on what it has');
     await this.recomputeChanged(now);
     let fired = 0;
     for (;;) {

@@ -56,7 +56,8 @@ test('after a scripted workload: request histograms by route template, appends b
   for (const name of ['itsm_projection_lag_events', 'itsm_projection_lag_seconds']) {
     assert.equal(samplesOf(samples, name).map((sample) => sample.labels.projection).sort(), [...projections].sort(), `${name} for every projection`);
   }
-  assert.ok(samplesOf(samples, 'itsm_projection_batch_duration_seconds_count', { projection: 'tickets' })[0]!.value >= 1, 'tickets batches timed');
+  // Tickets are written inline with each append; the read models fed from the log time their batches.
+  assert.ok((samplesOf(samples, 'itsm_projection_batch_duration_seconds_count', { projection: 'search' })[0]?.value ?? 0) >= 1, 'search batches timed');
   assert.equal(samplesOf(samples, 'itsm_search_indexing_lag_seconds').length, 1);
   assert.equal(samplesOf(samples, 'itsm_outbox_depth').length, 1);
   assert.ok(samplesOf(samples, 'process_cpu_user_seconds_total').length === 1, 'process metrics');

@@ -279,7 +279,7 @@ test('a catch-up of a projection that was never prepared is refused', async ({ d
 });
 
 test('settle, before a stop, lets the running feed apply everything committed, including read models no answer waits for', async ({ database, store }) => {
-  const projections = [tallyProjection({ name: 'tally_answers' }), { ...tallyProjection({ name: 'tally_reports', slowMs: 100 }), readYourWrites: false }];
+  const projections = [tallyProjection({ name: 'tally_answers' }), { ...tallyProjection({ name: 'tally_reports', slowMs: 100 }), runs: 'async' as const }];
   const runner = new ProjectionRunner({ db: database!.db, store: store!, projections, logger: silentLogger, batchSize: 5, idleWaitMs: 100 });
   await runner.prepare();
   assert.is(await runner.settle(1_000), true, 'nothing to settle when no feed runs here');

@@ -10,6 +10,8 @@ import type { PasswordHasher } from '../../src/auth/passwords.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { System } from '../../src/system.js';
 import { openSystem } from '../../src/system.js';
+import type { LogPosition } from '../../src/eventstore/types.js';
+import { comparePositions, formatPosition, parsePosition } from '../../src/eventstore/types.js';
 import { createTestDatabase } from './database.js';
 import { silentLogger } from './logger.js';
 
@@ -65,11 +67,25 @@ export interface JsonResponse<T = unknown> {
   readonly body: T;
 }
 
+/** The furthest Log-Position each API under test has answered: reads send it back, as a client that needs its writes would. */
+const lastWrites = new Map<string, LogPosition>();
+
+/**
+ * A request to the API under test. Like a careful client, it sends the furthest Log-Position
+ * that API answered back on reads of /api as Wait-For-Position (unless the test sets its own, or
+ * an empty one to send none), so a read of search or reporting sees the writes before it.
+ */
 export async function call<T = Record<string, unknown>>(baseUrl: string, path: string, init: RequestInit & { json?: unknown } = {}): Promise<JsonResponse<T>> {
   const { json, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set('Content-Type', 'application/json');
+  const method = (rest.method ?? 'GET').toUpperCase();
+  const last = lastWrites.get(baseUrl);
+  if ((method === 'GET' || method === 'HEAD') && path.startsWith('/api/') && last && !headers.has('Wait-For-Position')) headers.set('Wait-For-Position', formatPosition(last));
+  if (headers.get('Wait-For-Position') === '') headers.delete('Wait-For-Position');
   const response = await fetch(`${baseUrl}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
+  const written = parsePosition(response.headers.get('Log-Position') ?? '');
+  if (written && (!last || comparePositions(written, last) > 0)) lastWrites.set(baseUrl, written);
   const text = await response.text();
   // A download (an attachment's bytes) is not JSON: it comes back as the text it is.
   const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? 'application/json');

@@ -10,6 +10,11 @@ export interface TallyOptions {
   /** Holds each batch open this long inside its transaction (crash tests kill it there). */
   readonly slowMs?: number;
   readonly onApply?: (events: readonly RecordedEvent[]) => void;
+  /**
+   * Default inline: what answers wait for. Runners in tests write inline only when told to
+   * (`inlineWrites`); otherwise an inline-declared projection is fed from the log and awaited.
+   */
+  readonly runs?: Projection['runs'];
 }
 
 /**
@@ -23,6 +28,7 @@ export function tallyProjection(options: TallyOptions = {}): Projection {
   return {
     name,
     version: options.version ?? 1,
+    runs: options.runs ?? 'inline',
     filter: { categories: options.categories ?? ['test'] },
     async createTables(knex: Knex) {
       await knex.schema.createTable(ledger, (table) => {

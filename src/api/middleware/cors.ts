@@ -7,9 +7,9 @@ export interface CorsOptions {
 }
 
 const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE';
-const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Idempotency-Key, X-Request-Id, X-Correlation-Id';
+const ALLOWED_HEADERS = 'Authorization, Content-Type, If-Match, Idempotency-Key, Wait-For-Position, X-Request-Id, X-Correlation-Id';
 /** Headers a page's script may read from an answer besides the CORS-safelisted ones. */
-const EXPOSED_HEADERS = 'ETag, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Request-Id';
+const EXPOSED_HEADERS = 'ETag, Location, Log-Position, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, X-Request-Id';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /**

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { serviceDecider, serviceStream } from '../../domain/catalog/index.js';
 import { ValidationError } from '../../domain/errors.js';
 import type { Level, Risk, TicketType } from '../../domain/ticket/index.js';
-import { ticketDecider, ticketStream } from '../../domain/ticket/index.js';
-import type { JsonObject, LogPosition } from '../../eventstore/types.js';
+import { formatTicketNumber, numberStream, ticketDecider, ticketStream } from '../../domain/ticket/index.js';
+import type { AppendNumbering, JsonObject, LogPosition } from '../../eventstore/types.js';
 import { handleCommandSequence, loadAggregate } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
@@ -83,8 +83,10 @@ export async function openTicket(deps: TicketDependencies, actor: Actor, input: 
     actorId: actor.userId,
     now: context.now,
   });
-  ticketDecider.decide(command('XXX-000000'), ticketDecider.initialState());
-  const number = await reserveTicketNumber(deps.commands.store, input.type, ticketId, deps.commands.newId, context);
+  ticketDecider.decide(command(PENDING_NUMBER), ticketDecider.initialState());
+  // PostgreSQL takes the number in the ticket's own append; EventStoreDB reserves it on the counter stream first.
+  const numbering = deps.commands.store.sharesTransactions ? ticketNumbering(actor.tenantId, input.type) : null;
+  const reserved = numbering ? null : await reserveTicketNumber(deps.commands.store, input.type, ticketId, deps.commands.newId, context);
   // Routed before the SLA is applied: no SLA scope names a team today, but the terms should see
   // the ticket as routed if one ever does.
   const routing = input.teamId === undefined ? await routeNewTicket(deps, actor, ticketId, { type: input.type, categoryId: input.categoryId ?? null, serviceId: input.serviceId ?? null }, context) : null;
@@ -94,15 +96,25 @@ export async function openTicket(deps: TicketDependencies, actor: Actor, input: 
     ticketDecider,
     ticketStream(ticketId),
     [
-      () => command(number),
+      () => command(reserved ?? PENDING_NUMBER),
       () => routing,
       async (ticket) => (ticket.exists ? { type: 'ApplySla' as const, terms: await slaTermsFor(deps, actor.tenantId, ticket), reason: 'opened', now: context.now } : null),
     ],
     context,
     // A new random id: its stream is known to be empty without reading it (a clash would only fail the append, which then reads).
-    { loaded: { state: ticketDecider.initialState(), version: -1 } },
+    { loaded: { state: ticketDecider.initialState(), version: -1 }, ...(numbering ? { numbering } : {}) },
   );
+  const number = reserved ?? result.number;
+  if (number === undefined) throw new Error(`the opening of ticket ${ticketId} came back without a number`);
   return { ticketId, number, position: result.position };
+}
+
+/** What a ticket is decided with until its append takes the number (never stored). */
+const PENDING_NUMBER = 'XXX-000000';
+
+/** The tenant's counter for the type, shared with the counter stream's name (the migration seeded one from the other). */
+function ticketNumbering(tenantId: string, type: TicketType): AppendNumbering {
+  return { counter: numberStream(tenantId, type), field: 'number', placeholder: PENDING_NUMBER, format: (sequence) => formatTicketNumber(type, sequence) };
 }
 
 /** Read from the log, so a form changed a moment ago is the one the answers are checked against. */

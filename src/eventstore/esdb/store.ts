@@ -16,6 +16,7 @@ import { StreamDeletedError, StreamNotFoundError, WrongExpectedRevisionError } f
 import type {
   AppendResult,
   EventStore,
+  InlineWriter,
   ExpectedRevision,
   KeyedEvent,
   LogPosition,
@@ -64,6 +65,8 @@ export interface EsdbEventStoreOptions {
  */
 export class EsdbEventStore implements EventStore {
   readonly name = 'eventstoredb';
+  /** No transaction spans the server and PostgreSQL: read models are all fed from the log. */
+  readonly sharesTransactions = false;
   private readonly deadlineMs: number;
   private readonly reader: EsdbReader;
   private readonly liveHead: LiveHead;
@@ -83,6 +86,10 @@ export class EsdbEventStore implements EventStore {
       release: (subscription) => this.release(subscription),
       readHead: (withinMs) => settleWithin(this.headPosition(), withinMs),
     });
+  }
+
+  writeInline(writer: InlineWriter | null): void {
+    if (writer) throw new Error('EventStoreDB cannot write read models in the transaction of an append');
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {

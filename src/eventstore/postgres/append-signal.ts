@@ -11,6 +11,8 @@ const POLL_WITHOUT_LISTEN_MS = 100;
  */
 export class AppendSignal {
   private generation = 0;
+  /** Appends made in this process: their commit is known, so a waiter need not ask the log. */
+  private localAppends = 0;
   private readonly waiters = new Set<() => void>();
   private listening: Promise<Unlisten | null> | null = null;
   private closed = false;
@@ -21,8 +23,12 @@ export class AppendSignal {
     const canListen = (await this.ensureListening()) !== null;
     const deadline = Date.now() + timeoutMs;
     let recheckMs = canListen ? 0 : POLL_WITHOUT_LISTEN_MS;
+    const localBefore = this.localAppends;
     while (!signal?.aborted && !this.closed) {
       const seen = this.generation;
+      // Our own append committed since the wait began: the log has moved (a follower that finds
+      // it still held back behind an older transaction just waits again).
+      if (this.localAppends !== localBefore) return true;
       if (await hasMoved()) return true;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
@@ -48,6 +54,7 @@ export class AppendSignal {
 
   /** An append in this process: wake local followers without a round trip. */
   poke(): void {
+    this.localAppends += 1;
     this.notify();
   }
 

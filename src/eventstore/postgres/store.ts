@@ -1,9 +1,13 @@
 import type { Database, SqlSession } from '../../db/types.js';
+import { pgErrorCode } from '../../db/types.js';
 import { eventDigest } from '../chain.js';
 import { catchUpSubscription } from '../catch-up.js';
 import { StreamDeletedError, StreamNotFoundError, WrongExpectedRevisionError } from '../errors.js';
 import type {
+  AppendNumbering,
+  AppendOptions,
   AppendResult,
+  InlineWriter,
   EventStore,
   ExpectedRevision,
   KeyedEvent,
@@ -21,11 +25,22 @@ import type {
   SubscribeOptions,
   SubscriptionItem,
 } from '../types.js';
-import { checkStreamAppends, comparePositions, LOG_START, streamCategory } from '../types.js';
+import { checkStreamAppends, comparePositions, LOG_START, numbered, streamCategory } from '../types.js';
 import { AppendAnnouncer } from './append-announcer.js';
 import { AppendSignal } from './append-signal.js';
 
 const APPEND_CHANNEL = 'es_appended';
+const PG_DEADLOCK = '40P01';
+const PG_SERIALIZATION = '40001';
+/** Attempts of an append whose inline writes lost a deadlock. */
+const INLINE_ATTEMPTS = 4;
+
+interface InsertedRow {
+  txid: string;
+  seq: string;
+  revision: string;
+  recorded_at: Date;
+}
 
 interface EventRow {
   txid: string;
@@ -55,6 +70,7 @@ export class PostgresEventStore implements EventStore {
   readonly name: string;
   private readonly signal: AppendSignal;
   private readonly announcer: AppendAnnouncer | null;
+  private inline: InlineWriter | null = null;
 
   constructor(private readonly db: Database) {
     this.name = db.kind === 'pglite' ? 'postgres (PGlite)' : 'postgres';
@@ -65,9 +81,23 @@ export class PostgresEventStore implements EventStore {
     });
   }
 
-  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+  readonly sharesTransactions = true;
+
+  writeInline(writer: InlineWriter | null): void {
+    this.inline = writer;
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, options: AppendOptions = {}): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
-    const result = await this.append(streamId, events, expected);
+    let result: AppendResult;
+    if (this.inline || options.numbering) {
+      const append: NumberedAppend = { streamId, events, expected, ...(options.opened ? { opened: options.opened } : {}), ...(options.numbering ? { numbering: options.numbering } : {}) };
+      const [outcome] = await this.appendWritingInline(this.inline, [append], false);
+      if (!outcome?.ok) throw new Error(`the append to ${streamId} came back without an outcome`);
+      result = outcome.result;
+    } else {
+      result = (await this.append(streamId, events, expected)).result;
+    }
     this.signal.poke();
     this.announcer?.announce();
     return result;
@@ -77,18 +107,20 @@ export class PostgresEventStore implements EventStore {
     checkStreamAppends(appends);
     if (appends.length === 0) return [];
     // One transaction: one commit (one flush) for the lot, and on PGlite no follower query in between.
-    const outcomes = await this.db.transaction(async (session) => {
-      const done: StreamAppendOutcome[] = [];
-      for (const { streamId, events, expected } of appends) {
-        try {
-          done.push({ ok: true, result: await this.append(streamId, events, expected, session) });
-        } catch (error) {
-          if (!(error instanceof WrongExpectedRevisionError || error instanceof StreamDeletedError)) throw error;
-          done.push({ ok: false, error });
-        }
-      }
-      return done;
-    });
+    const outcomes = this.inline
+      ? await this.appendWritingInline(this.inline, appends, true)
+      : await this.db.transaction(async (session) => {
+          const done: StreamAppendOutcome[] = [];
+          for (const { streamId, events, expected } of appends) {
+            try {
+              done.push({ ok: true, result: (await this.append(streamId, events, expected, session)).result });
+            } catch (error) {
+              if (!isRefusal(error)) throw error;
+              done.push({ ok: false, error });
+            }
+          }
+          return done;
+        });
     if (outcomes.some((outcome) => outcome.ok)) {
       this.signal.poke();
       this.announcer?.announce();
@@ -97,35 +129,84 @@ export class PostgresEventStore implements EventStore {
   }
 
   /**
+   * The appends and the read models written inline, in one transaction: what a command's answer
+   * and its client's next read see is committed with the events, or nothing is. Two appends
+   * writing the same read-model rows in opposite order can deadlock; PostgreSQL then aborts one,
+   * which appended nothing, and it is tried again.
+   */
+  private async appendWritingInline(writer: InlineWriter | null, appends: readonly NumberedAppend[], refusalsAllowed: boolean): Promise<StreamAppendOutcome[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.db.sharedTransaction(async (session, trx) => {
+          const outcomes: StreamAppendOutcome[] = [];
+          const recorded: RecordedEvent[] = [];
+          for (const append of appends) {
+            try {
+              const { result, inserted, written } = await this.append(append.streamId, append.events, append.expected, session, append.numbering);
+              outcomes.push({ ok: true, result });
+              if (inserted && writer) {
+                // The read models get the opened copies, numbered as the stored events are.
+                const opened = append.opened && append.numbering && result.number ? numbered(append.opened, append.numbering, result.number) : append.opened;
+                recorded.push(...recordedFrom({ ...append, events: written.events, ...(opened ? { opened } : {}) }, inserted));
+              }
+            } catch (error) {
+              if (!refusalsAllowed || !isRefusal(error)) throw error;
+              outcomes.push({ ok: false, error });
+            }
+          }
+          if (writer && recorded.length > 0) await writer(trx, recorded.sort((a, b) => comparePositions(a.position, b.position)));
+          return outcomes;
+        });
+      } catch (error) {
+        const code = pgErrorCode(error);
+        if ((code === PG_DEADLOCK || code === PG_SERIALIZATION) && attempt < INLINE_ATTEMPTS) continue;
+        throw error;
+      }
+    }
+  }
+
+  /**
    * One statement, so one round trip in autocommit: the CTE moves the stream head only if it
    * matches the expectation, and the events are inserted only if it moved. Nothing inserted means
    * refused; the refusal is then explained (or recognised as a repeat) with read-only queries.
    * The batch's chain links are computed once (MATERIALIZED): inlined, the planner would call
    * `es_chain` again for every inserted row, which made 100-event appends nine times slower.
+   * `inserted` is null for a repeat of an append already made. With `numbering` (only inside a
+   * transaction) the counter is taken first, so the chain links cover the number; an append that
+   * inserts nothing gives it back while it still holds the counter's row.
    */
-  private async append(streamId: string, events: readonly NewEvent[], expected: ExpectedRevision, session: SqlSession = this.db.pool): Promise<AppendResult> {
+  private async append(
+    streamId: string,
+    given: readonly NewEvent[],
+    expected: ExpectedRevision,
+    session: SqlSession = this.db.pool,
+    numbering?: NumberedAppend['numbering'],
+  ): Promise<{ readonly result: AppendResult; readonly inserted: InsertedRow[] | null; readonly written: { readonly events: readonly NewEvent[]; readonly opened?: readonly NewEvent[] } }> {
     const pool = session;
     if (expected === 'any') {
-      const repeat = await findRepeat(pool, streamId, events, null);
-      if (repeat) return repeat;
+      const repeat = await findRepeat(pool, streamId, given, null);
+      if (repeat) return { result: repeat, inserted: null, written: { events: given } };
     }
+    const number = numbering ? numbering.format(await takeNumber(pool, numbering.counter)) : null;
+    const events = numbering && number ? numbered(given, numbering, number) : given;
     const claim = claimHead(expected);
     const digests = events.map(eventDigest);
-    const inserted = await pool.query<{ txid: string; seq: string; revision: string }>(
+    const inserted = await pool.query<InsertedRow>(
       `WITH head AS (${claim.sql}),
        chain AS MATERIALIZED (SELECT head.revision, es_chain(head.prev_head_hash, $5::text[]) AS links FROM head)
        INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata, hash)
        SELECT $1, chain.revision - $3::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', $2, e.value->'data', e.value->'metadata', chain.links[e.ord]
        FROM chain, jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
-       RETURNING txid::text AS txid, seq::text AS seq, revision::text AS revision`,
+       RETURNING txid::text AS txid, seq::text AS seq, revision::text AS revision, recorded_at`,
       [streamId, streamCategory(streamId), events.length, JSON.stringify(events), digests, ...claim.values],
     );
     if (inserted.rows.length > 0) {
       const head = Math.max(...inserted.rows.map((row) => Number(row.revision)));
-      return { nextExpectedRevision: head, position: lastPosition(inserted.rows) };
+      return { result: { nextExpectedRevision: head, position: lastPosition(inserted.rows), ...(number ? { number } : {}) }, inserted: inserted.rows, written: { events } };
     }
-    const repeat = await findRepeat(pool, streamId, events, firstRevisionExpected(expected));
-    if (repeat) return repeat;
+    if (numbering) await giveNumberBack(pool, numbering.counter);
+    const repeat = await findRepeat(pool, streamId, given, firstRevisionExpected(expected));
+    if (repeat) return { result: repeat, inserted: null, written: { events: given } };
     throw await explainRefusal(pool, streamId, expected);
   }
 
@@ -158,14 +239,16 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<ReadAllPage> {
     const after = options.after ?? LOG_START;
     const filter = filterSql(options.filter, 4);
-    const result = await this.db.pool.query<EventRow>(
+    // Within a transaction that holds appends off, every committed event is final: none is held back.
+    const horizon = options.within ? '' : 'AND txid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)';
+    const result = await (options.within ?? this.db.pool).query<EventRow>(
       `SELECT txid::text AS txid, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
               event_type, recorded_at, hash, ${filter.sql} AS matches,
               CASE WHEN ${filter.sql} THEN data END AS data,
               CASE WHEN ${filter.sql} THEN metadata END AS metadata
        FROM es_events
        WHERE (txid, seq) > ($1::bigint, $2::bigint)
-         AND txid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
+         ${horizon}
        ORDER BY es_events.txid, es_events.seq
        LIMIT $3`,
       [after.commit.toString(), after.prepare.toString(), options.maxCount, ...filter.values],
@@ -281,6 +364,47 @@ function claimHead(expected: ExpectedRevision): { sql: string; values: unknown[]
         values: [expected],
       };
   }
+}
+
+/** An append of a batch, with the numbering only appendToStream offers. */
+interface NumberedAppend extends StreamAppend {
+  readonly numbering?: AppendNumbering;
+}
+
+async function takeNumber(session: SqlSession, counter: string): Promise<number> {
+  const { rows } = await session.query<{ value: string }>(
+    'INSERT INTO es_counters (name, value) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET value = es_counters.value + 1 RETURNING value::text AS value',
+    [counter],
+  );
+  return Number(rows[0]!.value);
+}
+
+async function giveNumberBack(session: SqlSession, counter: string): Promise<void> {
+  await session.query('UPDATE es_counters SET value = value - 1 WHERE name = $1', [counter]);
+}
+
+function isRefusal(error: unknown): error is WrongExpectedRevisionError | StreamDeletedError {
+  return error instanceof WrongExpectedRevisionError || error instanceof StreamDeletedError;
+}
+
+/** The events of an append as they were recorded, in the form read models see (`opened` when given). */
+function recordedFrom(append: StreamAppend, rows: readonly InsertedRow[]): RecordedEvent[] {
+  const given = append.opened ?? append.events;
+  const first = Math.min(...rows.map((row) => Number(row.revision)));
+  return rows.map((row) => {
+    const event = given[Number(row.revision) - first];
+    if (!event) throw new Error(`no event for revision ${row.revision} of ${append.streamId}`);
+    return {
+      id: event.id.toLowerCase(),
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+      streamId: append.streamId,
+      revision: Number(row.revision),
+      position: positionOf(row),
+      recordedAt: row.recorded_at,
+    };
+  });
 }
 
 function firstRevisionExpected(expected: ExpectedRevision): number | null {

@@ -20,6 +20,7 @@ const TICKET_LINKS = 'ticket_articles';
 export const articlesProjection: Projection = {
   name: ARTICLES,
   version: 4,
+  runs: 'inline',
   filter: { categories: ['article', 'articlefeedback', 'ticket'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(ARTICLES, (table) => {

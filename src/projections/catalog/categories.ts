@@ -9,6 +9,7 @@ const TABLE = 'categories';
 export const categoriesProjection: Projection = {
   name: TABLE,
   version: 1,
+  runs: 'inline',
   filter: { categories: ['category'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {

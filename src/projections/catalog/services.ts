@@ -10,6 +10,7 @@ export const servicesProjection: Projection = {
   name: TABLE,
   // 2: sla_policy_id and request_form.
   version: 2,
+  runs: 'inline',
   filter: { categories: ['service'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {

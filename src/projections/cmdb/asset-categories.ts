@@ -9,6 +9,7 @@ const TABLE = 'asset_categories';
 export const assetCategoriesProjection: Projection = {
   name: TABLE,
   version: 1,
+  runs: 'inline',
   filter: { categories: ['assetcategory'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {

@@ -12,6 +12,7 @@ const TABLE = 'asset_relations';
 export const assetRelationsProjection: Projection = {
   name: TABLE,
   version: 1,
+  runs: 'inline',
   filter: { categories: ['cmdbgraph'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {

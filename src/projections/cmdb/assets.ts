@@ -11,6 +11,7 @@ export const assetsProjection: Projection = {
   name: TABLE,
   // 2: asset_maintenance and assets.next_maintenance_on.
   version: 2,
+  runs: 'inline',
   filter: { categories: ['asset'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {

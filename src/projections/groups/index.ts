@@ -13,6 +13,7 @@ function groupProjection(table: string, category: string, toFact: (event: { type
   return {
     name: table,
     version: 1,
+    runs: 'inline',
     filter: { categories: [category] },
     async createTables(knex: Knex) {
       await knex.schema.createTable(table, (t) => {

@@ -9,6 +9,7 @@ export const EMAIL_TEMPLATES = 'email_templates';
 export const emailTemplatesProjection: Projection = {
   name: EMAIL_TEMPLATES,
   version: 1,
+  runs: 'inline',
   filter: { categories: ['emailtemplate'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(EMAIL_TEMPLATES, (table) => {

@@ -37,6 +37,7 @@ export function notificationsProjectionFor(links: { readonly publicBaseUrl: stri
 export const notificationsProjection: Projection = {
   name: 'notifications',
   version: 1,
+  runs: 'async',
   filter: { categories: ['ticket'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TICKETS, (table) => {

@@ -9,6 +9,7 @@ export const QUEUES = 'queues';
 export const queuesProjection: Projection = {
   name: QUEUES,
   version: 1,
+  runs: 'inline',
   filter: { categories: ['queue'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(QUEUES, (table) => {

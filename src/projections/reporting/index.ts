@@ -19,8 +19,8 @@ export const reportingProjection: Projection = {
   name: 'reporting',
   // 2: names of teams, categories, services and people.
   version: 2,
+  runs: 'async',
   // Analysts' tables: no command answer reads them, so commands never wait for them.
-  readYourWrites: false,
   filter: { categories: ['ticket', 'businesscalendar', 'article', 'articlefeedback', 'team', 'category', 'service', 'user'] },
   createTables: createReportingTables,
   dropTables: dropReportingTables,

@@ -72,6 +72,7 @@ export function searchProjection(index: SearchWriter): Projection {
     // Each adapter has versions of its own, so switching adapters rebuilds the index from the log.
     // Version 2: article documents keep their published version while a revision is pending.
     version: index.name === 'meilisearch' ? 1_002 : 2,
+    runs: 'async',
     filter: { categories: ['ticket', 'article', 'asset'] },
     async createTables(knex: Knex) {
       await knex.schema.createTable(SEARCH_DOCUMENTS, (table) => {

@@ -9,6 +9,7 @@ const TABLE = 'auth_sessions';
 export const sessionsProjection: Projection = {
   name: 'sessions',
   version: 1,
+  runs: 'inline',
   filter: { categories: ['session'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {

@@ -13,6 +13,7 @@ export const CALENDAR_VERSIONS = 'business_calendar_versions';
 export const businessCalendarsProjection: Projection = {
   name: CALENDARS,
   version: 1,
+  runs: 'inline',
   filter: { categories: ['businesscalendar'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(CALENDARS, (table) => {

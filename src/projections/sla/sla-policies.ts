@@ -13,6 +13,7 @@ export const POLICY_VERSIONS = 'sla_policy_versions';
 export const slaPoliciesProjection: Projection = {
   name: POLICIES,
   version: 2,
+  runs: 'inline',
   filter: { categories: ['slapolicy'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(POLICIES, (table) => {

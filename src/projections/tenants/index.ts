@@ -9,6 +9,7 @@ const TABLE = 'tenants';
 export const tenantsProjection: Projection = {
   name: 'tenants',
   version: 1,
+  runs: 'inline',
   filter: { categories: ['tenant'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {

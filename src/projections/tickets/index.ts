@@ -11,6 +11,7 @@ export const ticketsProjection: Projection = {
   name: 'tickets',
   // 2: ticket_attachments. 6: tickets.answers. 7: index on asset_ids. 8: attachment indexes for the blob sweep and quota.
   version: 8,
+  runs: 'inline',
   filter: { categories: ['ticket'] },
   createTables: createTicketTables,
   dropTables: dropTicketTables,

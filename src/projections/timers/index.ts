@@ -22,6 +22,7 @@ export type TimerKind = (typeof TIMER_KINDS)[number];
 export const timersProjection: Projection = {
   name: 'timers',
   version: 1,
+  runs: 'async',
   filter: { categories: ['ticket'] },
   async createTables(knex) {
     await knex.schema.createTable(DUE_TIMERS, (t) => {

@@ -10,6 +10,7 @@ const TABLE = 'users';
 export const usersProjection: Projection = {
   name: 'users',
   version: 1,
+  runs: 'inline',
   filter: { categories: ['user'] },
   async createTables(knex: Knex) {
     await knex.schema.createTable(TABLE, (table) => {
