@@ -15,7 +15,7 @@ const BUDGETS = {
   read: { statements: 2, commits: 0 },
   // Issue 19's budgets are 20 (POST /tickets) and 15 (the others): the async read models
   // (reporting, search, notifications) cost most of what is left.
-  openTicket: { statements: 36, commits: 2 },
+  openTicket: { statements: 35, commits: 2 },
   comment: { statements: 33, commits: 2 },
   patch: { statements: 34, commits: 2 },
   lifecycle: { statements: 34, commits: 2 },
