@@ -85,7 +85,10 @@ export async function call<T = Record<string, unknown>>(baseUrl: string, path: s
   if (headers.get('Wait-For-Position') === '') headers.delete('Wait-For-Position');
   const response = await fetch(`${baseUrl}${path}`, { ...rest, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
   const written = parsePosition(response.headers.get('Log-Position') ?? '');
-  if (written && (!last || comparePositions(written, last) > 0)) lastWrites.set(baseUrl, written);
+  // Compared with the furthest now, not the one this request read: answers of concurrent writes
+  // arrive in any order, and a nearer one must not replace a further one.
+  const furthest = lastWrites.get(baseUrl);
+  if (written && (!furthest || comparePositions(written, furthest) > 0)) lastWrites.set(baseUrl, written);
   const text = await response.text();
   // A download (an attachment's bytes) is not JSON: it comes back as the text it is.
   const isJson = /\bjson\b/i.test(response.headers.get('content-type') ?? 'application/json');
