@@ -6,6 +6,7 @@ import { ticketStream } from '../domain/ticket/index.js';
 import type { EventStore } from '../eventstore/types.js';
 import { occurredAt } from '../eventstore/types.js';
 import { readWholeStream } from '../eventstore/whole-stream.js';
+import { DeferredWrites } from '../db/deferred-writes.js';
 import { ticketsProjection } from '../projections/tickets/index.js';
 import type { TicketDetailView } from '../projections/tickets/queries.js';
 import { getTicket } from '../projections/tickets/queries.js';
@@ -32,7 +33,9 @@ export async function ticketAsOf(knex: Knex, store: EventStore, actor: Actor, ti
       // Temporary tables are created in, and looked up from, the session's own schema first.
       await trx.raw('SET LOCAL search_path = pg_temp, public');
       await ticketsProjection.createTables(trx);
-      await ticketsProjection.apply(trx, upTo);
+      const writes = new DeferredWrites();
+      await ticketsProjection.apply(trx, upTo, writes);
+      await writes.run(trx);
       view = await getTicket(trx, { tenantId: actor.tenantId, requesterId: null }, ticketId);
       throw new Discard();
     });

@@ -56,7 +56,7 @@ function openPostgres(url: string, poolSize: number): Database {
       const client = new pg.Client({ connectionString: url });
       client.on('error', () => onNotify());
       client.on('notification', (message) => {
-        if (message.channel === channel) onNotify();
+        if (message.channel === channel) onNotify(message.payload ?? '');
       });
       await client.connect();
       await client.query(`LISTEN ${quoteIdentifier(channel)}`);
@@ -104,7 +104,7 @@ async function openPglite(dataDir: string | null, template?: Blob): Promise<Data
     transaction: (work) => inTransaction(pool, work),
     sharedTransaction: (work) => inSharedTransaction(pool, knex, work),
     async listen(channel, onNotify) {
-      return pglite.listen(channel, () => onNotify());
+      return pglite.listen(channel, (payload) => onNotify(payload));
     },
     close: once(async () => {
       await knex.destroy();

@@ -31,8 +31,11 @@ export interface Database {
   transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   /** A transaction that raw statements (`session`) and Knex (`trx`) share: an append and the read models it writes inline. */
   sharedTransaction<T>(work: (session: SqlSession, trx: Knex.Transaction) => Promise<T>): Promise<T>;
-  /** Calls `onNotify` for each NOTIFY on the channel until the returned function is called. */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Calls `onNotify` with the payload of each NOTIFY on the channel until the returned function is
+   * called (with none when the listening connection failed: a wake-up to look for oneself).
+   */
+  listen(channel: string, onNotify: (payload?: string) => void): Promise<() => Promise<void>>;
   /** PGlite only: the whole data directory as a tarball (to clone a prepared database). */
   dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;

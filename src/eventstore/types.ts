@@ -118,9 +118,11 @@ export function numbered<Event extends { readonly data: JsonObject }>(events: re
 
 /**
  * Writes read models in the transaction of an append, from the events it recorded (in log
- * order). A failure rolls the append back.
+ * order). A failure rolls the append back. `written` is what the append's own statement asked of
+ * projections_written_inline() (migration 20261207_002), `name:version` entries: the read models
+ * the appends write now, under the switch lock it took shared for the rest of the transaction.
  */
-export type InlineWriter = (trx: Knex.Transaction, events: readonly RecordedEvent[]) => Promise<void>;
+export type InlineWriter = (trx: Knex.Transaction, events: readonly RecordedEvent[], written: readonly string[]) => Promise<void>;
 
 /** Each append of a batch goes through or is refused on its own, as `appendToStream` would. */
 export type StreamAppendOutcome =

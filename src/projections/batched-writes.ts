@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { DeferredWrites } from '../db/deferred-writes.js';
 
 /**
  * Multi-row writes for projections that fold a page of events in memory: one statement per
@@ -11,16 +12,21 @@ export type ColumnType = 'uuid' | 'text' | 'integer' | 'bigint' | 'double precis
 /** Stays well under PostgreSQL's 65,535 bind parameters a statement. */
 const MAX_BINDINGS = 30_000;
 
-/** Inserts rows, those whose key already exists left as they are (ON CONFLICT DO NOTHING). */
-export async function insertRowsIgnoring(trx: Knex.Transaction, table: string, conflict: readonly string[], rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+/**
+ * Inserts rows, those whose key already exists left as they are (ON CONFLICT DO NOTHING); given
+ * `deferred`, the statements wait there for the end of the batch instead.
+ */
+export async function insertRowsIgnoring(trx: Knex.Transaction, table: string, conflict: readonly string[], rows: ReadonlyArray<Record<string, unknown>>, deferred?: DeferredWrites): Promise<void> {
   if (rows.length === 0) return;
   const width = Math.max(1, Object.keys(rows[0]!).length);
   const size = Math.max(1, Math.floor(MAX_BINDINGS / width));
   for (let start = 0; start < rows.length; start += size) {
-    await trx(table)
+    const insert = trx(table)
       .insert(rows.slice(start, start + size))
       .onConflict([...conflict])
       .ignore();
+    if (deferred) deferred.add(insert);
+    else await insert;
   }
 }
 
@@ -36,7 +42,7 @@ export interface RowPatch {
  * a column set on only some rows carries a flag saying whether to take the new value, so a
  * column nobody touched is never rewritten from a round-tripped copy.
  */
-export async function patchRows(trx: Knex.Transaction, table: string, types: Readonly<Record<string, ColumnType>>, patches: readonly RowPatch[]): Promise<void> {
+export async function patchRows(trx: Knex.Transaction, table: string, types: Readonly<Record<string, ColumnType>>, patches: readonly RowPatch[], deferred?: DeferredWrites): Promise<void> {
   if (patches.length === 0) return;
   const keyColumns = Object.keys(patches[0]!.key);
   const columns = [...new Set(patches.flatMap((patch) => Object.keys(patch.set)))];
@@ -65,12 +71,14 @@ export async function patchRows(trx: Knex.Transaction, table: string, types: Rea
         bindings.push(present ? bindable(patch.set[column], typeOf(column)) : null);
       }
     }
-    await trx.raw(
+    const update = trx.raw(
       `UPDATE ${table} AS t SET ${assignments.join(', ')}
        FROM (VALUES ${chunk.map(() => placeholders).join(', ')}) AS v(${valueColumns.map(({ name }) => `"${name}"`).join(', ')})
        WHERE ${matches.join(' AND ')}`,
       bindings,
     );
+    if (deferred) deferred.add(update);
+    else await update;
   }
 }
 

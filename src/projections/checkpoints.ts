@@ -38,22 +38,6 @@ export async function readAllCheckpoints(knex: Knex): Promise<Map<string, Checkp
 }
 
 /**
- * Moves a checkpoint after its batch was applied, only from where the batch started and under the
- * same version; false (nothing changed) when something else moved it in between.
- */
-export async function advanceCheckpoint(trx: Knex.Transaction, name: string, version: number, from: LogPosition, to: LogPosition, applied: number): Promise<boolean> {
-  const moved = await trx('projection_checkpoints')
-    .where({ name, version, commit_position: from.commit.toString(), prepare_position: from.prepare.toString(), inline: false })
-    .update({
-      commit_position: to.commit.toString(),
-      prepare_position: to.prepare.toString(),
-      events_applied: trx.raw('events_applied + ?', [applied]),
-      updated_at: trx.fn.now(),
-    });
-  return moved === 1;
-}
-
-/**
  * Moves the checkpoints of projections standing at the same place over a stretch of the log holding
  * nothing for them: one statement for every read model an append does not concern. Only those
  * still where they were read, under the same version, move, so a runner applying events, a rebuild
@@ -85,7 +69,7 @@ export async function resetCheckpoint(trx: Knex.Transaction, name: string, versi
  * statement. A transaction-scoped advisory lock needs no connection of its own (PGlite has only
  * one) and is released by the commit or rollback that ends the batch, whatever happens to the
  * process. The check reads the snapshot taken as the statement began, which can predate a commit
- * of the runner that held the lock a moment before: the conditional advanceCheckpoint at the end
+ * of the runner that held the lock a moment before: the conditional advanceManyStatement at the end
  * of the batch is what makes a stale check harmless.
  */
 export async function claimBatch(trx: Knex.Transaction, name: string, version: number, from: LogPosition): Promise<boolean> {
@@ -117,22 +101,24 @@ export async function claimGroupBatch(trx: Knex.Transaction, projections: Readon
   return new Set(result.rows.map((row) => row.name));
 }
 
-/** advanceCheckpoint for a claimed group, in one statement; returns the names it moved. */
-export async function advanceManyCheckpoints(
-  trx: Knex.Transaction,
+/**
+ * Moves a group's checkpoints after its batch was applied, only from where the batch started and
+ * under the same versions, RETURNING the names it moved (the others were moved by something else
+ * in between): the last clause of the batch's deferred writes.
+ */
+export function advanceManyStatement(
   moves: ReadonlyArray<{ readonly name: string; readonly version: number; readonly applied: number }>,
   from: LogPosition,
   to: LogPosition,
-): Promise<Set<string>> {
-  const result = await trx.raw<{ rows: Array<{ name: string }> }>(
-    `UPDATE projection_checkpoints AS c
+): { readonly sql: string; readonly bindings: Knex.Value[] } {
+  return {
+    sql: `UPDATE projection_checkpoints AS c
         SET commit_position = ?::bigint, prepare_position = ?::bigint, events_applied = c.events_applied + v.applied, updated_at = now()
        FROM (SELECT unnest(?::text[]) AS name, unnest(?::int[]) AS version, unnest(?::bigint[]) AS applied) AS v
       WHERE c.name = v.name AND c.version = v.version AND c.commit_position = ?::bigint AND c.prepare_position = ?::bigint AND NOT c.inline
       RETURNING c.name`,
-    [to.commit.toString(), to.prepare.toString(), moves.map((m) => m.name), moves.map((m) => m.version), moves.map((m) => m.applied), from.commit.toString(), from.prepare.toString()],
-  );
-  return new Set(result.rows.map((row) => row.name));
+    bindings: [to.commit.toString(), to.prepare.toString(), moves.map((m) => m.name), moves.map((m) => m.version), moves.map((m) => m.applied), from.commit.toString(), from.prepare.toString()],
+  };
 }
 
 /** From now on every append writes the projection; `position` is where the log had brought it. */

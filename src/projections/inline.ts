@@ -4,6 +4,7 @@ import type { Database } from '../db/types.js';
 import type { EventStore, InlineWriter, LogPosition } from '../eventstore/types.js';
 import { matchesLogFilter } from '../eventstore/types.js';
 import { holdOffAppends, lockProjection, markInline, readCheckpoint } from './checkpoints.js';
+import { DeferredWrites } from '../db/deferred-writes.js';
 import type { Projection } from './types.js';
 
 export interface InlineProjectionsOptions {
@@ -60,8 +61,8 @@ export class InlineProjections {
   }
 
   /** Installed on the event store: writes the projections that are inline now, in the append's transaction. */
-  readonly write: InlineWriter = async (trx, events) => {
-    const written = await writtenInline(trx);
+  readonly write: InlineWriter = async (trx, events, written) => {
+    const writes = new DeferredWrites();
     for (const entry of written) {
       const [name, versionText] = splitEntry(entry);
       const projection = this.byName.get(name);
@@ -72,8 +73,9 @@ export class InlineProjections {
       }
       this.live.add(name);
       const mine = projection.filter ? events.filter((event) => matchesLogFilter(event, projection.filter)) : events;
-      if (mine.length > 0) await projection.apply(trx, mine);
+      if (mine.length > 0) await projection.apply(trx, mine, writes);
     }
+    await writes.run(trx);
     for (const name of this.live) if (!written.some((entry) => splitEntry(entry)[0] === name)) this.live.delete(name);
   };
 
@@ -113,7 +115,9 @@ export class InlineProjections {
           if (page.events.length > 0) {
             applied += page.events.length;
             if (applied > maxTail) throw new TailTooLong();
-            await projection.apply(trx, page.events);
+            const writes = new DeferredWrites();
+            await projection.apply(trx, page.events, writes);
+            await writes.run(trx);
           }
           position = page.cursor;
           if (page.isEnd) break;
@@ -129,19 +133,6 @@ export class InlineProjections {
       throw error;
     }
   }
-}
-
-async function writtenInline(trx: Knex.Transaction): Promise<string[]> {
-  const result = await trx.raw<{ rows: Array<{ written: string[] | string | null }> }>('SELECT projections_written_inline() AS written');
-  return parseTextArray(result.rows[0]?.written ?? null);
-}
-
-/** pg parses text[] into an array; a driver without the type parser hands over the literal. */
-function parseTextArray(value: string[] | string | null): string[] {
-  if (value === null) return [];
-  if (Array.isArray(value)) return value;
-  const inner = value.replace(/^\{|\}$/g, '');
-  return inner === '' ? [] : inner.split(',').map((item) => item.replace(/^"|"$/g, ''));
 }
 
 function splitEntry(entry: string): readonly [string, string] {

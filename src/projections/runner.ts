@@ -4,7 +4,8 @@ import type { Database } from '../db/types.js';
 import type { EventStore, LogPosition } from '../eventstore/types.js';
 import { comparePositions, formatPosition } from '../eventstore/types.js';
 import type { Checkpoint } from './checkpoints.js';
-import { advanceCheckpoint, advanceManyCheckpoints, claimBatch, claimGroupBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint } from './checkpoints.js';
+import { advanceManyStatement, claimBatch, claimGroupBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint } from './checkpoints.js';
+import { DeferredWrites } from '../db/deferred-writes.js';
 import { InlineProjections } from './inline.js';
 import type { GroupMember, GroupOutcome } from './shared-feed.js';
 import { SharedFeed } from './shared-feed.js';
@@ -138,7 +139,7 @@ export class ProjectionRunner {
       logger: this.options.logger,
       batchSize: this.batchSize,
       idleWaitMs: this.idleWaitMs,
-      applyGroup: (members, from, to) => this.applyGroup(members, from, to),
+      applyGroup: (members, from, to, passengers) => this.applyGroup(members, from, to, passengers),
       onMoved: (projection, events, cursor, seconds) => {
         this.progress.emit('progress');
         this.options.onBatch?.({ projection: projection.name, events, cursor, seconds });
@@ -195,7 +196,7 @@ export class ProjectionRunner {
       // Events held back behind an open transaction show up without an append: look again soon.
       idleWaitMs: 100,
       paced: true,
-      applyGroup: (members, from, to) => this.applyGroup(members, from, to),
+      applyGroup: (members, from, to, passengers) => this.applyGroup(members, from, to, passengers),
       onCheckpoints: (found) => this.learnInline(found),
       onMoved: (projection, events, cursor, seconds) => {
         this.progress.emit('progress');
@@ -335,7 +336,7 @@ export class ProjectionRunner {
    * Applies a group's page and moves their checkpoints in one transaction; a member another
    * runner holds (or moved) is left out, and the rest go ahead.
    */
-  private async applyGroup(members: readonly GroupMember[], from: LogPosition, to: LogPosition): Promise<GroupOutcome> {
+  private async applyGroup(members: readonly GroupMember[], from: LogPosition, to: LogPosition, passengers: readonly Projection[]): Promise<GroupOutcome> {
     const seconds = new Map<string, number>();
     try {
       const applied = await this.options.db.knex.transaction(async (trx) => {
@@ -345,17 +346,16 @@ export class ProjectionRunner {
           : await claimGroupBatch(trx, members.map((member) => member.projection), from);
         const mine = members.filter((member) => claimed.has(member.projection.name));
         if (mine.length === 0) return new Set<string>();
+        const writes = new DeferredWrites();
         for (const { projection, events } of mine) {
           const started = process.hrtime.bigint();
-          await projection.apply(trx, events);
+          await projection.apply(trx, events, writes);
           seconds.set(projection.name, Number(process.hrtime.bigint() - started) / 1e9);
         }
-        if (only) {
-          if (!(await advanceCheckpoint(trx, only.projection.name, only.projection.version, from, to, only.events.length))) throw new CheckpointMoved();
-          return claimed;
-        }
-        const moved = await advanceManyCheckpoints(trx, mine.map(({ projection, events }) => ({ name: projection.name, version: projection.version, applied: events.length })), from, to);
-        if (moved.size !== mine.length) throw new CheckpointMoved();
+        // The members' deferred writes and the checkpoints' move (the passengers' too), in one statement.
+        const moves = [...mine.map(({ projection, events }) => ({ name: projection.name, version: projection.version, applied: events.length })), ...passengers.map((projection) => ({ name: projection.name, version: projection.version, applied: 0 }))];
+        const moved = new Set((await writes.run<{ name: string }>(trx, advanceManyStatement(moves, from, to))).map((row) => row.name));
+        if (!mine.every(({ projection }) => moved.has(projection.name))) throw new CheckpointMoved();
         return moved;
       });
       return { applied, seconds };

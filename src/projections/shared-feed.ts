@@ -28,9 +28,10 @@ export interface SharedFeedOptions {
   readonly idleWaitMs: number;
   /**
    * Applies each member's events and moves their checkpoints, all in one transaction (the
-   * runner's): one commit for the group, not one per read model.
+   * runner's): one commit for the group, not one per read model. `passengers` have nothing in the
+   * page: their checkpoints move in the same statement if still where they were read (no claim).
    */
-  readonly applyGroup: (members: readonly GroupMember[], from: LogPosition, to: LogPosition) => Promise<GroupOutcome>;
+  readonly applyGroup: (members: readonly GroupMember[], from: LogPosition, to: LogPosition, passengers: readonly Projection[]) => Promise<GroupOutcome>;
   /** Told whenever a checkpoint moved (read-your-writes waiters, metrics). */
   readonly onMoved: (projection: Projection, events: number, cursor: LogPosition, seconds: number) => void;
   /**
@@ -194,8 +195,9 @@ export class SharedFeed {
         else if ((this.aloneUntil.get(projection.name) ?? 0) > now) this.launch([{ projection, events }], position, page.cursor, page.isEnd);
         else grouped.push({ projection, events });
       }
-      if (grouped.length > 0) this.launch(grouped, position, page.cursor, page.isEnd);
-      if (idle.length > 0) await this.skip(idle, position, page.cursor, page.isEnd);
+      // Those with nothing in the page ride along with the group's batch: no statement of their own.
+      if (grouped.length > 0) this.launch(grouped, position, page.cursor, page.isEnd, idle);
+      else if (idle.length > 0) await this.skip(idle, position, page.cursor, page.isEnd);
     }
     this.forgetPagesBehind();
     if (moved) return null;
@@ -269,12 +271,22 @@ export class SharedFeed {
     }
   }
 
-  private launch(members: readonly GroupMember[], from: LogPosition, to: LogPosition, atEnd: boolean): void {
+  private launch(members: readonly GroupMember[], from: LogPosition, to: LogPosition, atEnd: boolean, passengers: readonly Projection[] = []): void {
     const started = process.hrtime.bigint();
     const work = this.options
-      .applyGroup(members, from, to)
+      .applyGroup(members, from, to, passengers)
       .then((outcome) => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        for (const projection of passengers) {
+          if (outcome.applied.has(projection.name)) {
+            this.learn(projection.name, { version: projection.version, position: to, eventsApplied: this.known.get(projection.name)?.eventsApplied ?? 0, inline: false }, Date.now());
+            this.options.onMoved(projection, 0, to, seconds);
+            if (atEnd) this.options.onReachedEnd?.(projection);
+          } else {
+            // Moved by someone else, or the batch was not applied: read where it stands before going on.
+            this.known.delete(projection.name);
+          }
+        }
         for (const { projection, events } of members) {
           this.failures.delete(projection.name);
           if (outcome.applied.has(projection.name)) {
@@ -295,6 +307,7 @@ export class SharedFeed {
         }
       })
       .catch((error: unknown) => {
+        for (const projection of passengers) this.known.delete(projection.name);
         if (members.length > 1) {
           // Which member failed is not known: each goes on alone, straight away, and only the failing one backs off.
           for (const { projection } of members) {
@@ -316,9 +329,11 @@ export class SharedFeed {
       })
       .finally(() => {
         for (const { projection } of members) this.busy.delete(projection.name);
+        for (const projection of passengers) this.busy.delete(projection.name);
         this.poke();
       });
     for (const { projection } of members) this.busy.set(projection.name, work);
+    for (const projection of passengers) this.busy.set(projection.name, work);
   }
 
   private learn(name: string, checkpoint: Checkpoint, at: number): void {

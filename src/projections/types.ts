@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { LogFilter, RecordedEvent } from '../eventstore/types.js';
+import type { DeferredWrites } from '../db/deferred-writes.js';
 
 /**
  * A read model fed from the log. It owns its tables: it can create and drop them, and the engine
@@ -22,8 +23,12 @@ export interface Projection {
   readonly filter?: LogFilter;
   createTables(knex: Knex): Promise<void>;
   dropTables(knex: Knex): Promise<void>;
-  /** Called inside the transaction that also moves the checkpoint: write only through `trx`. */
-  apply(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Called inside the transaction that also moves the checkpoint: write only through `trx`, or
+   * leave writes to `writes`, which the caller sends once every projection of the batch has applied
+   * (with the checkpoint's move, in one statement). Reads see nothing deferred.
+   */
+  apply(trx: Knex.Transaction, events: readonly RecordedEvent[], writes: DeferredWrites): Promise<void>;
 }
 
 export interface ProjectionLag {

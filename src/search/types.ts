@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { DeferredWrites } from '../db/deferred-writes.js';
 
 /**
  * The search port. Two adapters implement it (PostgreSQL full-text search, the default, and
@@ -92,10 +93,14 @@ export interface SearchWriter {
   create(knex: Knex): Promise<void>;
   /** Empties and removes the index. */
   drop(knex: Knex): Promise<void>;
-  /** Adds or replaces documents; one whose indexed revision is the same or newer is left alone. */
-  upsert(knex: Knex, documents: readonly SearchDocument[]): Promise<void>;
+  /**
+   * Adds or replaces documents; one whose indexed revision is the same or newer is left alone.
+   * Given `deferred`, an adapter writing through `knex` leaves its statements there, for the
+   * caller to send with the rest of its batch.
+   */
+  upsert(knex: Knex, documents: readonly SearchDocument[], deferred?: DeferredWrites): Promise<void>;
   /** Takes documents out of every answer (a soft delete); a later upsert with a newer revision brings them back. */
-  remove(knex: Knex, refs: readonly SearchRef[]): Promise<void>;
+  remove(knex: Knex, refs: readonly SearchRef[], deferred?: DeferredWrites): Promise<void>;
 }
 
 export interface SearchIndex extends SearchWriter {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { suite } from '../support/suite.js';
 import * as assert from 'uvu/assert';
 import { selectPolicy } from '../../src/domain/sla/index.js';
-import { policyCandidates } from '../../src/projections/sla/queries.js';
+import { policyChoices } from '../../src/projections/sla/queries.js';
 import type { RunningApi } from '../support/api.js';
 import { call, startApi } from '../support/api.js';
 import { createCatalogEntry } from '../support/catalog-fixtures.js';
@@ -304,11 +304,11 @@ test('the read model offers the policies in force to selection, and the most spe
   const byService = await createPolicy(api!.baseUrl, token(b!), calendar.id, { scope: { serviceId: service.id } });
   const knex = api!.system.db.knex;
   const ticket = { type: 'incident', categoryId: category.id, serviceId: service.id } as const;
-  assert.is(selectPolicy(await policyCandidates(knex, b!.id), ticket)?.id, byService.id);
+  assert.is(selectPolicy(await policyChoices(knex, b!.id), ticket)?.id, byService.id);
   expectOk(await call(api!.baseUrl, `/api/v1/sla-policies/${byService.id}/retire`, { method: 'POST', headers: as(b!) }));
-  assert.is(selectPolicy(await policyCandidates(knex, b!.id), ticket)?.id, byCategory.id, 'a retired policy is no longer selected');
+  assert.is(selectPolicy(await policyChoices(knex, b!.id), ticket)?.id, byCategory.id, 'a retired policy is no longer selected');
   const revised = expectOk(await call<Policy>(api!.baseUrl, `/api/v1/sla-policies/${byCategory.id}`, { method: 'PATCH', headers: as(b!), json: { warningShare: 0.9 } }));
-  const selected = selectPolicy(await policyCandidates(knex, b!.id), ticket);
+  const selected = selectPolicy(await policyChoices(knex, b!.id), ticket);
   assert.equal(selected && { id: selected.id, version: selected.version, scope: selected.scope, retired: selected.retired }, { id: byCategory.id, version: revised.body.version, scope: { categoryId: category.id }, retired: false });
 });
 

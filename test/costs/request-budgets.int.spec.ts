@@ -13,12 +13,12 @@ import { bearer, createUser, expectStatus, login, signupTenant } from '../suppor
  */
 const BUDGETS = {
   read: { statements: 2, commits: 0 },
-  // Issue 19's budgets are 20 (POST /tickets) and 15 (the others): the async read models
-  // (reporting, search, notifications) cost most of what is left.
-  openTicket: { statements: 35, commits: 2 },
-  comment: { statements: 33, commits: 2 },
-  patch: { statements: 34, commits: 2 },
-  lifecycle: { statements: 34, commits: 2 },
+  // Issue 19's budgets are 20 (POST /tickets, met) and 15 (the others): the three reads of the
+  // async group (notifications, reporting, search) are what is left over.
+  openTicket: { statements: 16, commits: 2 },
+  comment: { statements: 16, commits: 2 },
+  patch: { statements: 18, commits: 2 },
+  lifecycle: { statements: 16, commits: 2 },
 } as const;
 
 interface Counted {

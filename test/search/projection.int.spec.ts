@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import type { TicketEvent } from '../../src/domain/ticket/index.js';
 import type { JsonObject } from '../../src/eventstore/types.js';
 import { PostgresEventStore } from '../../src/eventstore/postgres/store.js';
+import { DeferredWrites } from '../../src/db/deferred-writes.js';
 import { ProjectionRunner } from '../../src/projections/runner.js';
 import { reindexSearch, searchProjection } from '../../src/projections/search/index.js';
 import { PostgresSearchIndex, SEARCH_INDEX, postgresSearchWriter } from '../../src/search/postgres/index.js';
@@ -95,7 +96,11 @@ test('replaying a batch changes nothing: the revision guard skips what was appli
   const { knex } = context.database.db;
   const before = (await knex(SEARCH_INDEX).select('revision', 'comments').where({ id: ticket.id }).first()) as { revision: number; comments: string };
   const events = await context.store.readStream(`ticket-${ticket.id}`);
-  await knex.transaction(async (trx) => searchProjection(postgresSearchWriter).apply(trx, events));
+  await knex.transaction(async (trx) => {
+    const writes = new DeferredWrites();
+    await searchProjection(postgresSearchWriter).apply(trx, events, writes);
+    await writes.run(trx);
+  });
   const after = (await knex(SEARCH_INDEX).select('revision', 'comments').where({ id: ticket.id }).first()) as { revision: number; comments: string };
   assert.equal(after, before);
   assert.is(after.comments, 'once only');

@@ -6,7 +6,7 @@ import type { AssignTicket, OpenTicketState, SlaTerms } from '../../domain/ticke
 import { ticketStream } from '../../domain/ticket/index.js';
 import type { LogPosition } from '../../eventstore/types.js';
 import { serviceSlaPolicyId } from '../../projections/catalog/queries.js';
-import { getCalendar, getCalendarVersion, getPolicyVersion, policyCandidates } from '../../projections/sla/queries.js';
+import { getCalendarVersion, policyChoices } from '../../projections/sla/queries.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
@@ -23,13 +23,13 @@ type TicketFacts = Pick<OpenTicketState, 'type' | 'categoryId' | 'serviceId' | '
  * with its calendar's current version and the targets for the ticket's priority.
  */
 export async function slaTermsFor(deps: TicketDependencies, tenantId: string, ticket: TicketFacts, policyId?: string): Promise<SlaTerms | null> {
-  const candidates = await policyCandidates(deps.knex, tenantId);
+  const candidates = await policyChoices(deps.knex, tenantId);
   const servicePolicyId = policyId === undefined && ticket.serviceId !== null ? await serviceSlaPolicyId(deps.knex, tenantId, ticket.serviceId) : null;
   const chosen = policyId === undefined ? selectPolicy(candidates, ticket, servicePolicyId) : (candidates.find((candidate) => candidate.id === policyId) ?? null);
   if (!chosen) return null;
-  const policy = await getPolicyVersion(deps.knex, tenantId, chosen.id, chosen.version);
-  const calendar = policy ? await getCalendar(deps.knex, tenantId, policy.calendarId) : null;
-  if (!policy || !calendar) return null;
+  const choice = candidates.find((candidate) => candidate.id === chosen.id)!;
+  const { definition: policy, calendar } = choice;
+  if (!calendar) return null;
   const target = policy.targets[ticket.priority];
   return {
     policyId: chosen.id,

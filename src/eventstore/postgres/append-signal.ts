@@ -19,17 +19,28 @@ export class AppendSignal {
 
   constructor(private readonly listen: (onNotify: () => void) => Promise<Unlisten>) {}
 
-  async waitUntil(hasMoved: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+  /** Notifications (and local appends) so far: a reader notes it before it reads. */
+  get notifications(): number {
+    return this.generation;
+  }
+
+  /**
+   * `quietSince`: the count of notifications before a read that found the log's end with nothing
+   * held back; while no notification has come since, the first look at `hasMoved` is skipped.
+   */
+  async waitUntil(hasMoved: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal, quietSince: number | null = null): Promise<boolean> {
     const canListen = (await this.ensureListening()) !== null;
     const deadline = Date.now() + timeoutMs;
     let recheckMs = canListen ? 0 : POLL_WITHOUT_LISTEN_MS;
     const localBefore = this.localAppends;
+    let trustQuiet = canListen && quietSince !== null && quietSince === this.generation;
     while (!signal?.aborted && !this.closed) {
       const seen = this.generation;
       // Our own append committed since the wait began: the log has moved (a follower that finds
       // it still held back behind an older transaction just waits again).
       if (this.localAppends !== localBefore) return true;
-      if (await hasMoved()) return true;
+      if (!trustQuiet && (await hasMoved())) return true;
+      trustQuiet = false;
       const remaining = deadline - Date.now();
       if (remaining <= 0) return false;
       if (this.generation !== seen) continue;

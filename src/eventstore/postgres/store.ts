@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Database, SqlSession } from '../../db/types.js';
 import { pgErrorCode } from '../../db/types.js';
 import { eventDigest } from '../chain.js';
@@ -40,6 +41,8 @@ interface InsertedRow {
   seq: string;
   revision: string;
   recorded_at: Date;
+  /** Asked only by appends that write read models inline. */
+  written?: string[] | string | null;
 }
 
 interface EventRow {
@@ -71,13 +74,26 @@ export class PostgresEventStore implements EventStore {
   private readonly signal: AppendSignal;
   private readonly announcer: AppendAnnouncer | null;
   private inline: InlineWriter | null = null;
+  /**
+   * The last read of the log that reached its end: where, how many append notifications had come
+   * before it began, and whether no transaction was open then (nothing held back).
+   */
+  private endRead: { readonly cursor: LogPosition; readonly notifiedBefore: number; readonly quiet: boolean } | null = null;
 
   constructor(private readonly db: Database) {
     this.name = db.kind === 'pglite' ? 'postgres (PGlite)' : 'postgres';
-    this.signal = new AppendSignal((onNotify) => db.listen(APPEND_CHANNEL, onNotify));
+    // Each store names itself in what it announces and ignores its own echo: its appends have
+    // already woken its followers (poke), and a reader that reached the end must not take its own
+    // process's announcement for news.
+    const announcerId = randomUUID();
+    this.signal = new AppendSignal((onNotify) =>
+      db.listen(APPEND_CHANNEL, (payload) => {
+        if (payload !== announcerId) onNotify();
+      }),
+    );
     // PGlite lives in this one process, where poking the local signal reaches every follower.
     this.announcer = db.kind === 'pglite' ? null : new AppendAnnouncer(async () => {
-      await db.pool.query(`SELECT pg_notify('${APPEND_CHANNEL}', '')`);
+      await db.pool.query(`SELECT pg_notify('${APPEND_CHANNEL}', $1)`, [announcerId]);
     });
   }
 
@@ -140,9 +156,11 @@ export class PostgresEventStore implements EventStore {
         return await this.db.sharedTransaction(async (session, trx) => {
           const outcomes: StreamAppendOutcome[] = [];
           const recorded: RecordedEvent[] = [];
+          let writtenInline: readonly string[] = [];
           for (const append of appends) {
             try {
-              const { result, inserted, written } = await this.append(append.streamId, append.events, append.expected, session, append.numbering);
+              const { result, inserted, written } = await this.append(append.streamId, append.events, append.expected, session, append.numbering, writer !== null);
+              if (inserted?.[0]?.written !== undefined) writtenInline = parseTextArray(inserted[0].written);
               outcomes.push({ ok: true, result });
               if (inserted && writer) {
                 // The read models get the opened copies, numbered as the stored events are.
@@ -154,7 +172,7 @@ export class PostgresEventStore implements EventStore {
               outcomes.push({ ok: false, error });
             }
           }
-          if (writer && recorded.length > 0) await writer(trx, recorded.sort((a, b) => comparePositions(a.position, b.position)));
+          if (writer && recorded.length > 0) await writer(trx, recorded.sort((a, b) => comparePositions(a.position, b.position)), writtenInline);
           return outcomes;
         });
       } catch (error) {
@@ -173,7 +191,8 @@ export class PostgresEventStore implements EventStore {
    * `es_chain` again for every inserted row, which made 100-event appends nine times slower.
    * `inserted` is null for a repeat of an append already made. With `numbering` (only inside a
    * transaction) the counter is taken first, so the chain links cover the number; an append that
-   * inserts nothing gives it back while it still holds the counter's row.
+   * inserts nothing gives it back while it still holds the counter's row. `askInline` asks, in the
+   * same statement, which read models the append must write (InlineWriter): one round trip less.
    */
   private async append(
     streamId: string,
@@ -181,6 +200,7 @@ export class PostgresEventStore implements EventStore {
     expected: ExpectedRevision,
     session: SqlSession = this.db.pool,
     numbering?: NumberedAppend['numbering'],
+    askInline = false,
   ): Promise<{ readonly result: AppendResult; readonly inserted: InsertedRow[] | null; readonly written: { readonly events: readonly NewEvent[]; readonly opened?: readonly NewEvent[] } }> {
     const pool = session;
     if (expected === 'any') {
@@ -193,11 +213,11 @@ export class PostgresEventStore implements EventStore {
     const digests = events.map(eventDigest);
     const inserted = await pool.query<InsertedRow>(
       `WITH head AS (${claim.sql}),
-       chain AS MATERIALIZED (SELECT head.revision, es_chain(head.prev_head_hash, $5::text[]) AS links FROM head)
+       chain AS MATERIALIZED (SELECT head.revision, es_chain(head.prev_head_hash, $5::text[]) AS links FROM head)${askInline ? ', inline AS MATERIALIZED (SELECT projections_written_inline() AS written)' : ''}
        INSERT INTO es_events (stream_id, revision, event_id, event_type, category, data, metadata, hash)
        SELECT $1, chain.revision - $3::bigint + e.ord, (e.value->>'id')::uuid, e.value->>'type', $2, e.value->'data', e.value->'metadata', chain.links[e.ord]
        FROM chain, jsonb_array_elements($4::text::jsonb) WITH ORDINALITY AS e(value, ord)
-       RETURNING txid::text AS txid, seq::text AS seq, revision::text AS revision, recorded_at`,
+       RETURNING txid::text AS txid, seq::text AS seq, revision::text AS revision, recorded_at${askInline ? ', (SELECT written FROM inline) AS written' : ''}`,
       [streamId, streamCategory(streamId), events.length, JSON.stringify(events), digests, ...claim.values],
     );
     if (inserted.rows.length > 0) {
@@ -239,27 +259,35 @@ export class PostgresEventStore implements EventStore {
   async readAll(options: ReadAllOptions): Promise<ReadAllPage> {
     const after = options.after ?? LOG_START;
     const filter = filterSql(options.filter, 4);
-    // Within a transaction that holds appends off, every committed event is final: none is held back.
-    const horizon = options.within ? '' : 'AND txid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)';
-    const result = await (options.within ?? this.db.pool).query<EventRow>(
-      `SELECT txid::text AS txid, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
-              event_type, recorded_at, hash, ${filter.sql} AS matches,
-              CASE WHEN ${filter.sql} THEN data END AS data,
-              CASE WHEN ${filter.sql} THEN metadata END AS metadata
-       FROM es_events
-       WHERE (txid, seq) > ($1::bigint, $2::bigint)
-         ${horizon}
-       ORDER BY es_events.txid, es_events.seq
-       LIMIT $3`,
+    if (options.within) {
+      // Within a transaction that holds appends off, every committed event is final: none is held back.
+      const result = await options.within.query<EventRow>(
+        `SELECT ${pageColumns(filter.sql)} FROM es_events
+          WHERE (txid, seq) > ($1::bigint, $2::bigint)
+          ORDER BY es_events.txid, es_events.seq
+          LIMIT $3`,
+        [after.commit.toString(), after.prepare.toString(), options.maxCount, ...filter.values],
+      );
+      return pageOf(result.rows, after, options.maxCount);
+    }
+    const notifiedBefore = this.signal.notifications;
+    // One row at least, carrying whether any transaction was open when the snapshot was taken: with
+    // none, nothing committed can be held back behind one, and the page's end is the log's.
+    const result = await this.db.pool.query<EventRow & { quiet: boolean }>(
+      `SELECT h.quiet, e.*
+         FROM (SELECT pg_snapshot_xmin(s.snap)::text::bigint AS xmin, pg_snapshot_xmin(s.snap) = pg_snapshot_xmax(s.snap) AS quiet
+                 FROM (SELECT pg_current_snapshot() AS snap) AS s) AS h
+         LEFT JOIN LATERAL (
+           SELECT ${pageColumns(filter.sql)} FROM es_events
+            WHERE (txid, seq) > ($1::bigint, $2::bigint) AND txid < h.xmin
+            ORDER BY es_events.txid, es_events.seq
+            LIMIT $3) AS e ON true`,
       [after.commit.toString(), after.prepare.toString(), options.maxCount, ...filter.values],
     );
-    const rows = result.rows;
-    const last = rows.at(-1);
-    return {
-      events: rows.filter((row) => row.matches === true).map(toRecordedEvent),
-      cursor: last ? positionOf(last) : after,
-      isEnd: rows.length < options.maxCount,
-    };
+    const rows = result.rows.filter((row) => row.txid !== null);
+    const page = pageOf(rows, after, options.maxCount);
+    if (page.isEnd) this.endRead = { cursor: page.cursor, notifiedBefore, quiet: result.rows[0]?.quiet === true };
+    return page;
   }
 
   subscribe(options: SubscribeOptions): AsyncIterable<SubscriptionItem> {
@@ -321,7 +349,11 @@ export class PostgresEventStore implements EventStore {
   }
 
   async waitForAppend(after: LogPosition, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
-    return this.signal.waitUntil(async () => comparePositions(await this.headPosition(), after) > 0, timeoutMs, signal);
+    // A follower that has just read to the end of a quiet log, with no append told of since, needs
+    // no look at the head before it waits: anything committed later is told of after its commit.
+    const end = this.endRead;
+    const knownQuiet = end !== null && end.quiet && comparePositions(end.cursor, after) === 0 ? end.notifiedBefore : null;
+    return this.signal.waitUntil(async () => comparePositions(await this.headPosition(), after) > 0, timeoutMs, signal, knownQuiet);
   }
 
   async close(): Promise<void> {
@@ -494,5 +526,29 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     position: positionOf(row),
     recordedAt: row.recorded_at,
     ...(row.hash ? { hash: Buffer.from(row.hash).toString('hex') } : {}),
+  };
+}
+
+/** pg parses text[] into an array; a driver without the type parser hands over the literal. */
+function parseTextArray(value: string[] | string | null): string[] {
+  if (value === null) return [];
+  if (Array.isArray(value)) return value;
+  const inner = value.replace(/^\{|\}$/g, '');
+  return inner === '' ? [] : inner.split(',').map((item) => item.replace(/^"|"$/g, ''));
+}
+
+function pageColumns(matches: string): string {
+  return `txid::text AS txid, seq::text AS seq, stream_id, revision::text AS revision, event_id::text AS event_id,
+          event_type, recorded_at, hash, ${matches} AS matches,
+          CASE WHEN ${matches} THEN data END AS data,
+          CASE WHEN ${matches} THEN metadata END AS metadata`;
+}
+
+function pageOf(rows: readonly EventRow[], after: LogPosition, maxCount: number): ReadAllPage {
+  const last = rows.at(-1);
+  return {
+    events: rows.filter((row) => row.matches === true).map(toRecordedEvent),
+    cursor: last ? positionOf(last) : after,
+    isEnd: rows.length < maxCount,
   };
 }

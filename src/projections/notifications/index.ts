@@ -5,6 +5,7 @@ import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { JsonObject, RecordedEvent } from '../../eventstore/types.js';
 import type { EmailData, TemplateSource } from '../../notifications/templates.js';
 import { DEFAULT_TEMPLATES, renderTemplate, ticketUrl } from '../../notifications/templates.js';
+import type { DeferredWrites } from '../../db/deferred-writes.js';
 import type { ColumnType } from '../batched-writes.js';
 import { insertRowsIgnoring, patchRows, storedUuid, storedUuidOrNull } from '../batched-writes.js';
 import type { Projection } from '../types.js';
@@ -31,7 +32,7 @@ type DataOf<Type extends TicketEvent['type']> = Extract<TicketEvent, { type: Typ
  * `publicBaseUrl` (PUBLIC_BASE_URL) makes each mail link to its ticket; without it mail has no link.
  */
 export function notificationsProjectionFor(links: { readonly publicBaseUrl: string | null }): Projection {
-  return { ...notificationsProjection, apply: (trx, events) => applyPage(trx, events, links.publicBaseUrl) };
+  return { ...notificationsProjection, apply: (trx, events, writes) => applyPage(trx, events, writes, links.publicBaseUrl) };
 }
 
 export const notificationsProjection: Projection = {
@@ -55,13 +56,15 @@ export const notificationsProjection: Projection = {
   async dropTables(knex: Knex) {
     await knex.schema.dropTableIfExists(TICKETS);
   },
-  apply: (trx, events) => applyPage(trx, events, null),
+  apply: (trx, events, writes) => applyPage(trx, events, writes, null),
 };
 
-async function applyPage(trx: Knex.Transaction, events: readonly RecordedEvent[], publicBaseUrl: string | null): Promise<void> {
-  const page = await NotificationPage.load(trx, [...new Set(events.map((recorded) => recorded.streamId.slice('ticket-'.length)))], publicBaseUrl);
+async function applyPage(trx: Knex.Transaction, events: readonly RecordedEvent[], writes: DeferredWrites, publicBaseUrl: string | null): Promise<void> {
+  // A ticket opened in this page has no copy here yet (the checkpoint applies each event once).
+  const startingHere = new Set(events.filter((recorded) => recorded.type === 'TicketOpened' && recorded.revision === 0).map((recorded) => recorded.streamId));
+  const page = await NotificationPage.load(trx, [...new Set(events.filter((recorded) => !startingHere.has(recorded.streamId)).map((recorded) => recorded.streamId.slice('ticket-'.length)))], publicBaseUrl);
   for (const recorded of events) await applyOne(page, recorded);
-  await page.write();
+  await page.write(writes);
 }
 
 interface TicketRow {
@@ -166,19 +169,20 @@ class NotificationPage {
     return members;
   }
 
-  async write(): Promise<void> {
+  async write(writes: DeferredWrites): Promise<void> {
     const fresh = [...this.fresh].map((id) => {
       const row = this.tickets.get(id)!;
       return { ...row, watcher_ids: JSON.stringify(row.watcher_ids) };
     });
-    await insertRowsIgnoring(this.trx, TICKETS, ['id'], fresh);
+    await insertRowsIgnoring(this.trx, TICKETS, ['id'], fresh, writes);
     await patchRows(
       this.trx,
       TICKETS,
       TICKET_COLUMNS,
       [...this.changed].map(([id, set]) => ({ key: { id }, set })),
+      writes,
     );
-    await insertRowsIgnoring(this.trx, OUTBOX, ['id'], this.outbox);
+    await insertRowsIgnoring(this.trx, OUTBOX, ['id'], this.outbox, writes);
   }
 }
 

@@ -24,11 +24,13 @@ export const reportingProjection: Projection = {
   filter: { categories: ['ticket', 'businesscalendar', 'article', 'articlefeedback', 'team', 'category', 'service', 'user'] },
   createTables: createReportingTables,
   dropTables: dropReportingTables,
-  async apply(trx, events) {
+  async apply(trx, events, writes) {
     const ticketIds = new Set(events.filter((recorded) => categoryOf(recorded) === 'ticket').map((recorded) => recorded.streamId.slice('ticket-'.length)));
+    // A ticket opened in this page has nothing stored yet (the checkpoint applies each event once).
+    for (const recorded of events) if (recorded.revision === 0 && recorded.type === 'TicketOpened') ticketIds.delete(recorded.streamId.slice('ticket-'.length));
     const tickets = await TicketFactsPage.load(trx, [...ticketIds]);
     for (const recorded of events) await applyOne(trx, tickets, recorded);
-    await tickets.write(trx);
+    await tickets.write(trx, writes);
   },
 };
 

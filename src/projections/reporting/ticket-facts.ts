@@ -4,6 +4,7 @@ import type { TimedTicketEvent } from '../../domain/sla/ticket-clocks.js';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { ColumnType, RowPatch } from '../batched-writes.js';
+import type { DeferredWrites } from '../../db/deferred-writes.js';
 import { insertRowsIgnoring, patchRows, storedUuid as uuid, storedUuidOrNull as uuidOrNull } from '../batched-writes.js';
 import { clockFigures } from './clock-figures.js';
 import type { ClockTerms } from './clock-figures.js';
@@ -125,22 +126,34 @@ export class TicketFactsPage {
 
   private constructor() {}
 
+  /**
+   * The page's stored tickets, their clock events and open backlog intervals, in one statement.
+   * `ticketIds` leaves out tickets opened in the page: they have nothing stored yet.
+   */
   static async load(trx: Knex.Transaction, ticketIds: readonly string[]): Promise<TicketFactsPage> {
     const page = new TicketFactsPage();
     if (ticketIds.length === 0) return page;
-    const stored = (await trx(TICKET_FACTS)
-      .select('ticket_id', 'tenant_id', 'type', 'priority', 'status', 'team_id', 'reopen_count', 'sla_calendar_id', 'sla_calendar_version', 'sla_warning_share', 'first_response_target_minutes', 'resolution_target_minutes', 'last_event_at', 'revision')
-      .whereIn('ticket_id', ticketIds)) as Array<FactsRow & { ticket_id: string }>;
-    if (stored.length === 0) return page;
-    const known = stored.map((row) => row.ticket_id);
-    for (const { ticket_id: ticketId, ...row } of stored) page.facts.set(ticketId, { row: { ...row, last_event_at: new Date(row.last_event_at) }, fresh: false, changes: {} });
-    const clockRows = (await trx(TICKET_CLOCK_EVENTS)
-      .select('ticket_id', 'revision', 'type', 'at_text', 'author_id', 'internal', 'requester_id')
-      .whereIn('ticket_id', known)
-      .orderBy(['ticket_id', 'revision'])) as Array<ClockEventRow & { ticket_id: string }>;
-    for (const { ticket_id: ticketId, ...row } of clockRows) listIn(page.clockEvents, ticketId).push(row);
-    const open = (await trx(TICKET_OPEN_INTERVALS).select('ticket_id', 'opened_revision', 'priority', 'team_id').whereIn('ticket_id', known).whereNull('closed_at')) as Array<{ ticket_id: string; opened_revision: number; priority: string; team_id: string | null }>;
-    for (const row of open) listIn(page.intervals, row.ticket_id).push({ openedRevision: row.opened_revision, priority: row.priority, teamId: row.team_id, row: null, closedAt: null });
+    const result = await trx.raw<{ rows: Array<{ facts: Array<FactsRow & { ticket_id: string }>; clock: Array<ClockEventRow & { ticket_id: string }>; open: Array<{ ticket_id: string; opened_revision: number; priority: string; team_id: string | null }> }> }>(
+      `SELECT (SELECT coalesce(json_agg(f), '[]') FROM (
+                 SELECT ticket_id, tenant_id, type, priority, status, team_id, reopen_count, sla_calendar_id, sla_calendar_version, sla_warning_share,
+                        first_response_target_minutes, resolution_target_minutes, last_event_at, revision
+                   FROM ${TICKET_FACTS} WHERE ticket_id = ANY(?::uuid[])) AS f) AS facts,
+              (SELECT coalesce(json_agg(c ORDER BY c.ticket_id, c.revision), '[]') FROM (
+                 SELECT ticket_id, revision, type, at_text, author_id, internal, requester_id
+                   FROM ${TICKET_CLOCK_EVENTS} WHERE ticket_id = ANY(?::uuid[])) AS c) AS clock,
+              (SELECT coalesce(json_agg(o), '[]') FROM (
+                 SELECT ticket_id, opened_revision, priority, team_id
+                   FROM ${TICKET_OPEN_INTERVALS} WHERE ticket_id = ANY(?::uuid[]) AND closed_at IS NULL) AS o) AS open`,
+      [[...ticketIds], [...ticketIds], [...ticketIds]],
+    );
+    const { facts, clock, open } = result.rows[0]!;
+    for (const { ticket_id: ticketId, ...row } of facts) page.facts.set(ticketId, { row: { ...row, last_event_at: new Date(row.last_event_at) }, fresh: false, changes: {} });
+    for (const { ticket_id: ticketId, ...row } of clock) {
+      if (page.facts.has(ticketId)) listIn(page.clockEvents, ticketId).push(row);
+    }
+    for (const row of open) {
+      if (page.facts.has(row.ticket_id)) listIn(page.intervals, row.ticket_id).push({ openedRevision: row.opened_revision, priority: row.priority, teamId: row.team_id, row: null, closedAt: null });
+    }
     return page;
   }
 
@@ -286,7 +299,7 @@ export class TicketFactsPage {
    * figures depend only on where the ticket ends up, so once per page gives the same bytes as
    * once per event, however the log was cut into pages.
    */
-  async write(trx: Knex.Transaction): Promise<void> {
+  async write(trx: Knex.Transaction, deferred: DeferredWrites): Promise<void> {
     const calendars = await this.calendarsFor(trx, [...this.refigure].map((ticketId) => this.facts.get(ticketId)!.row));
     for (const ticketId of this.refigure) this.refigureTicket(ticketId, calendars);
     const fresh: Array<Record<string, unknown>> = [];
@@ -295,9 +308,9 @@ export class TicketFactsPage {
       if (facts.fresh) fresh.push(facts.changes);
       else if (Object.keys(facts.changes).length > 0) patches.push({ key: { ticket_id: ticketId }, set: facts.changes });
     }
-    await insertRowsIgnoring(trx, TICKET_FACTS, ['ticket_id'], fresh);
-    await patchRows(trx, TICKET_FACTS, FACT_COLUMNS, patches);
-    await insertRowsIgnoring(trx, TICKET_CLOCK_EVENTS, ['ticket_id', 'revision'], this.newClockEvents);
+    await insertRowsIgnoring(trx, TICKET_FACTS, ['ticket_id'], fresh, deferred);
+    await patchRows(trx, TICKET_FACTS, FACT_COLUMNS, patches, deferred);
+    await insertRowsIgnoring(trx, TICKET_CLOCK_EVENTS, ['ticket_id', 'revision'], this.newClockEvents, deferred);
     const opened: Array<Record<string, unknown>> = [];
     const closed: RowPatch[] = [];
     for (const [ticketId, intervals] of this.intervals) {
@@ -306,8 +319,8 @@ export class TicketFactsPage {
         else if (interval.closedAt !== null) closed.push({ key: { ticket_id: ticketId, opened_revision: interval.openedRevision }, set: { closed_at: interval.closedAt } });
       }
     }
-    await insertRowsIgnoring(trx, TICKET_OPEN_INTERVALS, ['ticket_id', 'opened_revision'], opened);
-    await patchRows(trx, TICKET_OPEN_INTERVALS, INTERVAL_COLUMNS, closed);
+    await insertRowsIgnoring(trx, TICKET_OPEN_INTERVALS, ['ticket_id', 'opened_revision'], opened, deferred);
+    await patchRows(trx, TICKET_OPEN_INTERVALS, INTERVAL_COLUMNS, closed, deferred);
   }
 
   private keepClockEvent(ticketId: string, tenantId: string, recorded: RecordedEvent, event: TicketEvent): void {
@@ -339,18 +352,30 @@ export class TicketFactsPage {
     });
   }
 
-  /** The calendar versions the refigured tickets' terms name, in one read. */
+  /**
+   * The calendar versions the refigured tickets' terms name: those not read before, in one read.
+   * A version never changes once in the log, so what was read stays true.
+   */
   private async calendarsFor(trx: Knex.Transaction, rows: readonly FactsRow[]): Promise<Map<string, BusinessCalendar>> {
+    const known = knownCalendars(trx);
+    const calendars = new Map<string, BusinessCalendar>();
     const wanted = new Map<string, readonly [string, number]>();
     for (const row of rows) {
-      if (row.sla_calendar_id !== null && row.sla_calendar_version !== null) wanted.set(calendarKey(row.sla_calendar_id, row.sla_calendar_version), [row.sla_calendar_id, row.sla_calendar_version]);
+      if (row.sla_calendar_id === null || row.sla_calendar_version === null) continue;
+      const key = calendarKey(row.sla_calendar_id, row.sla_calendar_version);
+      const calendar = known.get(key);
+      if (calendar) calendars.set(key, calendar);
+      else wanted.set(key, [row.sla_calendar_id, row.sla_calendar_version]);
     }
-    const calendars = new Map<string, BusinessCalendar>();
     if (wanted.size === 0) return calendars;
     const found = (await trx(CALENDAR_VERSIONS)
       .select('calendar_id', 'version', 'calendar')
       .whereIn(['calendar_id', 'version'], [...wanted.values()].map(([calendarId, version]) => [calendarId, version]))) as Array<{ calendar_id: string; version: number; calendar: BusinessCalendar }>;
-    for (const row of found) calendars.set(calendarKey(row.calendar_id, row.version), row.calendar);
+    for (const row of found) {
+      const key = calendarKey(row.calendar_id, row.version);
+      calendars.set(key, row.calendar);
+      remember(known, key, row.calendar);
+    }
     return calendars;
   }
 
@@ -388,6 +413,26 @@ function termsOf(facts: FactsRow, calendars: ReadonlyMap<string, BusinessCalenda
 }
 
 const calendarKey = (calendarId: string, version: number): string => `${uuid(calendarId)}:${version}`;
+
+/** Calendar versions read lately, per database (a test process runs many): a few hundred at most. */
+const calendarsRead = new WeakMap<object, Map<string, BusinessCalendar>>();
+const CALENDARS_KEPT = 500;
+
+function knownCalendars(trx: Knex.Transaction): Map<string, BusinessCalendar> {
+  // Each transaction has a client of its own; the configuration is the database's.
+  const database = (trx.client as { config: object }).config;
+  let known = calendarsRead.get(database);
+  if (!known) {
+    known = new Map();
+    calendarsRead.set(database, known);
+  }
+  return known;
+}
+
+function remember(known: Map<string, BusinessCalendar>, key: string, calendar: BusinessCalendar): void {
+  known.set(key, calendar);
+  if (known.size > CALENDARS_KEPT) known.delete(known.keys().next().value as string);
+}
 
 function listIn<Item>(map: Map<string, Item[]>, key: string): Item[] {
   let list = map.get(key);

@@ -89,7 +89,7 @@ export function searchProjection(index: SearchWriter): Projection {
       await index.drop(knex);
       await knex.schema.dropTableIfExists(SEARCH_DOCUMENTS);
     },
-    async apply(trx, events) {
+    async apply(trx, events, writes) {
       const batch = await loadAll(trx, events);
       for (const recorded of events) {
         const kind = kindOf(recorded.streamId);
@@ -113,19 +113,21 @@ export function searchProjection(index: SearchWriter): Projection {
       }
       const touched = [...batch.values()].filter((tracked) => tracked.touched);
       for (let start = 0; start < touched.length; start += 500) {
-        await trx(SEARCH_DOCUMENTS)
-          .insert(
-            touched.slice(start, start + 500).map((tracked) => ({ id: tracked.id, kind: tracked.source.kind, tenant_id: tracked.source.tenantId, revision: tracked.revision, deleted: tracked.deleted, source: JSON.stringify(tracked.source) })),
-          )
-          .onConflict('id')
-          .merge(['revision', 'deleted', 'source'])
-          .where(`${SEARCH_DOCUMENTS}.revision`, '<', trx.raw('excluded.revision'));
+        writes.add(
+          trx(SEARCH_DOCUMENTS)
+            .insert(
+              touched.slice(start, start + 500).map((tracked) => ({ id: tracked.id, kind: tracked.source.kind, tenant_id: tracked.source.tenantId, revision: tracked.revision, deleted: tracked.deleted, source: JSON.stringify(tracked.source) })),
+            )
+            .onConflict('id')
+            .merge(['revision', 'deleted', 'source'])
+            .where(`${SEARCH_DOCUMENTS}.revision`, '<', trx.raw('excluded.revision')),
+        );
       }
       const dirty = touched.filter((tracked) => tracked.dirty);
       const live = dirty.filter((tracked) => !tracked.deleted);
       const gone = dirty.filter((tracked) => tracked.deleted);
-      if (live.length > 0) await index.upsert(trx, live.map((tracked) => documentOf(tracked.id, tracked.revision, tracked.source)));
-      if (gone.length > 0) await index.remove(trx, gone.map((tracked): SearchRef => ({ kind: tracked.source.kind, id: tracked.id, tenantId: tracked.source.tenantId, revision: tracked.revision })));
+      if (live.length > 0) await index.upsert(trx, live.map((tracked) => documentOf(tracked.id, tracked.revision, tracked.source)), writes);
+      if (gone.length > 0) await index.remove(trx, gone.map((tracked): SearchRef => ({ kind: tracked.source.kind, id: tracked.id, tenantId: tracked.source.tenantId, revision: tracked.revision })), writes);
     },
   };
 }
@@ -166,12 +168,17 @@ function kindOf(streamId: string): SearchKind | null {
   return null;
 }
 
-/** The batch's documents as stored, read in one query. */
+/** The batch's documents as stored, read in one query; those created in the batch have nothing stored yet. */
 async function loadAll(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<Map<string, Tracked>> {
-  const ids = [...new Set(events.flatMap((recorded) => (kindOf(recorded.streamId) ? [recorded.streamId.slice(recorded.streamId.indexOf('-') + 1)] : [])))];
-  const rows = ids.length === 0 ? [] : ((await trx(SEARCH_DOCUMENTS).select('id', 'revision', 'deleted', 'source').whereIn('id', ids)) as Array<{ id: string; revision: number; deleted: boolean; source: Source }>);
+  const ids = new Set(events.flatMap((recorded) => (kindOf(recorded.streamId) ? [recorded.streamId.slice(recorded.streamId.indexOf('-') + 1)] : [])));
+  // The checkpoint applies each event once, so a stream's first event here means no row yet.
+  for (const recorded of events) if (recorded.revision === 0 && CREATING_TYPES.has(recorded.type)) ids.delete(recorded.streamId.slice(recorded.streamId.indexOf('-') + 1));
+  const rows = ids.size === 0 ? [] : ((await trx(SEARCH_DOCUMENTS).select('id', 'revision', 'deleted', 'source').whereIn('id', [...ids])) as Array<{ id: string; revision: number; deleted: boolean; source: Source }>);
   return new Map(rows.map((row) => [row.id, { id: row.id, revision: row.revision, deleted: row.deleted, source: row.source, dirty: false, touched: false }]));
 }
+
+/** The first event of each searchable stream. */
+const CREATING_TYPES: ReadonlySet<string> = new Set(['TicketOpened', 'ArticleCreated', 'AssetRegistered']);
 
 function documentOf(id: string, revision: number, source: Source): SearchDocument {
   return {

@@ -118,10 +118,32 @@ export async function getPolicyVersion(knex: Knex, tenantId: string, id: string,
   return row ? { ...row.definition, id: row.id, version: row.version, definedAt: new Date(row.defined_at).toISOString() } : null;
 }
 
-/** The tenant's policies in force, at their current versions: what selectPolicy chooses among for a new ticket. */
-export async function policyCandidates(knex: Knex, tenantId: string): Promise<PolicyCandidate[]> {
-  const rows = (await knex(POLICIES).select('id', 'version', 'definition', 'defined_order').where({ tenant_id: tenantId, retired: false })) as Array<Pick<PolicyRow, 'id' | 'version' | 'definition'> & { defined_order: string }>;
-  return rows.map((row) => ({ id: row.id, version: row.version, scope: row.definition.scope, retired: false, definedOrder: BigInt(row.defined_order) }));
+/** A policy in force with what terms need of it: its current definition and its calendar as it stands (null when gone). */
+export interface PolicyChoice extends PolicyCandidate {
+  readonly definition: PolicyDefinition;
+  readonly calendar: { readonly id: string; readonly version: number } | null;
+}
+
+/**
+ * The tenant's policies in force, at their current versions (what selectPolicy chooses among for
+ * a new ticket), with each one's definition and calendar, in one statement: a new ticket's terms
+ * cost one read instead of three (candidates, the chosen version, its calendar). The policy row
+ * holds its current version's definition, which is the version a candidate stands at.
+ */
+export async function policyChoices(knex: Knex, tenantId: string): Promise<PolicyChoice[]> {
+  const rows = (await knex(`${POLICIES} AS p`)
+    .leftJoin(`${CALENDARS} AS c`, (join) => join.on('c.tenant_id', '=', 'p.tenant_id').andOn('c.id', '=', 'p.calendar_id'))
+    .select('p.id', 'p.version', 'p.definition', 'p.defined_order', 'c.id AS calendar_id', 'c.version AS calendar_version')
+    .where({ 'p.tenant_id': tenantId, 'p.retired': false })) as Array<Pick<PolicyRow, 'id' | 'version' | 'definition'> & { defined_order: string; calendar_id: string | null; calendar_version: number | null }>;
+  return rows.map((row) => ({
+    id: row.id,
+    version: row.version,
+    scope: row.definition.scope,
+    retired: false,
+    definedOrder: BigInt(row.defined_order),
+    definition: row.definition,
+    calendar: row.calendar_id !== null && row.calendar_version !== null ? { id: row.calendar_id, version: row.calendar_version } : null,
+  }));
 }
 
 function filtered(query: Knex.QueryBuilder, filter: SlaListFilter): Knex.QueryBuilder {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
+import type { DeferredWrites } from '../../db/deferred-writes.js';
 import type { ColumnType } from '../batched-writes.js';
 import { insertRowsIgnoring, patchRows, storedUuid } from '../batched-writes.js';
 import type { Projection } from '../types.js';
@@ -15,13 +16,13 @@ export const ticketsProjection: Projection = {
   filter: { categories: ['ticket'] },
   createTables: createTicketTables,
   dropTables: dropTicketTables,
-  async apply(trx, events) {
+  async apply(trx, events, writes) {
     // A ticket whose stream starts in this page has no row yet: asking for it is a wasted round trip
     // on every create (checkpoints, and the inline switch, apply each event once).
     const startingHere = new Set(events.filter((recorded) => recorded.type === 'TicketOpened' && recorded.revision === 0).map((recorded) => recorded.streamId));
     const page = await TicketPage.load(trx, [...new Set(events.filter((recorded) => !startingHere.has(recorded.streamId)).map((recorded) => recorded.streamId.slice('ticket-'.length)))]);
     for (const recorded of events) await applyOne(page, recorded, { type: recorded.type, data: recorded.data } as TicketEvent);
-    await page.write();
+    await page.write(writes);
   },
 };
 
@@ -127,23 +128,24 @@ class TicketPage {
     await statement(this.trx);
   }
 
-  async write(): Promise<void> {
+  /** The page's rows, left to `writes`: what nothing later in the page reads. */
+  async write(writes: DeferredWrites): Promise<void> {
     const fresh: Array<Record<string, unknown>> = [];
     const patches: Array<{ key: { id: string }; set: Record<string, unknown> }> = [];
     for (const [id, ticket] of this.tickets) {
       if (ticket.fresh) fresh.push(ticket.changes);
       else if (Object.keys(ticket.changes).length > 0) patches.push({ key: { id }, set: ticket.changes });
     }
-    await insertRowsIgnoring(this.trx, TICKETS, ['id'], fresh);
-    await patchRows(this.trx, TICKETS, TICKET_COLUMNS, patches);
-    for (const table of [...this.pending.keys()]) await this.flush(table);
+    await insertRowsIgnoring(this.trx, TICKETS, ['id'], fresh, writes);
+    await patchRows(this.trx, TICKETS, TICKET_COLUMNS, patches, writes);
+    for (const table of [...this.pending.keys()]) await this.flush(table, writes);
   }
 
-  private async flush(table: string): Promise<void> {
+  private async flush(table: string, writes?: DeferredWrites): Promise<void> {
     const rows = this.pending.get(table);
     if (!rows || rows.length === 0) return;
     this.pending.delete(table);
-    await insertRowsIgnoring(this.trx, table, table === APPROVALS ? ['ticket_id', 'approver_id'] : ['id'], rows);
+    await insertRowsIgnoring(this.trx, table, table === APPROVALS ? ['ticket_id', 'approver_id'] : ['id'], rows, writes);
   }
 }
 

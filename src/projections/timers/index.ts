@@ -51,7 +51,7 @@ export const timersProjection: Projection = {
     await knex.schema.dropTableIfExists(DUE_TIMERS);
     await knex.schema.dropTableIfExists(TIMER_RECOMPUTE);
   },
-  async apply(trx: Knex.Transaction, events) {
+  apply(trx: Knex.Transaction, events, writes) {
     const latest = new Map<string, { tenantId: string; revision: number }>();
     for (const recorded of events) {
       const tenantId = recorded.metadata.tenantId;
@@ -59,13 +59,16 @@ export const timersProjection: Projection = {
       // Keyed as the database spells it: one row may be named once a statement.
       latest.set(storedUuid(recorded.streamId.slice('ticket-'.length)), { tenantId, revision: recorded.revision });
     }
-    if (latest.size === 0) return;
+    if (latest.size === 0) return Promise.resolve();
     // One statement a page. A replayed event never lowers the revision, so a recompute in flight for a newer one is not lost.
     const rows = [...latest];
-    await trx.raw(
-      `INSERT INTO ${TIMER_RECOMPUTE} (ticket_id, tenant_id, revision) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}
-       ON CONFLICT (ticket_id) DO UPDATE SET revision = GREATEST(${TIMER_RECOMPUTE}.revision, EXCLUDED.revision)`,
-      rows.flatMap(([ticketId, { tenantId, revision }]) => [ticketId, tenantId, revision]),
+    writes.add(
+      trx.raw(
+        `INSERT INTO ${TIMER_RECOMPUTE} (ticket_id, tenant_id, revision) VALUES ${rows.map(() => '(?, ?, ?)').join(', ')}
+         ON CONFLICT (ticket_id) DO UPDATE SET revision = GREATEST(${TIMER_RECOMPUTE}.revision, EXCLUDED.revision)`,
+        rows.flatMap(([ticketId, { tenantId, revision }]) => [ticketId, tenantId, revision]),
+      ),
     );
+    return Promise.resolve();
   },
 };

@@ -4,6 +4,7 @@ import type { ParsedQuery } from '../query-text.js';
 import { correctableWords, parseQueryText, vocabularyOf } from '../query-text.js';
 import type { FilterField, SearchDocument, SearchHit, SearchIndex, SearchKind, SearchPage, SearchRef, SearchRequest, SearchScope, SearchWriter } from '../types.js';
 import { FILTER_FIELDS } from '../types.js';
+import type { DeferredWrites } from '../../db/deferred-writes.js';
 
 export const SEARCH_INDEX = 'search_index';
 /** Every word the tenant's documents hold, for spelling correction by trigram similarity. */
@@ -83,7 +84,11 @@ export const postgresSearchWriter: SearchWriter = {
     await knex.raw(`DROP TABLE IF EXISTS ${SEARCH_INDEX}, ${SEARCH_TERMS}`);
   },
 
-  async upsert(knex: Knex, documents: readonly SearchDocument[]): Promise<void> {
+  async upsert(knex: Knex, documents: readonly SearchDocument[], deferred?: DeferredWrites): Promise<void> {
+    const write = async (statement: Knex.QueryBuilder | Knex.Raw): Promise<void> => {
+      if (deferred) deferred.add(statement);
+      else await statement;
+    };
     for (let start = 0; start < documents.length; start += WRITE_CHUNK) {
       const chunk = documents.slice(start, start + WRITE_CHUNK);
       const rows = chunk.map((doc) => ({
@@ -101,7 +106,7 @@ export const postgresSearchWriter: SearchWriter = {
         updated_at: doc.updatedAt,
       }));
       const columns = Object.keys(rows[0]!).filter((column) => column !== 'kind' && column !== 'id');
-      await knex(SEARCH_INDEX).insert(rows).onConflict(['kind', 'id']).merge(columns).where(`${SEARCH_INDEX}.revision`, '<', knex.raw('excluded.revision'));
+      await write(knex(SEARCH_INDEX).insert(rows).onConflict(['kind', 'id']).merge(columns).where(`${SEARCH_INDEX}.revision`, '<', knex.raw('excluded.revision')));
       const byTenant = new Map<string, Set<string>>();
       for (const doc of chunk) {
         const words = byTenant.get(doc.tenantId) ?? new Set<string>();
@@ -109,20 +114,22 @@ export const postgresSearchWriter: SearchWriter = {
         byTenant.set(doc.tenantId, words);
       }
       for (const [tenantId, words] of byTenant) {
-        await knex.raw(`INSERT INTO ${SEARCH_TERMS} (tenant_id, term) SELECT ?::uuid, unnest(?::text[]) ON CONFLICT DO NOTHING`, [tenantId, [...words]]);
+        await write(knex.raw(`INSERT INTO ${SEARCH_TERMS} (tenant_id, term) SELECT ?::uuid, unnest(?::text[]) ON CONFLICT DO NOTHING`, [tenantId, [...words]]));
       }
     }
   },
 
-  async remove(knex: Knex, refs: readonly SearchRef[]): Promise<void> {
+  async remove(knex: Knex, refs: readonly SearchRef[], deferred?: DeferredWrites): Promise<void> {
     for (const ref of refs) {
       // A tombstone, not a delete: it keeps the revision, so a late older upsert cannot bring the document back.
-      await knex.raw(
+      const tombstone = knex.raw(
         `INSERT INTO ${SEARCH_INDEX} (kind, id, tenant_id, revision, deleted, title, body, comments, internal, updated_at)
          VALUES (?, ?, ?, ?, true, '', '', '', '', now())
          ON CONFLICT (kind, id) DO UPDATE SET deleted = true, revision = excluded.revision WHERE ${SEARCH_INDEX}.revision < excluded.revision`,
         [ref.kind, ref.id, ref.tenantId, ref.revision],
       );
+      if (deferred) deferred.add(tombstone);
+      else await tombstone;
     }
   },
 };
@@ -131,8 +138,8 @@ export class PostgresSearchIndex implements SearchIndex {
   readonly name = 'postgres';
   readonly create = (knex: Knex): Promise<void> => postgresSearchWriter.create(knex);
   readonly drop = (knex: Knex): Promise<void> => postgresSearchWriter.drop(knex);
-  readonly upsert = (knex: Knex, documents: readonly SearchDocument[]): Promise<void> => postgresSearchWriter.upsert(knex, documents);
-  readonly remove = (knex: Knex, refs: readonly SearchRef[]): Promise<void> => postgresSearchWriter.remove(knex, refs);
+  readonly upsert = (knex: Knex, documents: readonly SearchDocument[], deferred?: DeferredWrites): Promise<void> => postgresSearchWriter.upsert(knex, documents, deferred);
+  readonly remove = (knex: Knex, refs: readonly SearchRef[], deferred?: DeferredWrites): Promise<void> => postgresSearchWriter.remove(knex, refs, deferred);
 
   /**
    * `tenant word` pairs the tenant's documents are known to contain. The vocabulary only grows
