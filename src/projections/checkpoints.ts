@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { JsonRows } from '../db/combined-reads.js';
+import { jsonColumns, parsedJson } from '../db/combined-reads.js';
 import type { LogPosition } from '../eventstore/types.js';
 import { LOG_START } from '../eventstore/types.js';
 
@@ -64,41 +66,49 @@ export async function resetCheckpoint(trx: Knex.Transaction, name: string, versi
 }
 
 /**
- * Only one runner may apply a projection's batch at a time, across processes: takes the
- * projection's lock and checks that its checkpoint still stands where the batch starts, in one
- * statement. A transaction-scoped advisory lock needs no connection of its own (PGlite has only
- * one) and is released by the commit or rollback that ends the batch, whatever happens to the
- * process. The check reads the snapshot taken as the statement began, which can predate a commit
- * of the runner that held the lock a moment before: the conditional advanceManyStatement at the end
+ * Only one runner may apply a projection's batch at a time, across processes. For a group standing
+ * at the same place, in one statement: takes each projection's lock if free and checks that its
+ * checkpoint still stands at `from`, under its version, fed from the log; with it go the reads
+ * the members' `apply` starts with (`reads[i]` for `projections[i]`), whose rows come back
+ * alongside, so a batch's claim and its reads are one round trip. A transaction-scoped advisory
+ * lock needs no connection of its own (PGlite has only one) and is released by the commit or
+ * rollback that ends the batch, whatever happens to the process. The check reads the snapshot
+ * taken as the statement began, which can predate a commit of the runner that held the lock a
+ * moment before (the reads then predate it too): the conditional advanceManyStatement at the end
  * of the batch is what makes a stale check harmless.
  */
-export async function claimBatch(trx: Knex.Transaction, name: string, version: number, from: LogPosition): Promise<boolean> {
-  const result = await trx.raw<{ rows: Array<{ claimed: boolean }> }>(
-    `SELECT pg_try_advisory_xact_lock(7411, hashtext(?))
-            AND EXISTS (SELECT 1 FROM projection_checkpoints
-                         WHERE name = ? AND version = ? AND commit_position = ?::bigint AND prepare_position = ?::bigint AND NOT inline) AS claimed`,
-    [name, name, version, from.commit.toString(), from.prepare.toString()],
+export async function claimGroupBatch(
+  trx: Knex.Transaction,
+  projections: ReadonlyArray<{ readonly name: string; readonly version: number }>,
+  from: LogPosition,
+  reads: ReadonlyArray<ReadonlyArray<Knex.QueryBuilder | Knex.Raw>> = [],
+): Promise<{ readonly claimed: Set<string>; readonly rows: ReadonlyArray<readonly JsonRows[]> }> {
+  const selects = [
+    `(SELECT coalesce(json_agg(c.name), '[]'::json) FROM projection_checkpoints AS c
+       JOIN (SELECT unnest(?::text[]) AS name, unnest(?::int[]) AS version) AS v ON v.name = c.name AND v.version = c.version
+      WHERE c.commit_position = ?::bigint AND c.prepare_position = ?::bigint AND NOT c.inline
+        AND pg_try_advisory_xact_lock(7411, hashtext(c.name))) AS claimed`,
+  ];
+  const shape = reads.map((queries) => queries.length);
+  const columns = jsonColumns(reads.flat());
+  selects.push(...columns.columns);
+  const bindings: Knex.Value[] = [projections.map((p) => p.name), projections.map((p) => p.version), from.commit.toString(), from.prepare.toString(), ...columns.bindings];
+  const result = await trx.raw<{ rows: Array<Record<string, unknown>> }>(`SELECT ${selects.join(',\n')}`, bindings);
+  const row = result.rows[0] ?? {};
+  const claimed = new Set(parsedJson<string[]>(row.claimed));
+  let next = 0;
+  const rows = shape.map((count) =>
+    Array.from({ length: count }, () => {
+      const found = parsedJson<Array<Record<string, unknown>>>(row[`r${next}`]);
+      next += 1;
+      return found;
+    }),
   );
-  return result.rows[0]?.claimed === true;
+  return { claimed, rows };
 }
 
 export async function lockProjection(trx: Knex.Transaction, name: string): Promise<void> {
   await trx.raw('SELECT pg_advisory_xact_lock(7411, hashtext(?))', [name]);
-}
-
-/**
- * claimBatch for a group of projections standing at the same place, in one statement: the names
- * whose lock was free and whose checkpoint stands at `from`, under their version, fed from the log.
- */
-export async function claimGroupBatch(trx: Knex.Transaction, projections: ReadonlyArray<{ readonly name: string; readonly version: number }>, from: LogPosition): Promise<Set<string>> {
-  const result = await trx.raw<{ rows: Array<{ name: string }> }>(
-    `SELECT c.name FROM projection_checkpoints AS c
-       JOIN (SELECT unnest(?::text[]) AS name, unnest(?::int[]) AS version) AS v ON v.name = c.name AND v.version = c.version
-      WHERE c.commit_position = ?::bigint AND c.prepare_position = ?::bigint AND NOT c.inline
-        AND pg_try_advisory_xact_lock(7411, hashtext(c.name))`,
-    [projections.map((p) => p.name), projections.map((p) => p.version), from.commit.toString(), from.prepare.toString()],
-  );
-  return new Set(result.rows.map((row) => row.name));
 }
 
 /**

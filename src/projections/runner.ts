@@ -4,7 +4,7 @@ import type { Database } from '../db/types.js';
 import type { EventStore, LogPosition } from '../eventstore/types.js';
 import { comparePositions, formatPosition } from '../eventstore/types.js';
 import type { Checkpoint } from './checkpoints.js';
-import { advanceManyStatement, claimBatch, claimGroupBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint } from './checkpoints.js';
+import { advanceManyStatement, claimGroupBatch, lockProjection, readAllCheckpoints, readCheckpoint, resetCheckpoint } from './checkpoints.js';
 import { DeferredWrites } from '../db/deferred-writes.js';
 import { InlineProjections } from './inline.js';
 import type { GroupMember, GroupOutcome } from './shared-feed.js';
@@ -340,16 +340,20 @@ export class ProjectionRunner {
     const seconds = new Map<string, number>();
     try {
       const applied = await this.options.db.knex.transaction(async (trx) => {
-        const only = members.length === 1 ? members[0]! : null;
-        const claimed = only
-          ? (await claimBatch(trx, only.projection.name, only.projection.version, from)) ? new Set([only.projection.name]) : new Set<string>()
-          : await claimGroupBatch(trx, members.map((member) => member.projection), from);
+        const reads = members.map(({ projection, events }) => projection.reads?.(trx, events) ?? []);
+        const { claimed, rows } = await claimGroupBatch(
+          trx,
+          members.map((member) => member.projection),
+          from,
+          reads,
+        );
         const mine = members.filter((member) => claimed.has(member.projection.name));
         if (mine.length === 0) return new Set<string>();
         const writes = new DeferredWrites();
-        for (const { projection, events } of mine) {
+        for (const [index, { projection, events }] of members.entries()) {
+          if (!claimed.has(projection.name)) continue;
           const started = process.hrtime.bigint();
-          await projection.apply(trx, events, writes);
+          await projection.apply(trx, events, writes, projection.reads ? rows[index] : undefined);
           seconds.set(projection.name, Number(process.hrtime.bigint() - started) / 1e9);
         }
         // The members' deferred writes and the checkpoints' move (the passengers' too), in one statement.

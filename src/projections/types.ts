@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { LogFilter, RecordedEvent } from '../eventstore/types.js';
 import type { DeferredWrites } from '../db/deferred-writes.js';
+import type { JsonRows } from '../db/combined-reads.js';
 
 /**
  * A read model fed from the log. It owns its tables: it can create and drop them, and the engine
@@ -24,11 +25,18 @@ export interface Projection {
   createTables(knex: Knex): Promise<void>;
   dropTables(knex: Knex): Promise<void>;
   /**
+   * The reads `apply` starts with, built but not sent: the runner sends those of every member of a
+   * batch with its claim, in one statement, and hands `apply` their rows as `preread` (one list
+   * per query, rows as json_agg gives them). Without `preread` (inline, time travel), `apply`
+   * reads for itself.
+   */
+  readonly reads?: (knex: Knex, events: readonly RecordedEvent[]) => ReadonlyArray<Knex.QueryBuilder | Knex.Raw>;
+  /**
    * Called inside the transaction that also moves the checkpoint: write only through `trx`, or
    * leave writes to `writes`, which the caller sends once every projection of the batch has applied
    * (with the checkpoint's move, in one statement). Reads see nothing deferred.
    */
-  apply(trx: Knex.Transaction, events: readonly RecordedEvent[], writes: DeferredWrites): Promise<void>;
+  apply(trx: Knex.Transaction, events: readonly RecordedEvent[], writes: DeferredWrites, preread?: ReadonlyArray<JsonRows>): Promise<void>;
 }
 
 export interface ProjectionLag {

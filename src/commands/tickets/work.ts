@@ -28,16 +28,24 @@ async function withSlaReapplied(deps: TicketDependencies, actor: Actor, written:
   return { ticketId: done.ticketId, position: sla ?? done.position };
 }
 
-/** Agents edit any field; a requester may reword their own ticket while nobody has picked it up. */
+/** What a ticket's SLA is chosen and targeted by, of the fields an edit may change (priority comes from impact and urgency). */
+const SLA_FIELDS: ReadonlySet<string> = new Set(['impact', 'urgency', 'categoryId', 'serviceId']);
+
+/**
+ * Agents edit any field; a requester may reword their own ticket while nobody has picked it up.
+ * An edit of other fields leaves the SLA as recorded: it is not looked up again.
+ */
 export function updateTicket(deps: TicketDependencies, actor: Actor, ticketId: string, changes: TicketDetails, context: CommandContext, expectedVersion?: number) {
-  return withSlaReapplied(deps, actor, onTicket(deps, actor, ticketId, context, async (ticket) => {
+  const movesSla = Object.keys(changes).some((field) => SLA_FIELDS.has(field));
+  const written = onTicket(deps, actor, ticketId, context, async (ticket) => {
     if (!can(actor.role, 'ticket.work')) {
       const onlyWording = Object.keys(changes).every((key) => key === 'title' || key === 'description');
       if (!isOwnTicket(actor, ticket) || !onlyWording || ticket.status !== 'new') throw new ForbiddenError('a requester may only reword their own new ticket');
     }
     await checkCatalogReferences(deps, actor, changes);
     return { type: 'UpdateTicket', changes, now: context.now };
-  }, { expectedVersion }), context);
+  }, { expectedVersion });
+  return movesSla ? withSlaReapplied(deps, actor, written, context) : written;
 }
 
 export function overridePriority(deps: TicketDependencies, actor: Actor, ticketId: string, input: { priority: Priority; reason: string }, context: CommandContext, expectedVersion?: number) {

@@ -7,6 +7,7 @@ import type { EmailData, TemplateSource } from '../../notifications/templates.js
 import { DEFAULT_TEMPLATES, renderTemplate, ticketUrl } from '../../notifications/templates.js';
 import type { DeferredWrites } from '../../db/deferred-writes.js';
 import type { ColumnType } from '../batched-writes.js';
+import type { JsonRows } from '../../db/combined-reads.js';
 import { insertRowsIgnoring, patchRows, storedUuid, storedUuidOrNull } from '../batched-writes.js';
 import type { Projection } from '../types.js';
 import { EMAIL_TEMPLATES } from './email-templates.js';
@@ -32,7 +33,7 @@ type DataOf<Type extends TicketEvent['type']> = Extract<TicketEvent, { type: Typ
  * `publicBaseUrl` (PUBLIC_BASE_URL) makes each mail link to its ticket; without it mail has no link.
  */
 export function notificationsProjectionFor(links: { readonly publicBaseUrl: string | null }): Projection {
-  return { ...notificationsProjection, apply: (trx, events, writes) => applyPage(trx, events, writes, links.publicBaseUrl) };
+  return { ...notificationsProjection, apply: (trx, events, writes, preread) => applyPage(trx, events, writes, preread, links.publicBaseUrl) };
 }
 
 export const notificationsProjection: Projection = {
@@ -56,15 +57,27 @@ export const notificationsProjection: Projection = {
   async dropTables(knex: Knex) {
     await knex.schema.dropTableIfExists(TICKETS);
   },
-  apply: (trx, events, writes) => applyPage(trx, events, writes, null),
+  reads: (knex, events) => {
+    const ids = storedTicketIds(events);
+    return ids.length === 0 ? [] : [ticketCopies(knex, ids)];
+  },
+  apply: (trx, events, writes, preread) => applyPage(trx, events, writes, preread, null),
 };
 
-async function applyPage(trx: Knex.Transaction, events: readonly RecordedEvent[], writes: DeferredWrites, publicBaseUrl: string | null): Promise<void> {
-  // A ticket opened in this page has no copy here yet (the checkpoint applies each event once).
-  const startingHere = new Set(events.filter((recorded) => recorded.type === 'TicketOpened' && recorded.revision === 0).map((recorded) => recorded.streamId));
-  const page = await NotificationPage.load(trx, [...new Set(events.filter((recorded) => !startingHere.has(recorded.streamId)).map((recorded) => recorded.streamId.slice('ticket-'.length)))], publicBaseUrl);
+async function applyPage(trx: Knex.Transaction, events: readonly RecordedEvent[], writes: DeferredWrites, preread: ReadonlyArray<JsonRows> | undefined, publicBaseUrl: string | null): Promise<void> {
+  const page = await NotificationPage.load(trx, storedTicketIds(events), preread, publicBaseUrl);
   for (const recorded of events) await applyOne(page, recorded);
   await page.write(writes);
+}
+
+/** The page's tickets that may have a copy here: one opened in this page has none yet (the checkpoint applies each event once). */
+function storedTicketIds(events: readonly RecordedEvent[]): string[] {
+  const startingHere = new Set(events.filter((recorded) => recorded.type === 'TicketOpened' && recorded.revision === 0).map((recorded) => recorded.streamId));
+  return [...new Set(events.filter((recorded) => !startingHere.has(recorded.streamId)).map((recorded) => recorded.streamId.slice('ticket-'.length)))];
+}
+
+function ticketCopies(knex: Knex, ids: readonly string[]): Knex.QueryBuilder {
+  return knex(TICKETS).select('id', 'tenant_id', 'number', 'title', 'requester_id', 'assignee_id', 'team_id', 'watcher_ids', 'version').whereIn('id', ids);
 }
 
 interface TicketRow {
@@ -100,9 +113,10 @@ class NotificationPage {
     readonly publicBaseUrl: string | null,
   ) {}
 
-  static async load(trx: Knex.Transaction, ids: readonly string[], publicBaseUrl: string | null): Promise<NotificationPage> {
+  /** `preread`: the rows of ticketCopies, read with the batch's claim (the same columns, as JSON). */
+  static async load(trx: Knex.Transaction, ids: readonly string[], preread: ReadonlyArray<JsonRows> | undefined, publicBaseUrl: string | null): Promise<NotificationPage> {
     const page = new NotificationPage(trx, publicBaseUrl);
-    const rows = ids.length === 0 ? [] : ((await trx(TICKETS).select('*').whereIn('id', ids)) as TicketRow[]);
+    const rows = ids.length === 0 ? [] : ((preread?.[0] ?? (await ticketCopies(trx, ids))) as TicketRow[]);
     for (const row of rows) page.tickets.set(row.id, row);
     return page;
   }

@@ -24,15 +24,20 @@ export const reportingProjection: Projection = {
   filter: { categories: ['ticket', 'businesscalendar', 'article', 'articlefeedback', 'team', 'category', 'service', 'user'] },
   createTables: createReportingTables,
   dropTables: dropReportingTables,
-  async apply(trx, events, writes) {
-    const ticketIds = new Set(events.filter((recorded) => categoryOf(recorded) === 'ticket').map((recorded) => recorded.streamId.slice('ticket-'.length)));
-    // A ticket opened in this page has nothing stored yet (the checkpoint applies each event once).
-    for (const recorded of events) if (recorded.revision === 0 && recorded.type === 'TicketOpened') ticketIds.delete(recorded.streamId.slice('ticket-'.length));
-    const tickets = await TicketFactsPage.load(trx, [...ticketIds]);
+  reads: (knex, events) => TicketFactsPage.reads(knex, storedTicketIds(events)),
+  async apply(trx, events, writes, preread) {
+    const tickets = await TicketFactsPage.load(trx, storedTicketIds(events), preread);
     for (const recorded of events) await applyOne(trx, tickets, recorded);
     await tickets.write(trx, writes);
   },
 };
+
+/** The page's tickets that may have facts stored: one opened in this page has none yet (the checkpoint applies each event once). */
+function storedTicketIds(events: readonly RecordedEvent[]): string[] {
+  const ticketIds = new Set(events.filter((recorded) => categoryOf(recorded) === 'ticket').map((recorded) => recorded.streamId.slice('ticket-'.length)));
+  for (const recorded of events) if (recorded.revision === 0 && recorded.type === 'TicketOpened') ticketIds.delete(recorded.streamId.slice('ticket-'.length));
+  return [...ticketIds];
+}
 
 const categoryOf = (recorded: RecordedEvent): string => recorded.streamId.slice(0, recorded.streamId.indexOf('-'));
 

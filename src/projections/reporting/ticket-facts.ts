@@ -4,6 +4,8 @@ import type { TimedTicketEvent } from '../../domain/sla/ticket-clocks.js';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { ColumnType, RowPatch } from '../batched-writes.js';
+import type { JsonRows } from '../../db/combined-reads.js';
+import { readTogether } from '../../db/combined-reads.js';
 import type { DeferredWrites } from '../../db/deferred-writes.js';
 import { insertRowsIgnoring, patchRows, storedUuid as uuid, storedUuidOrNull as uuidOrNull } from '../batched-writes.js';
 import { clockFigures } from './clock-figures.js';
@@ -126,31 +128,36 @@ export class TicketFactsPage {
 
   private constructor() {}
 
+  /** The reads `load` starts with: the page's stored tickets, their clock events and open backlog intervals. */
+  static reads(knex: Knex, ticketIds: readonly string[]): Array<Knex.QueryBuilder> {
+    if (ticketIds.length === 0) return [];
+    return [
+      knex(TICKET_FACTS)
+        .select('ticket_id', 'tenant_id', 'type', 'priority', 'status', 'team_id', 'reopen_count', 'sla_calendar_id', 'sla_calendar_version', 'sla_warning_share', 'first_response_target_minutes', 'resolution_target_minutes', 'last_event_at', 'revision')
+        .whereIn('ticket_id', ticketIds),
+      knex(TICKET_CLOCK_EVENTS).select('ticket_id', 'revision', 'type', 'at_text', 'author_id', 'internal', 'requester_id').whereIn('ticket_id', ticketIds),
+      knex(TICKET_OPEN_INTERVALS).select('ticket_id', 'opened_revision', 'priority', 'team_id').whereIn('ticket_id', ticketIds).whereNull('closed_at'),
+    ];
+  }
+
   /**
-   * The page's stored tickets, their clock events and open backlog intervals, in one statement.
-   * `ticketIds` leaves out tickets opened in the page: they have nothing stored yet.
+   * `ticketIds` leaves out tickets opened in the page: they have nothing stored yet. `preread`:
+   * the rows of `reads`, read with the batch's claim; without it, they are read here in one statement.
    */
-  static async load(trx: Knex.Transaction, ticketIds: readonly string[]): Promise<TicketFactsPage> {
+  static async load(trx: Knex.Transaction, ticketIds: readonly string[], preread?: ReadonlyArray<JsonRows>): Promise<TicketFactsPage> {
     const page = new TicketFactsPage();
     if (ticketIds.length === 0) return page;
-    const result = await trx.raw<{ rows: Array<{ facts: Array<FactsRow & { ticket_id: string }>; clock: Array<ClockEventRow & { ticket_id: string }>; open: Array<{ ticket_id: string; opened_revision: number; priority: string; team_id: string | null }> }> }>(
-      `SELECT (SELECT coalesce(json_agg(f), '[]') FROM (
-                 SELECT ticket_id, tenant_id, type, priority, status, team_id, reopen_count, sla_calendar_id, sla_calendar_version, sla_warning_share,
-                        first_response_target_minutes, resolution_target_minutes, last_event_at, revision
-                   FROM ${TICKET_FACTS} WHERE ticket_id = ANY(?::uuid[])) AS f) AS facts,
-              (SELECT coalesce(json_agg(c ORDER BY c.ticket_id, c.revision), '[]') FROM (
-                 SELECT ticket_id, revision, type, at_text, author_id, internal, requester_id
-                   FROM ${TICKET_CLOCK_EVENTS} WHERE ticket_id = ANY(?::uuid[])) AS c) AS clock,
-              (SELECT coalesce(json_agg(o), '[]') FROM (
-                 SELECT ticket_id, opened_revision, priority, team_id
-                   FROM ${TICKET_OPEN_INTERVALS} WHERE ticket_id = ANY(?::uuid[]) AND closed_at IS NULL) AS o) AS open`,
-      [[...ticketIds], [...ticketIds], [...ticketIds]],
-    );
-    const { facts, clock, open } = result.rows[0]!;
+    const [facts, clock, open] = (preread ?? (await readTogether(trx, TicketFactsPage.reads(trx, ticketIds)))) as [
+      Array<FactsRow & { ticket_id: string; last_event_at: string | Date }>,
+      Array<ClockEventRow & { ticket_id: string }>,
+      Array<{ ticket_id: string; opened_revision: number; priority: string; team_id: string | null }>,
+    ];
     for (const { ticket_id: ticketId, ...row } of facts) page.facts.set(ticketId, { row: { ...row, last_event_at: new Date(row.last_event_at) }, fresh: false, changes: {} });
     for (const { ticket_id: ticketId, ...row } of clock) {
       if (page.facts.has(ticketId)) listIn(page.clockEvents, ticketId).push(row);
     }
+    // The clock segments are built in revision order.
+    for (const events of page.clockEvents.values()) events.sort((a, b) => a.revision - b.revision);
     for (const row of open) {
       if (page.facts.has(row.ticket_id)) listIn(page.intervals, row.ticket_id).push({ openedRevision: row.opened_revision, priority: row.priority, teamId: row.team_id, row: null, closedAt: null });
     }

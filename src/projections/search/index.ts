@@ -4,6 +4,7 @@ import type { AssetEvent } from '../../domain/cmdb/index.js';
 import type { TicketEvent } from '../../domain/ticket/index.js';
 import type { JsonObject, RecordedEvent } from '../../eventstore/types.js';
 import type { FilterField, SearchDocument, SearchIndex, SearchKind, SearchRef, SearchWriter } from '../../search/types.js';
+import type { JsonRows } from '../../db/combined-reads.js';
 import { lockProjection } from '../checkpoints.js';
 import type { Projection } from '../types.js';
 
@@ -89,8 +90,12 @@ export function searchProjection(index: SearchWriter): Projection {
       await index.drop(knex);
       await knex.schema.dropTableIfExists(SEARCH_DOCUMENTS);
     },
-    async apply(trx, events, writes) {
-      const batch = await loadAll(trx, events);
+    reads(knex, events) {
+      const ids = storedIds(events);
+      return ids.length === 0 ? [] : [storedDocuments(knex, ids)];
+    },
+    async apply(trx, events, writes, preread) {
+      const batch = await loadAll(trx, events, preread);
       for (const recorded of events) {
         const kind = kindOf(recorded.streamId);
         if (!kind) continue;
@@ -168,13 +173,22 @@ function kindOf(streamId: string): SearchKind | null {
   return null;
 }
 
-/** The batch's documents as stored, read in one query; those created in the batch have nothing stored yet. */
-async function loadAll(trx: Knex.Transaction, events: readonly RecordedEvent[]): Promise<Map<string, Tracked>> {
-  const ids = new Set(events.flatMap((recorded) => (kindOf(recorded.streamId) ? [recorded.streamId.slice(recorded.streamId.indexOf('-') + 1)] : [])));
-  // The checkpoint applies each event once, so a stream's first event here means no row yet.
-  for (const recorded of events) if (recorded.revision === 0 && CREATING_TYPES.has(recorded.type)) ids.delete(recorded.streamId.slice(recorded.streamId.indexOf('-') + 1));
-  const rows = ids.size === 0 ? [] : ((await trx(SEARCH_DOCUMENTS).select('id', 'revision', 'deleted', 'source').whereIn('id', [...ids])) as Array<{ id: string; revision: number; deleted: boolean; source: Source }>);
+/** The batch's documents as stored, read in one query (or with the batch's claim: `preread`). */
+async function loadAll(trx: Knex.Transaction, events: readonly RecordedEvent[], preread: ReadonlyArray<JsonRows> | undefined): Promise<Map<string, Tracked>> {
+  const ids = storedIds(events);
+  const rows = ids.length === 0 ? [] : ((preread?.[0] ?? (await storedDocuments(trx, ids))) as Array<{ id: string; revision: number; deleted: boolean; source: Source }>);
   return new Map(rows.map((row) => [row.id, { id: row.id, revision: row.revision, deleted: row.deleted, source: row.source, dirty: false, touched: false }]));
+}
+
+/** The batch's documents that may be stored: those created in the batch have nothing stored yet (the checkpoint applies each event once). */
+function storedIds(events: readonly RecordedEvent[]): string[] {
+  const ids = new Set(events.flatMap((recorded) => (kindOf(recorded.streamId) ? [recorded.streamId.slice(recorded.streamId.indexOf('-') + 1)] : [])));
+  for (const recorded of events) if (recorded.revision === 0 && CREATING_TYPES.has(recorded.type)) ids.delete(recorded.streamId.slice(recorded.streamId.indexOf('-') + 1));
+  return [...ids];
+}
+
+function storedDocuments(knex: Knex, ids: readonly string[]): Knex.QueryBuilder {
+  return knex(SEARCH_DOCUMENTS).select('id', 'revision', 'deleted', 'source').whereIn('id', ids);
 }
 
 /** The first event of each searchable stream. */
