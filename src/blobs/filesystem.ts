@@ -38,9 +38,10 @@ export class FilesystemBlobStore implements BlobStore {
         done(null, chunk);
       },
     });
+    // `flush` syncs the file before it is closed, so the rename below publishes complete bytes.
+    const sink = createWriteStream(temp, { flags: 'wx', mode: 0o640, flush: true });
     try {
-      // `flush` syncs the file before it is closed, so the rename below publishes complete bytes.
-      await pipeline(content, meter, createWriteStream(temp, { flags: 'wx', mode: 0o640, flush: true }));
+      await pipeline(content, meter, sink);
       const sha256 = hash.digest('hex');
       const target = this.pathOf(sha256);
       // Renewing the stored copy is what claims it against the sweep; when the sweep has just taken
@@ -55,6 +56,9 @@ export class FilesystemBlobStore implements BlobStore {
       }
       return { sha256, size };
     } catch (error) {
+      // A source that fails at once can beat the file's own open: removed before it is closed, the
+      // file would appear afterwards and stay behind.
+      if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
       await rm(temp, { force: true });
       throw error;
     }

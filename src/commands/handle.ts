@@ -57,8 +57,11 @@ export function handleCommand<State, Command, Event extends DomainEvent>(
   return handleCommandSequence(dependencies, decider, streamId, [() => command], context, options);
 }
 
-/** One decision of a sequence: the command to decide on the state so far, or null to decide nothing. */
-export type CommandStep<State, Command> = (state: State) => Command | null | Promise<Command | null>;
+/**
+ * One decision of a sequence: the command to decide on the state so far (`decided`: how many
+ * events the steps before it produced), or null to decide nothing.
+ */
+export type CommandStep<State, Command> = (state: State, decided: number) => Command | null | Promise<Command | null>;
 
 /**
  * Several commands decided in turn on one stream, each on the state the previous ones left, and
@@ -85,7 +88,7 @@ export async function handleCommandSequence<State, Command, Event extends Domain
     let state = loaded.state;
     const events: Event[] = [];
     for (const step of steps) {
-      const command = await step(state);
+      const command = await step(state, events.length);
       if (command === null) continue;
       const produced = decider.decide(command, state);
       state = produced.reduce(decider.evolve, state);

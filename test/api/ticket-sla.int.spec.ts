@@ -117,11 +117,23 @@ test('editing the policy never rewrites the clocks of a ticket already running u
   assert.is(events.filter((event) => event.type === 'TicketSlaApplied').length, 1, 'the what-if changed nothing');
 });
 
-test('a priority change re-applies the SLA with the targets of the new priority, recorded as an event', async ({ api, admin, ticketId }) => {
+test('a reworded ticket keeps the terms it recorded, though its policy has a newer version', async ({ api, admin, ticketId }) => {
+  expectStatus(await call(api!.baseUrl, `/api/v1/tickets/${ticketId}`, { method: 'PATCH', headers: bearer(admin!), json: { title: 'Payroll export fails for every run' } }), 200, 'reword');
+  const events = await api!.system.store.readStream(`ticket-${ticketId}`);
+  assert.equal(
+    events.filter((event) => event.type === 'TicketSlaApplied').map((event) => (event.data.terms as { policyVersion: number }).policyVersion),
+    [1],
+  );
+});
+
+test('a priority change re-applies the SLA with the targets of the new priority, recorded in the same append', async ({ api, admin, ticketId }) => {
   expectStatus(await call(api!.baseUrl, `/api/v1/tickets/${ticketId}/priority`, { method: 'POST', headers: bearer(admin!), json: { priority: 'P2', reason: 'only one team affected' } }), 200, 'override');
   const events = await api!.system.store.readStream(`ticket-${ticketId}`);
-  const applied = events.filter((event) => event.type === 'TicketSlaApplied').map((event) => (event.data.terms as { priority: string; policyVersion: number }));
-  assert.equal(applied.map((terms) => [terms.priority, terms.policyVersion]), [['P1', 1], ['P2', 2]]);
+  const applied = events.filter((event) => event.type === 'TicketSlaApplied');
+  assert.equal(applied.map((event) => event.data.terms as { priority: string; policyVersion: number }).map((terms) => [terms.priority, terms.policyVersion]), [['P1', 1], ['P2', 2]]);
+  // One transaction: the ticket is never stored at its new priority without the terms that go with it.
+  const changed = events.find((event) => event.type === 'TicketPriorityChanged')!;
+  assert.equal([applied[1]!.revision, applied[1]!.position.commit], [changed.revision + 1, changed.position.commit]);
 });
 
 test.run();

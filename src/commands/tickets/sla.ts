@@ -4,7 +4,6 @@ import { evaluateClock, selectPolicy } from '../../domain/sla/index.js';
 import { ticketClockSegments } from '../../domain/sla/ticket-clocks.js';
 import type { AssignTicket, OpenTicketState, SlaTerms } from '../../domain/ticket/index.js';
 import { ticketStream } from '../../domain/ticket/index.js';
-import type { LogPosition } from '../../eventstore/types.js';
 import { serviceSlaPolicyId } from '../../projections/catalog/queries.js';
 import { getCalendarVersion, policyChoices } from '../../projections/sla/queries.js';
 import type { CommandContext } from '../metadata.js';
@@ -13,7 +12,7 @@ import { authorize } from '../identity/actor.js';
 import { loadTicketFor } from './access.js';
 import type { TicketDependencies } from './dependencies.js';
 import { isTeamMember } from './facts.js';
-import { onTicket } from './on-ticket.js';
+import type { FollowUp } from './on-ticket.js';
 
 type TicketFacts = Pick<OpenTicketState, 'type' | 'categoryId' | 'serviceId' | 'priority'>;
 
@@ -43,10 +42,13 @@ export async function slaTermsFor(deps: TicketDependencies, tenantId: string, ti
   };
 }
 
-/** Records the terms that apply now (at opening, and again whenever priority or scope moved them). */
-export async function applyTicketSla(deps: TicketDependencies, actor: Actor, ticketId: string, reason: string, context: CommandContext): Promise<LogPosition | null> {
-  const written = await onTicket(deps, actor, ticketId, context, async (ticket) => ({ type: 'ApplySla', terms: await slaTermsFor(deps, actor.tenantId, ticket), reason, now: context.now }));
-  return written.position;
+/**
+ * Records the terms that apply now, in the same append as the command it follows, when that
+ * command changed the ticket (its priority or scope may have moved them): the ticket is never
+ * stored with the change but not its terms.
+ */
+export function reapplySla(deps: TicketDependencies, tenantId: string, context: CommandContext): FollowUp {
+  return async (ticket, changed) => (changed && ticket.exists ? { type: 'ApplySla', terms: await slaTermsFor(deps, tenantId, ticket), reason: 'ticket_changed', now: context.now } : null);
 }
 
 /**

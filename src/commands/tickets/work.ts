@@ -10,7 +10,7 @@ import type { TicketDependencies } from './dependencies.js';
 import { areApprovers, isActiveUser, isAssignableAgent, isTeamMember, teamExists } from './facts.js';
 import type { TicketWritten } from './open.js';
 import { checkCatalogReferences } from './catalog-references.js';
-import { applyTicketSla } from './sla.js';
+import { reapplySla } from './sla.js';
 import { linkableTicketId } from '../../projections/tickets/queries.js';
 
 const isOwnTicket = (actor: Actor, ticket: OpenTicketState): boolean => ticket.requesterId === actor.userId;
@@ -20,37 +20,29 @@ async function worksOn(deps: TicketDependencies, actor: Actor, ticket: OpenTicke
   return ticket.assigneeId === actor.userId || (ticket.teamId !== null && (await isTeamMember(deps.knex, ticket.teamId, actor.userId)));
 }
 
-/** Priority, type scope, category and service decide the SLA: it is re-applied after every change. */
-async function withSlaReapplied(deps: TicketDependencies, actor: Actor, written: Promise<TicketWritten>, context: CommandContext): Promise<TicketWritten> {
-  const done = await written;
-  if (done.position === null) return done;
-  const sla = await applyTicketSla(deps, actor, done.ticketId, 'ticket_changed', context);
-  return { ticketId: done.ticketId, position: sla ?? done.position };
-}
-
 /** What a ticket's SLA is chosen and targeted by, of the fields an edit may change (priority comes from impact and urgency). */
 const SLA_FIELDS: ReadonlySet<string> = new Set(['impact', 'urgency', 'categoryId', 'serviceId']);
 
 /**
  * Agents edit any field; a requester may reword their own ticket while nobody has picked it up.
- * An edit of other fields leaves the SLA as recorded: it is not looked up again.
+ * An edit that moves the SLA's scope or priority re-applies it in the same append; one of other
+ * fields leaves the SLA as recorded.
  */
 export function updateTicket(deps: TicketDependencies, actor: Actor, ticketId: string, changes: TicketDetails, context: CommandContext, expectedVersion?: number) {
   const movesSla = Object.keys(changes).some((field) => SLA_FIELDS.has(field));
-  const written = onTicket(deps, actor, ticketId, context, async (ticket) => {
+  return onTicket(deps, actor, ticketId, context, async (ticket) => {
     if (!can(actor.role, 'ticket.work')) {
       const onlyWording = Object.keys(changes).every((key) => key === 'title' || key === 'description');
       if (!isOwnTicket(actor, ticket) || !onlyWording || ticket.status !== 'new') throw new ForbiddenError('a requester may only reword their own new ticket');
     }
     await checkCatalogReferences(deps, actor, changes);
     return { type: 'UpdateTicket', changes, now: context.now };
-  }, { expectedVersion });
-  return movesSla ? withSlaReapplied(deps, actor, written, context) : written;
+  }, { expectedVersion, ...(movesSla ? { followUp: reapplySla(deps, actor.tenantId, context) } : {}) });
 }
 
 export function overridePriority(deps: TicketDependencies, actor: Actor, ticketId: string, input: { priority: Priority; reason: string }, context: CommandContext, expectedVersion?: number) {
   authorize(actor, 'ticket.overridePriority');
-  return withSlaReapplied(deps, actor, onTicket(deps, actor, ticketId, context, () => ({ type: 'OverridePriority', ...input, now: context.now }), { expectedVersion }), context);
+  return onTicket(deps, actor, ticketId, context, () => ({ type: 'OverridePriority', ...input, now: context.now }), { expectedVersion, followUp: reapplySla(deps, actor.tenantId, context) });
 }
 
 /**
