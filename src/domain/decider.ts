@@ -1,4 +1,4 @@
-import type { JsonObject } from '../eventstore/types.js';
+import type { JsonObject } from './json.js';
 
 /** Every domain event: a type tag and a JSON body. Each aggregate narrows this to its own union. */
 export interface DomainEvent<Type extends string = string, Data extends JsonObject = JsonObject> {

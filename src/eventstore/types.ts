@@ -5,10 +5,10 @@
 
 import type { Knex } from 'knex';
 import type { SqlSession } from '../db/types.js';
+import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { StreamDeletedError, WrongExpectedRevisionError } from './errors.js';
 
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+export type { JsonObject, JsonValue };
 
 /**
  * A place in the global log, compared lexicographically: first `commit`, then `prepare`.

@@ -32,7 +32,7 @@ test('given a forgotten user, when forgotten again or reactivated or renamed, th
 });
 
 test('given a forgotten user, when a second factor is tried, then it is just bad credentials', () => {
-  spec.given([registered, forgotten]).when({ type: 'VerifyMfaCode', code: '123456', now }).thenThrows(UnauthorizedError);
+  spec.given([registered, forgotten]).when({ type: 'VerifyMfaCode', checked: { secret: 'JBSWY3DPEHPK3PXP', totpStep: 1, recoveryIndex: null }, now }).thenThrows(UnauthorizedError);
 });
 
 test.run();

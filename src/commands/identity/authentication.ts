@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { passwordProblems } from '../../auth/passwords.js';
 import { newRefreshToken, readRefreshToken } from '../../auth/refresh-tokens.js';
-import { newRecoveryCodes, hashRecoveryCode } from '../../auth/recovery-codes.js';
-import { newTotpSecret, otpauthUrl } from '../../auth/totp.js';
+import { matchRecoveryCode, newRecoveryCodes, hashRecoveryCode } from '../../auth/recovery-codes.js';
+import { matchTotp, newTotpSecret, otpauthUrl } from '../../auth/totp.js';
 import { IllegalStateError, UnauthorizedError, ValidationError } from '../../domain/errors.js';
+import type { CheckedCode, Mfa } from '../../domain/identity/index.js';
 import { normalizeEmail, sessionDecider, sessionStream, userDecider, userStream } from '../../domain/identity/index.js';
 import { handleCommand, loadAggregate } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
@@ -63,7 +64,7 @@ export async function verifySecondFactor(deps: IdentityDependencies, input: { mf
   await countSecretAttempt(deps, knownAccount(challenge.userId), clientAddress);
   const commandContext = { ...context, tenantId: challenge.tenantId, actorId: challenge.userId };
   const { user } = await loadTenantUser(deps.commands.store, challenge.tenantId, challenge.userId);
-  await handleCommand(deps.commands, userDecider, userStream(user.id), { type: 'VerifyMfaCode', code: input.code, now: context.now }, commandContext, { mustExist: true });
+  await handleCommand(deps.commands, userDecider, userStream(user.id), { type: 'VerifyMfaCode', checked: checkCode(user.mfa, input.code, context.now), now: context.now }, commandContext, { mustExist: true });
   await deps.cache.delete(challengeKey(input.mfaToken));
   return startSession(deps, { id: user.id, tenantId: user.tenantId, role: user.role }, 'password+totp', commandContext);
 }
@@ -125,11 +126,12 @@ export async function startMfaSetup(deps: IdentityDependencies, actor: Actor, co
 
 export async function enableMfa(deps: IdentityDependencies, actor: Actor, input: { code: string }, context: CommandContext): Promise<{ recoveryCodes: string[] }> {
   const recoveryCodes = newRecoveryCodes();
+  const { user } = await loadTenantUser(deps.commands.store, actor.tenantId, actor.userId);
   await handleCommand(
     deps.commands,
     userDecider,
     userStream(actor.userId),
-    { type: 'EnableMfa', code: input.code, recoveryCodeHashes: recoveryCodes.map(hashRecoveryCode), now: context.now },
+    { type: 'EnableMfa', checked: checkCode(user.mfa, input.code, context.now), recoveryCodeHashes: recoveryCodes.map(hashRecoveryCode), now: context.now },
     context,
     { mustExist: true },
   );
@@ -140,7 +142,18 @@ export async function disableMfa(deps: IdentityDependencies, actor: Actor, input
   const { user } = await loadTenantUser(deps.commands.store, actor.tenantId, actor.userId);
   if (user.mfa.state !== 'on') throw new IllegalStateError('two-factor authentication is not on');
   await countSecretAttempt(deps, knownAccount(user.id), clientAddress);
-  await handleCommand(deps.commands, userDecider, userStream(user.id), { type: 'DisableMfa', code: input.code, now: context.now }, context, { mustExist: true });
+  await handleCommand(deps.commands, userDecider, userStream(user.id), { type: 'DisableMfa', checked: checkCode(user.mfa, input.code, context.now), now: context.now }, context, { mustExist: true });
+}
+
+/**
+ * What the typed code matches for this user as loaded: a TOTP step of their secret (set up or
+ * pending), or an unused recovery code. The decider rules on replay and reuse.
+ */
+function checkCode(mfa: Mfa, code: string, now: Date): CheckedCode {
+  if (mfa.state === 'off') return { secret: '', totpStep: null, recoveryIndex: null };
+  const totpStep = matchTotp(mfa.secret, code, now)?.step ?? null;
+  const recoveryIndex = mfa.state === 'on' && totpStep === null ? matchRecoveryCode(code, mfa.recoveryCodeHashes) : null;
+  return { secret: mfa.secret, totpStep, recoveryIndex };
 }
 
 function loadSession(deps: IdentityDependencies, sessionId: string) {

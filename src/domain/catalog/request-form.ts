@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { JsonObject, JsonValue } from '../../eventstore/types.js';
+import type { JsonObject, JsonValue } from '../json.js';
 import { ValidationError } from '../errors.js';
 import type { FieldError } from '../errors.js';
 

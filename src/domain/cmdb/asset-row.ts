@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../../eventstore/types.js';
+import type { JsonObject, JsonValue } from '../json.js';
 import type { FieldError } from '../errors.js';
 import { ValidationError } from '../errors.js';
 

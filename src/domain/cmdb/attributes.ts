@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { JsonObject } from '../../eventstore/types.js';
+import type { JsonObject } from '../json.js';
 import type { FieldError } from '../errors.js';
 import { ValidationError } from '../errors.js';
 

@@ -1,8 +1,6 @@
 import type { DomainEvent } from '../decider.js';
 import { ForbiddenError, IllegalStateError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { Role } from '../permissions.js';
-import { matchRecoveryCode } from '../../auth/recovery-codes.js';
-import { matchTotp } from '../../auth/totp.js';
 
 export type UserRegistered = DomainEvent<'UserRegistered', { userId: string; tenantId: string; email: string; name: string; role: Role; passwordHash: string; registeredAt: string }>;
 export type UserProfileUpdated = DomainEvent<'UserProfileUpdated', { name: string; email: string; updatedAt: string }>;
@@ -61,10 +59,17 @@ export type ChangePassword = { type: 'ChangePassword'; passwordHash: string; cur
 export type DeactivateUser = { type: 'DeactivateUser'; now: Date };
 export type ReactivateUser = { type: 'ReactivateUser'; now: Date };
 export type StartMfaSetup = { type: 'StartMfaSetup'; secret: string; now: Date };
-export type EnableMfa = { type: 'EnableMfa'; code: string; recoveryCodeHashes: string[]; now: Date };
-export type DisableMfa = { type: 'DisableMfa'; code: string; now: Date };
+/**
+ * What a code the user typed matched, checked by the caller (src/auth/) against `secret` and the
+ * recovery codes it read: the TOTP time step it is valid for, and the index of the unused recovery
+ * code it is. The decider rules on the rest (a replayed step, a code used meanwhile, a secret that
+ * changed since it was checked), so the domain needs no cryptography of its own.
+ */
+export type CheckedCode = { readonly secret: string; readonly totpStep: number | null; readonly recoveryIndex: number | null };
+export type EnableMfa = { type: 'EnableMfa'; checked: CheckedCode; recoveryCodeHashes: string[]; now: Date };
+export type DisableMfa = { type: 'DisableMfa'; checked: CheckedCode; now: Date };
 /** A second factor at sign-in: a TOTP code or a recovery code. */
-export type VerifyMfaCode = { type: 'VerifyMfaCode'; code: string; now: Date };
+export type VerifyMfaCode = { type: 'VerifyMfaCode'; checked: CheckedCode; now: Date };
 export type ForgetUser = { type: 'ForgetUser'; now: Date };
 
 export type UserCommand =
@@ -164,20 +169,20 @@ export function decide(command: UserCommand, state: User): UserEvent[] {
       return [{ type: 'MfaSetupStarted', data: { secret: command.secret, at } }];
     case 'EnableMfa': {
       if (state.mfa.state !== 'pending') throw new IllegalStateError('start two-factor setup first');
-      const match = matchTotp(state.mfa.secret, command.code, command.now);
-      if (!match) throw new ValidationError('the code does not match', [{ path: '/code', message: 'not the current code of the authenticator app' }]);
-      return [{ type: 'MfaEnabled', data: { recoveryCodeHashes: command.recoveryCodeHashes, step: match.step, at } }];
+      const step = command.checked.secret === state.mfa.secret ? command.checked.totpStep : null;
+      if (step === null) throw new ValidationError('the code does not match', [{ path: '/code', message: 'not the current code of the authenticator app' }]);
+      return [{ type: 'MfaEnabled', data: { recoveryCodeHashes: command.recoveryCodeHashes, step, at } }];
     }
     case 'DisableMfa': {
       if (state.mfa.state !== 'on') throw new IllegalStateError('two-factor authentication is not on');
-      const proof = secondFactor(state.mfa, command.code, command.now, at);
+      const proof = secondFactor(state.mfa, command.checked, at);
       if (!proof) throw new ForbiddenError('the code does not match');
       return [proof, { type: 'MfaDisabled', data: { at } }];
     }
     case 'VerifyMfaCode': {
       if (state.status !== 'active') throw new UnauthorizedError('invalid credentials');
       if (state.mfa.state !== 'on') throw new IllegalStateError('two-factor authentication is not on');
-      const proof = secondFactor(state.mfa, command.code, command.now, at);
+      const proof = secondFactor(state.mfa, command.checked, at);
       if (!proof) throw new UnauthorizedError('invalid code');
       return [proof];
     }
@@ -190,12 +195,12 @@ export function decide(command: UserCommand, state: User): UserEvent[] {
   }
 }
 
-/** A TOTP code newer than the last one used (no replay), or an unused recovery code. */
-function secondFactor(mfa: Extract<Mfa, { state: 'on' }>, code: string, now: Date, at: string): MfaCodeAccepted | MfaRecoveryCodeUsed | null {
-  const totp = matchTotp(mfa.secret, code, now);
-  if (totp) return totp.step > mfa.lastUsedStep ? { type: 'MfaCodeAccepted', data: { step: totp.step, at } } : null;
-  const index = matchRecoveryCode(code, mfa.recoveryCodeHashes);
-  return index === null ? null : { type: 'MfaRecoveryCodeUsed', data: { index, at } };
+/** A TOTP code newer than the last one used (no replay), or a recovery code still unused. */
+function secondFactor(mfa: Extract<Mfa, { state: 'on' }>, checked: CheckedCode, at: string): MfaCodeAccepted | MfaRecoveryCodeUsed | null {
+  if (checked.secret !== mfa.secret) return null;
+  if (checked.totpStep !== null) return checked.totpStep > mfa.lastUsedStep ? { type: 'MfaCodeAccepted', data: { step: checked.totpStep, at } } : null;
+  const index = checked.recoveryIndex;
+  return index !== null && (mfa.recoveryCodeHashes[index] ?? null) !== null ? { type: 'MfaRecoveryCodeUsed', data: { index, at } } : null;
 }
 
 function register(command: RegisterUser, state: User): UserEvent[] {

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../eventstore/types.js';
+import type { JsonObject } from '../json.js';
 import type { Level, Priority } from './priority.js';
 import type { LinkKind, Risk, SlaClock, SlaTerms, TicketDetails, TicketStatus, TicketType } from './types.js';
 

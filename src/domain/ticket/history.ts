@@ -1,4 +1,4 @@
-import type { JsonValue } from '../../eventstore/types.js';
+import type { JsonValue } from '../json.js';
 import type { OpenTicketState, Ticket, TicketEvent } from './types.js';
 
 /** One field as an event moved it: what an auditor reads as "field: old → new". */

@@ -1,4 +1,4 @@
-import type { JsonObject } from '../../eventstore/types.js';
+import type { JsonObject } from '../json.js';
 import type { DomainEvent } from '../decider.js';
 import type { Level, Priority } from './priority.js';
 
