@@ -1,4 +1,5 @@
 import type { OpenTicketState, Ticket, TicketDetails, TicketEvent } from './types.js';
+import { statusAfter } from './status.js';
 
 export function initialState(): Ticket {
   return { exists: false };
@@ -49,29 +50,24 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
 }
 
 function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 'TicketOpened' }>): OpenTicketState {
+  const status = statusAfter(state.status, event);
   switch (event.type) {
     case 'TicketUpdated':
       return applyDetails(state, event.data.changes);
     case 'TicketPriorityChanged':
       return { ...state, priority: event.data.priority, priorityOverridden: event.data.overridden };
-    case 'TicketAssigned': {
-      const status = event.data.assigneeId === null && state.status === 'assigned' ? 'new' : event.data.assigneeId !== null && state.status === 'new' ? 'assigned' : state.status;
+    case 'TicketAssigned':
       return { ...state, assigneeId: event.data.assigneeId, teamId: event.data.teamId, status };
-    }
     case 'TicketWorkStarted':
-      return { ...state, status: 'in_progress' };
     case 'TicketPended':
-      return { ...state, status: 'pending' };
     case 'TicketResumed':
-      return { ...state, status: 'in_progress' };
-    case 'TicketResolved':
-      return { ...state, status: 'resolved', resolvedAt: event.data.at };
     case 'TicketClosed':
-      return { ...state, status: 'closed' };
-    case 'TicketReopened':
-      return { ...state, status: event.data.status, resolvedAt: null };
     case 'TicketCancelled':
-      return { ...state, status: 'cancelled' };
+      return { ...state, status };
+    case 'TicketResolved':
+      return { ...state, status, resolvedAt: event.data.at };
+    case 'TicketReopened':
+      return { ...state, status, resolvedAt: null };
     case 'TicketCommented':
       return { ...state, comments: [...state.comments, { id: event.data.commentId, authorId: event.data.authorId, body: event.data.body, internal: event.data.internal, at: event.data.at, carriedFrom: event.data.carriedFrom }] };
     case 'TicketCommentEdited':
@@ -106,9 +102,9 @@ function evolveOpen(state: OpenTicketState, event: Exclude<TicketEvent, { type: 
     case 'SlaBreached':
       return { ...state, slaAlerts: [...state.slaAlerts, `${event.data.clock}:breach`] };
     case 'TicketMergedInto':
-      return { ...state, status: 'closed', mergedInto: { masterId: event.data.masterId, statusBefore: state.status } };
+      return { ...state, status, mergedInto: { masterId: event.data.masterId, statusBefore: state.status } };
     case 'TicketUnmerged':
-      return { ...state, status: event.data.status, mergedInto: null };
+      return { ...state, status, mergedInto: null };
     case 'TicketConversationWithdrawn':
       return { ...state, comments: state.comments.filter((comment) => !event.data.commentIds.includes(comment.id)) };
     case 'TicketCommentsSplitOff':

@@ -8,6 +8,7 @@ export * from './lifecycle.js';
 export * from './numbering.js';
 export * from './attachments.js';
 export { refuseMerge } from './merge.js';
+export { statusAfter } from './status.js';
 export { decide, evolve, initialState };
 
 export const ticketStream = (ticketId: string): string => `ticket-${ticketId}`;

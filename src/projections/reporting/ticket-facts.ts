@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { BusinessCalendar } from '../../domain/sla/index.js';
 import type { TimedTicketEvent } from '../../domain/sla/ticket-clocks.js';
-import type { TicketEvent } from '../../domain/ticket/index.js';
+import type { TicketEvent, TicketStatus } from '../../domain/ticket/index.js';
+import { statusAfter } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { ColumnType, RowPatch } from '../batched-writes.js';
 import type { JsonRows } from '../../db/combined-reads.js';
@@ -238,33 +239,30 @@ export class TicketFactsPage {
         break;
       case 'TicketAssigned': {
         const { assigneeId, teamId } = event.data;
-        const status = facts.row.status;
-        set({ assignee_id: assigneeId, team_id: teamId, status: assigneeId === null && status === 'assigned' ? 'new' : assigneeId !== null && status === 'new' ? 'assigned' : status });
+        set({ assignee_id: assigneeId, team_id: teamId, status: statusAfter(facts.row.status as TicketStatus, event) });
         this.splitInterval(ticketId, recorded.revision, at);
         break;
       }
       case 'TicketWorkStarted':
       case 'TicketResumed':
-        set({ status: 'in_progress' });
-        break;
       case 'TicketPended':
-        set({ status: 'pending' });
+        set({ status: statusAfter(facts.row.status as TicketStatus, event) });
         break;
       case 'TicketResolved':
-        set({ status: 'resolved', resolved_at: at, resolved_by: event.data.by });
+        set({ status: statusAfter(facts.row.status as TicketStatus, event), resolved_at: at, resolved_by: event.data.by });
         this.closeInterval(ticketId, at);
         break;
       case 'TicketClosed':
       case 'TicketMergedInto':
-        set({ status: 'closed', closed_at: at });
+        set({ status: statusAfter(facts.row.status as TicketStatus, event), closed_at: at });
         this.closeInterval(ticketId, at);
         break;
       case 'TicketCancelled':
-        set({ status: 'cancelled', closed_at: at });
+        set({ status: statusAfter(facts.row.status as TicketStatus, event), closed_at: at });
         this.closeInterval(ticketId, at);
         break;
       case 'TicketReopened': {
-        set({ status: event.data.status, resolved_at: null, resolved_by: null, closed_at: null, reopen_count: facts.row.reopen_count + 1 });
+        set({ status: statusAfter(facts.row.status as TicketStatus, event), resolved_at: null, resolved_by: null, closed_at: null, reopen_count: facts.row.reopen_count + 1 });
         const { type, priority, team_id } = facts.row;
         this.openInterval(ticketId, recorded.revision, { tenant_id: tenantId, type, priority, team_id }, at);
         break;
@@ -283,7 +281,7 @@ export class TicketFactsPage {
         break;
       }
       case 'TicketUnmerged': {
-        set({ status: event.data.status, closed_at: null });
+        set({ status: statusAfter(facts.row.status as TicketStatus, event), closed_at: null });
         const { type, priority, team_id } = facts.row;
         this.openInterval(ticketId, recorded.revision, { tenant_id: tenantId, type, priority, team_id }, at);
         break;

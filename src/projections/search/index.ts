@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { ArticleEvent } from '../../domain/articles/index.js';
 import type { AssetEvent } from '../../domain/cmdb/index.js';
-import type { TicketEvent } from '../../domain/ticket/index.js';
+import type { TicketEvent, TicketStatus } from '../../domain/ticket/index.js';
+import { statusAfter } from '../../domain/ticket/index.js';
 import type { JsonObject, RecordedEvent } from '../../eventstore/types.js';
 import type { FilterField, SearchDocument, SearchIndex, SearchKind, SearchRef, SearchWriter } from '../../search/types.js';
 import type { JsonRows } from '../../db/combined-reads.js';
@@ -270,26 +271,20 @@ function evolveTicket(tracked: Tracked | null, event: TicketEvent): Change {
       return set({}, { priority: event.data.priority });
     case 'TicketAssigned': {
       const { assigneeId, teamId } = event.data;
-      const status = current.fields.status;
-      const next = assigneeId === null && status === 'assigned' ? 'new' : assigneeId !== null && status === 'new' ? 'assigned' : status;
-      return set({}, { assigneeId, teamId, status: next ?? null });
+      return set({}, { assigneeId, teamId, status: current.fields.status ? statusAfter(current.fields.status as TicketStatus, event) : null });
     }
     case 'TicketWorkStarted':
     case 'TicketResumed':
-      return set({}, { status: 'in_progress' });
     case 'TicketPended':
-      return set({}, { status: 'pending' });
-    case 'TicketResolved':
-      return set({ resolution: event.data.notes }, { status: 'resolved' });
     case 'TicketClosed':
     case 'TicketMergedInto':
-      return set({}, { status: 'closed' });
-    case 'TicketReopened':
-      return set({ resolution: null }, { status: event.data.status });
     case 'TicketUnmerged':
-      return set({}, { status: event.data.status });
     case 'TicketCancelled':
-      return set({}, { status: 'cancelled' });
+      return set({}, { status: statusAfter(current.fields.status as TicketStatus, event) });
+    case 'TicketResolved':
+      return set({ resolution: event.data.notes }, { status: statusAfter(current.fields.status as TicketStatus, event) });
+    case 'TicketReopened':
+      return set({ resolution: null }, { status: statusAfter(current.fields.status as TicketStatus, event) });
     case 'TicketCommented':
       return set({ comments: [...current.comments.filter((comment) => comment.id !== event.data.commentId), { id: event.data.commentId, body: event.data.body, internal: event.data.internal }] });
     case 'TicketCommentEdited':

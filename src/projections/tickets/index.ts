@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import type { TicketEvent } from '../../domain/ticket/index.js';
+import type { TicketEvent, TicketStatus } from '../../domain/ticket/index.js';
+import { statusAfter } from '../../domain/ticket/index.js';
 import type { RecordedEvent } from '../../eventstore/types.js';
 import type { DeferredWrites } from '../../db/deferred-writes.js';
 import type { ColumnType } from '../batched-writes.js';
@@ -62,7 +63,7 @@ const TICKET_COLUMNS: Readonly<Record<string, ColumnType>> = {
 interface TicketState {
   readonly tenantId: string;
   version: number;
-  status: string;
+  status: TicketStatus;
   watcherIds: string[];
   reopenCount: number;
   /** Inserted by this page (written whole) rather than stored before it (patched). */
@@ -97,7 +98,7 @@ class TicketPage {
             reopen_count: number;
           }>);
     for (const row of rows) {
-      page.tickets.set(row.id, { tenantId: row.tenant_id, version: row.version, status: row.status, watcherIds: row.watcher_ids, reopenCount: row.reopen_count, fresh: false, changes: {} });
+      page.tickets.set(row.id, { tenantId: row.tenant_id, version: row.version, status: row.status as TicketStatus, watcherIds: row.watcher_ids, reopenCount: row.reopen_count, fresh: false, changes: {} });
     }
     return page;
   }
@@ -211,39 +212,39 @@ async function applyOne(page: TicketPage, recorded: RecordedEvent, event: Ticket
       return;
     case 'TicketAssigned': {
       const { assigneeId, teamId } = event.data;
-      ticket.status = assigneeId === null && ticket.status === 'assigned' ? 'new' : assigneeId !== null && ticket.status === 'new' ? 'assigned' : ticket.status;
+      ticket.status = statusAfter(ticket.status, event);
       row({ assignee_id: assigneeId, team_id: teamId, status: ticket.status });
       return;
     }
     case 'TicketWorkStarted':
     case 'TicketResumed':
-      ticket.status = 'in_progress';
+      ticket.status = statusAfter(ticket.status, event);
       row({ status: ticket.status, pending_reason: null });
       return;
     case 'TicketPended':
-      ticket.status = 'pending';
+      ticket.status = statusAfter(ticket.status, event);
       row({ status: ticket.status, pending_reason: event.data.reason });
       return;
     case 'TicketResolved':
-      ticket.status = 'resolved';
+      ticket.status = statusAfter(ticket.status, event);
       row({ status: ticket.status, pending_reason: null, resolution_code: event.data.code, resolution_notes: event.data.notes, resolved_at: event.data.at });
       return;
     case 'TicketClosed':
     case 'TicketMergedInto':
-      ticket.status = 'closed';
+      ticket.status = statusAfter(ticket.status, event);
       row({ status: ticket.status, closed_at: event.data.at });
       return;
     case 'TicketUnmerged':
-      ticket.status = event.data.status;
+      ticket.status = statusAfter(ticket.status, event);
       row({ status: ticket.status, closed_at: null });
       return;
     case 'TicketReopened':
-      ticket.status = event.data.status;
+      ticket.status = statusAfter(ticket.status, event);
       ticket.reopenCount += 1;
       row({ status: ticket.status, resolved_at: null, resolution_code: null, resolution_notes: null, reopen_count: ticket.reopenCount });
       return;
     case 'TicketCancelled':
-      ticket.status = 'cancelled';
+      ticket.status = statusAfter(ticket.status, event);
       row({ status: ticket.status, closed_at: event.data.at });
       return;
     case 'TicketCommented':
