@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { pause } from '../background/pause.js';
 import type { TicketDependencies } from '../commands/tickets/dependencies.js';
-import { teamExists } from '../commands/tickets/facts.js';
+import { teamExists } from '../projections/groups/queries.js';
 import { onTicket } from '../commands/tickets/on-ticket.js';
 import { escalationAssignment } from '../commands/tickets/sla.js';
 import type { CommandContext } from '../commands/metadata.js';

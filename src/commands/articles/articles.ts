@@ -10,6 +10,7 @@ import { handleCommand, loadAggregate } from '../handle.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
 import type { CommandContext } from '../metadata.js';
+import { categoryIsActive } from '../../projections/catalog/queries.js';
 
 /** Articles need what the catalog does: the store, the read models (for categories), the clock. */
 export type ArticleDependencies = CatalogDependencies;
@@ -105,8 +106,8 @@ async function runFeedback(deps: ArticleDependencies, id: string, command: Artic
 
 /** The categories read model is the catalog's list; another tenant's category is simply not found. */
 async function findCategory(knex: Knex, tenantId: string, id: string): Promise<ArticleCategory> {
-  const row = (await knex('categories').select('active').where({ tenant_id: tenantId, id }).first()) as { active: boolean } | undefined;
-  return row ? { id, found: true, active: row.active } : { id, found: false };
+  const active = await categoryIsActive(knex, tenantId, id);
+  return active === null ? { id, found: false } : { id, found: true, active };
 }
 
 /** One vote per user: voting again replaces the earlier vote. Anyone who can read the article may vote on it, auditors aside. */

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import type { ExistingCategory, ExistingService, OwnerTeam, ParentCategory, ServiceSlaPolicy } from '../../domain/catalog/index.js';
 import { categoryDecider, categoryStream, serviceDecider, serviceStream } from '../../domain/catalog/index.js';
 import { NotFoundError } from '../../domain/errors.js';
@@ -48,7 +47,3 @@ export async function findSlaPolicy(store: EventStore, tenantId: string, id: str
   return { id, found: state.status === 'active' && state.tenantId === tenantId };
 }
 
-export async function hasSubcategories(knex: Knex, tenantId: string, id: string): Promise<boolean> {
-  const row: unknown = await knex('categories').select('id').where({ tenant_id: tenantId, parent_id: id }).first();
-  return row !== undefined;
-}

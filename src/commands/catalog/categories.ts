@@ -6,7 +6,8 @@ import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
-import { findParentCategory, hasSubcategories, loadVisibleCategory } from './access.js';
+import { hasSubcategories } from '../../projections/catalog/queries.js';
+import { findParentCategory, loadVisibleCategory } from './access.js';
 import type { CatalogDependencies } from './dependencies.js';
 
 export interface CatalogWritten {

@@ -9,7 +9,7 @@ import type { CommandContext } from '../metadata.js';
 import type { Actor } from './actor.js';
 import { authorize } from './actor.js';
 import type { IdentityDependencies } from './dependencies.js';
-import { isActiveUser } from './lookups.js';
+import { isActiveUser } from '../../projections/users/queries.js';
 
 export type GroupKind = 'team' | 'department';
 

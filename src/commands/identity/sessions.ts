@@ -6,7 +6,7 @@ import type { Role } from '../../domain/permissions.js';
 import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { IdentityDependencies } from './dependencies.js';
-import { openSessionIds } from './lookups.js';
+import { openSessionIds } from '../../projections/sessions/queries.js';
 
 export interface TokenPair {
   readonly accessToken: string;

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { categoryDecider, categoryStream, serviceDecider, serviceStream } from '../../domain/catalog/index.js';
 import { NotFoundError } from '../../domain/errors.js';
 import { teamDecider, teamStream, userDecider, userStream } from '../../domain/identity/index.js';
@@ -50,8 +49,3 @@ export async function findActiveUser(store: EventStore, tenantId: string, id: st
   return { id, found: state.status === 'active' && state.tenantId === tenantId };
 }
 
-/** The policies in force that count in this calendar, from the read model (callers let it catch up first). */
-export async function policiesUsingCalendar(knex: Knex, tenantId: string, calendarId: string): Promise<string[]> {
-  const rows = (await knex('sla_policies').select('id').where({ tenant_id: tenantId, calendar_id: calendarId, retired: false }).orderBy('id')) as Array<{ id: string }>;
-  return rows.map((row) => row.id);
-}

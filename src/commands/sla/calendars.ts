@@ -6,7 +6,8 @@ import { handleCommand } from '../handle.js';
 import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
 import type { CommandContext } from '../metadata.js';
-import { loadTenantCalendar, policiesUsingCalendar } from './access.js';
+import { policiesUsingCalendar } from '../../projections/sla/queries.js';
+import { loadTenantCalendar } from './access.js';
 import type { SlaDependencies } from './dependencies.js';
 
 export interface SlaWritten {

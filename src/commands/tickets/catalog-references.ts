@@ -3,7 +3,8 @@ import type { FieldError } from '../../domain/errors.js';
 import { can } from '../../domain/permissions.js';
 import type { Actor } from '../identity/actor.js';
 import type { TicketDependencies } from './dependencies.js';
-import { isOfferedCatalogEntry } from './facts.js';
+import { isOfferedCatalogEntry } from '../../projections/catalog/queries.js';
+import { referencedAssets } from '../../projections/cmdb/queries.js';
 
 export interface CatalogReferences {
   readonly categoryId?: string | null | undefined;
@@ -23,7 +24,7 @@ export async function checkCatalogReferences(deps: TicketDependencies, caller: A
   if (refs.serviceId && !(await isOfferedCatalogEntry(deps.knex, 'services', tenantId, refs.serviceId))) errors.push({ path: '/serviceId', message: 'not an active service of this tenant' });
   if (refs.assetIds && refs.assetIds.length > 0) {
     const onlyOwnedBy = can(caller.role, 'asset.read') ? null : caller.userId;
-    const facts = await referencedAssets(deps, tenantId, refs.assetIds);
+    const facts = await referencedAssets(deps.knex, tenantId, refs.assetIds);
     refs.assetIds.forEach((id, index) => {
       const asset = facts.get(id.toLowerCase());
       // Someone else's asset is answered like a missing one: a requester learns nothing of it.
@@ -34,11 +35,3 @@ export async function checkCatalogReferences(deps: TicketDependencies, caller: A
   if (errors.length > 0) throw new ValidationError('unknown catalog reference', errors);
 }
 
-/** Status and owner of the named assets that belong to the tenant, by id. */
-export async function referencedAssets(deps: Pick<TicketDependencies, 'knex'>, tenantId: string, ids: readonly string[]): Promise<Map<string, { status: string; ownerUserId: string | null }>> {
-  const rows = (await deps.knex('assets')
-    .select('id', 'status', 'owner_user_id')
-    .where({ tenant_id: tenantId })
-    .whereIn('id', [...new Set(ids.map((id) => id.toLowerCase()))])) as Array<{ id: string; status: string; owner_user_id: string | null }>;
-  return new Map(rows.map((row) => [row.id, { status: row.status, ownerUserId: row.owner_user_id }]));
-}

@@ -1,5 +1,4 @@
-import type { Knex } from 'knex';
-import type { Candidate, TicketForRouting } from '../../domain/queue/index.js';
+import type { TicketForRouting } from '../../domain/queue/index.js';
 import { queueDecider, queueStream, routeFor } from '../../domain/queue/index.js';
 import type { AssignTicket } from '../../domain/ticket/index.js';
 import { activeQueues } from '../../projections/queues/queries.js';
@@ -7,6 +6,7 @@ import { handleCommand } from '../handle.js';
 import type { CommandContext } from '../metadata.js';
 import type { Actor } from '../identity/actor.js';
 import type { TicketDependencies } from './dependencies.js';
+import { assignableMembers } from '../../projections/groups/queries.js';
 
 /**
  * Every ticket opened at the same moment on a round-robin queue races for the queue's stream; each
@@ -27,7 +27,7 @@ const PICK_RETRIES = 50;
 export async function routeNewTicket(deps: TicketDependencies, actor: Actor, ticketId: string, ticket: TicketForRouting, context: CommandContext): Promise<AssignTicket | null> {
   const queue = routeFor(await activeQueues(deps.knex, actor.tenantId), ticket);
   if (!queue) return null;
-  const candidates = await eligibleMembers(deps.knex, actor.tenantId, queue.teamId);
+  const candidates = await assignableMembers(deps.knex, actor.tenantId, queue.teamId);
   const picked = await handleCommand(
     { ...deps.commands, maxRetries: PICK_RETRIES },
     queueDecider,
@@ -49,25 +49,3 @@ export async function routeNewTicket(deps: TicketDependencies, actor: Actor, tic
   };
 }
 
-/**
- * The team's members who may take a ticket (active technicians and managers; deactivated people
- * and requesters are skipped), each with the open tickets they hold (not resolved, closed or cancelled).
- */
-async function eligibleMembers(knex: Knex, tenantId: string, teamId: string): Promise<Candidate[]> {
-  const rows = (await knex('team_members as m')
-    .join('users as u', 'u.id', 'm.user_id')
-    .leftJoin('tickets as t', (join) => {
-      join
-        .on('t.assignee_id', '=', 'm.user_id')
-        .andOn('t.tenant_id', '=', knex.raw('?', [tenantId]))
-        .andOn('t.deleted', '=', knex.raw('false'))
-        .andOnNotIn('t.status', ['resolved', 'closed', 'cancelled']);
-    })
-    .select('m.user_id as userId')
-    .count({ openTickets: 't.id' })
-    .where({ 'm.group_id': teamId, 'u.tenant_id': tenantId, 'u.status': 'active' })
-    .whereIn('u.role', ['technician', 'manager'])
-    .groupBy('m.user_id')
-    .orderBy('m.user_id')) as Array<{ userId: string; openTickets: string | number }>;
-  return rows.map((row) => ({ userId: row.userId, openTickets: Number(row.openTickets) }));
-}

@@ -11,7 +11,7 @@ import type { Actor } from '../identity/actor.js';
 import { authorize } from '../identity/actor.js';
 import { loadTicketFor } from './access.js';
 import type { TicketDependencies } from './dependencies.js';
-import { isTeamMember } from './facts.js';
+import { isTeamMember } from '../../projections/groups/queries.js';
 import type { FollowUp } from './on-ticket.js';
 
 type TicketFacts = Pick<OpenTicketState, 'type' | 'categoryId' | 'serviceId' | 'priority'>;

@@ -133,3 +133,21 @@ function serviceView(row: ServiceRow): ServiceView {
     version: row.version,
   };
 }
+
+// Facts commands check before they decide.
+
+/** Tickets may point only at categories and services the tenant currently offers. */
+export async function isOfferedCatalogEntry(knex: Knex, table: 'categories' | 'services', tenantId: string, id: string): Promise<boolean> {
+  return (await knex(table).select('id').where({ tenant_id: tenantId, id, active: true }).first()) !== undefined;
+}
+
+export async function hasSubcategories(knex: Knex, tenantId: string, id: string): Promise<boolean> {
+  const row: unknown = await knex('categories').select('id').where({ tenant_id: tenantId, parent_id: id }).first();
+  return row !== undefined;
+}
+
+/** Whether the tenant's category is active; null when the tenant has no such category. */
+export async function categoryIsActive(knex: Knex, tenantId: string, id: string): Promise<boolean | null> {
+  const row = (await knex('categories').select('active').where({ tenant_id: tenantId, id }).first()) as { active: boolean } | undefined;
+  return row ? row.active : null;
+}

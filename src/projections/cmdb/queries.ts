@@ -140,3 +140,14 @@ function assetView(row: AssetRow): AssetView {
     version: row.version,
   };
 }
+
+// Facts commands check before they decide.
+
+/** Status and owner of the named assets that belong to the tenant, by id. */
+export async function referencedAssets(knex: Knex, tenantId: string, ids: readonly string[]): Promise<Map<string, { status: string; ownerUserId: string | null }>> {
+  const rows = (await knex('assets')
+    .select('id', 'status', 'owner_user_id')
+    .where({ tenant_id: tenantId })
+    .whereIn('id', [...new Set(ids.map((id) => id.toLowerCase()))])) as Array<{ id: string; status: string; owner_user_id: string | null }>;
+  return new Map(rows.map((row) => [row.id, { status: row.status, ownerUserId: row.owner_user_id }]));
+}

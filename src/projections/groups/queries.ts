@@ -44,3 +44,36 @@ export async function listGroups(knex: Knex, table: GroupTable, tenantId: string
 function viewOf(row: GroupRow): Omit<GroupView, 'members'> {
   return { id: row.id, name: row.name, description: row.description, createdAt: new Date(row.created_at).toISOString(), updatedAt: new Date(row.updated_at).toISOString(), version: row.version };
 }
+
+// Facts commands check before they decide.
+
+export async function isTeamMember(knex: Knex, teamId: string, userId: string): Promise<boolean> {
+  return (await knex('team_members').select('user_id').where({ group_id: teamId, user_id: userId }).first()) !== undefined;
+}
+
+export async function teamExists(knex: Knex, tenantId: string, teamId: string): Promise<boolean> {
+  return (await knex('teams').select('id').where({ tenant_id: tenantId, id: teamId }).first()) !== undefined;
+}
+
+/**
+ * The team's members who may take a ticket (active technicians and managers; deactivated people
+ * and requesters are skipped), each with the open tickets they hold (not resolved, closed or cancelled).
+ */
+export async function assignableMembers(knex: Knex, tenantId: string, teamId: string): Promise<Array<{ userId: string; openTickets: number }>> {
+  const rows = (await knex('team_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .leftJoin('tickets as t', (join) => {
+      join
+        .on('t.assignee_id', '=', 'm.user_id')
+        .andOn('t.tenant_id', '=', knex.raw('?', [tenantId]))
+        .andOn('t.deleted', '=', knex.raw('false'))
+        .andOnNotIn('t.status', ['resolved', 'closed', 'cancelled']);
+    })
+    .select('m.user_id as userId')
+    .count({ openTickets: 't.id' })
+    .where({ 'm.group_id': teamId, 'u.tenant_id': tenantId, 'u.status': 'active' })
+    .whereIn('u.role', ['technician', 'manager'])
+    .groupBy('m.user_id')
+    .orderBy('m.user_id')) as Array<{ userId: string; openTickets: string | number }>;
+  return rows.map((row) => ({ userId: row.userId, openTickets: Number(row.openTickets) }));
+}

@@ -172,3 +172,9 @@ function policyView(row: PolicyRow): PolicyView {
     updatedAt: new Date(row.updated_at).toISOString(),
   };
 }
+
+/** The policies in force that count in this calendar, from the read model (callers let it catch up first). */
+export async function policiesUsingCalendar(knex: Knex, tenantId: string, calendarId: string): Promise<string[]> {
+  const rows = (await knex('sla_policies').select('id').where({ tenant_id: tenantId, calendar_id: calendarId, retired: false }).orderBy('id')) as Array<{ id: string }>;
+  return rows.map((row) => row.id);
+}

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/index.js';
+import { STATUSES, TICKET_NUMBER_PATTERN, isOpen } from '../../domain/ticket/index.js';
 import type { JsonObject } from '../../eventstore/types.js';
 import type { Page } from '../pagination.js';
 import { decodeCursor, encodeCursor } from '../pagination.js';
@@ -398,4 +398,18 @@ export async function tenantAttachmentBytes(knex: Knex, tenantId: string): Promi
   const files = knex(ATTACHMENTS).distinct('sha256', 'size').where({ tenant_id: tenantId }).as('files');
   const row = (await knex.from(files).sum({ bytes: 'size' }).first()) as { bytes: string | number | null } | undefined;
   return Number(row?.bytes ?? 0);
+}
+
+const OPEN_STATUSES = STATUSES.filter(isOpen);
+
+/**
+ * The open incidents linked to a problem, whichever side made the link: the incident `caused_by`
+ * (or `child_of`) the problem, or the problem `parent_of` the incident. Oldest first, each once.
+ */
+export async function openLinkedIncidents(knex: Knex, tenantId: string, problemId: string): Promise<string[]> {
+  const open = (query: Knex.QueryBuilder) => query.where({ 't.tenant_id': tenantId, 't.type': 'incident', 't.deleted': false }).whereIn('t.status', OPEN_STATUSES);
+  const fromIncident = open(knex('ticket_links as l').join('tickets as t', 't.id', 'l.ticket_id').select('t.id', 't.created_at').where('l.target_id', problemId).whereIn('l.kind', ['caused_by', 'child_of']));
+  const fromProblem = open(knex('ticket_links as l').join('tickets as t', 't.id', 'l.target_id').select('t.id', 't.created_at').where({ 'l.ticket_id': problemId, 'l.kind': 'parent_of' }));
+  const rows = (await knex.from(fromIncident.union(fromProblem).as('linked')).select('id').orderBy([{ column: 'created_at' }, { column: 'id' }])) as Array<{ id: string }>;
+  return rows.map((row) => row.id);
 }

@@ -61,3 +61,28 @@ export async function listUsers(knex: Knex, tenantId: string, filter: UserFilter
   if (filter.status) query.andWhere({ status: filter.status });
   return pageByName(query, filter, toView);
 }
+
+// Facts commands check before they decide (the read model is their only way into these rows).
+
+/** An active technician or manager of the tenant: who may be assigned a ticket. */
+export async function isAssignableAgent(knex: Knex, tenantId: string, userId: string): Promise<boolean> {
+  const row = (await knex('users').select('role', 'status').where({ tenant_id: tenantId, id: userId }).first()) as { role: string; status: string } | undefined;
+  return row !== undefined && row.status === 'active' && (row.role === 'technician' || row.role === 'manager');
+}
+
+/** Approvers of changes and requests are active managers or admins. */
+export async function areApprovers(knex: Knex, tenantId: string, userIds: readonly string[]): Promise<boolean> {
+  if (userIds.length === 0) return false;
+  const rows = (await knex('users').select('id').where({ tenant_id: tenantId, status: 'active' }).whereIn('role', ['manager', 'admin']).whereIn('id', [...userIds])) as Array<{ id: string }>;
+  return rows.length === new Set(userIds).size;
+}
+
+export async function isActiveUser(knex: Knex, tenantId: string, userId: string): Promise<boolean> {
+  const row = (await knex('users').select('status').where({ tenant_id: tenantId, id: userId }).first()) as { status: string } | undefined;
+  return row?.status === 'active';
+}
+
+export async function userIdByEmail(knex: Knex, tenantId: string, email: string): Promise<string | null> {
+  const row = (await knex('users').select('id').where({ tenant_id: tenantId, email }).first()) as { id: string } | undefined;
+  return row?.id ?? null;
+}
