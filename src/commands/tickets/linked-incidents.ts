@@ -5,6 +5,9 @@ import { loadTicketFor } from './access.js';
 import type { BulkOutcome } from './bulk.js';
 import type { TicketDependencies } from './dependencies.js';
 import { onTicket } from './on-ticket.js';
+import type { TicketWritten } from './open.js';
+import type { LifecycleStep } from './work.js';
+import { moveTicket } from './work.js';
 import { openLinkedIncidents } from '../../projections/tickets/queries.js';
 
 
@@ -27,4 +30,22 @@ export async function resolveLinkedIncidents(deps: TicketDependencies, actor: Ac
     }
   }
   return outcomes;
+}
+
+/**
+ * Resolves or closes a ticket and, when asked and the ticket is a problem, every open incident it
+ * caused, each on its own: the ticket's own result, and one outcome an incident. An incident that
+ * cannot be resolved (a conflict, a permission) does not undo the problem's step.
+ */
+export async function settleTicket(
+  deps: TicketDependencies,
+  actor: Actor,
+  ticketId: string,
+  step: Extract<LifecycleStep, { action: 'resolve' | 'close' }>,
+  options: { readonly withLinkedIncidents: boolean; readonly expectedVersion?: number | undefined },
+  context: CommandContext,
+): Promise<{ readonly written: TicketWritten; readonly incidents: BulkOutcome[] }> {
+  const written = await moveTicket(deps, actor, ticketId, step, context, options.expectedVersion);
+  const incidents = options.withLinkedIncidents ? await resolveLinkedIncidents(deps, actor, ticketId, context) : [];
+  return { written, incidents };
 }
