@@ -15,7 +15,8 @@ import { SLA_CLOCKS, ticketDecider, ticketStream } from '../domain/ticket/index.
 import type { RecordedEvent } from '../eventstore/types.js';
 import { getCalendarVersion, getPolicyVersion } from '../projections/sla/queries.js';
 import type { TimerKind } from '../projections/timers/index.js';
-import { DUE_TIMERS, TIMER_RECOMPUTE } from '../projections/timers/index.js';
+import type { ClaimedTimer, DesiredTimer } from '../projections/timers/queries.js';
+import { claimChangedTickets, claimDueTimers, markTimerFired, noteTimerFailure, replaceTicketTimers } from '../projections/timers/queries.js';
 
 export interface SchedulerOptions {
   /** The ticket command path (store, read models) the scheduler issues its commands through. */
@@ -54,21 +55,6 @@ const SYSTEM_USER_ID = '00000000-0000-0000-0000-000000000000';
 const MAX_ATTEMPTS = 10;
 const PAGE = 1_000;
 
-interface ClaimedTimer {
-  id: string;
-  tenant_id: string;
-  ticket_id: string;
-  kind: TimerKind;
-  clock: SlaClock | null;
-  attempts: number;
-}
-
-interface DesiredTimer {
-  readonly id: string;
-  readonly kind: TimerKind;
-  readonly clock: SlaClock | null;
-  readonly dueAt: Date;
-}
 
 type Outcome = { readonly fired: true; readonly note: string | null } | { readonly fired: false; readonly error: string };
 
@@ -132,15 +118,8 @@ export class Scheduler {
   private async recomputeChanged(now: Date): Promise<void> {
     const { knex } = this.options.tickets;
     for (;;) {
-      const result = await knex.raw<{ rows: Array<{ ticket_id: string; revision: string | number }> }>(
-        `UPDATE ${TIMER_RECOMPUTE} SET claimed_until = ?
-         WHERE ticket_id IN (
-           SELECT ticket_id FROM ${TIMER_RECOMPUTE} WHERE claimed_until IS NULL OR claimed_until < ?
-           ORDER BY ticket_id LIMIT ? FOR UPDATE SKIP LOCKED)
-         RETURNING ticket_id, revision`,
-        [new Date(now.getTime() + this.leaseMs), now, this.batchSize],
-      );
-      for (const row of result.rows) {
+      const claimed = await claimChangedTickets(knex, new Date(now.getTime() + this.leaseMs), now, this.batchSize);
+      for (const row of claimed) {
         try {
           await this.recompute(row.ticket_id, Number(row.revision), now);
         } catch (error) {
@@ -148,26 +127,14 @@ export class Scheduler {
           this.options.logger.error({ err: error, ticketId: row.ticket_id }, 'recomputing timers failed');
         }
       }
-      if (result.rows.length < this.batchSize) return;
+      if (claimed.length < this.batchSize) return;
     }
   }
 
   private async recompute(ticketId: string, revision: number, now: Date): Promise<void> {
     const { state, events } = await this.loadTicket(ticketId);
     const desired = state ? await this.desiredTimers(state, events, now) : [];
-    await this.options.tickets.knex.transaction(async (trx) => {
-      const stale = trx(DUE_TIMERS).where({ ticket_id: ticketId }).whereNull('fired_at');
-      await (desired.length > 0 ? stale.whereNotIn('id', desired.map((timer) => timer.id)) : stale).delete();
-      if (state && desired.length > 0) {
-        await trx(DUE_TIMERS)
-          .insert(desired.map((timer) => ({ id: timer.id, tenant_id: state.tenantId, ticket_id: ticketId, kind: timer.kind, clock: timer.clock, due_at: timer.dueAt, attempts: 0 })))
-          .onConflict('id')
-          .ignore();
-      }
-      // A ticket that changed again meanwhile carries a higher revision and stays queued.
-      await trx(TIMER_RECOMPUTE).where({ ticket_id: ticketId, revision }).delete();
-      await trx(TIMER_RECOMPUTE).where({ ticket_id: ticketId }).update({ claimed_until: null });
-    });
+    await replaceTicketTimers(this.options.tickets.knex, ticketId, state?.tenantId ?? null, desired, revision);
   }
 
   private async desiredTimers(ticket: OpenTicketState, events: readonly RecordedEvent[], now: Date): Promise<DesiredTimer[]> {
@@ -210,17 +177,8 @@ export class Scheduler {
 
   // --- firing ----------------------------------------------------------------------------------
 
-  private async claimDue(now: Date): Promise<ClaimedTimer[]> {
-    const result = await this.options.tickets.knex.raw<{ rows: ClaimedTimer[] }>(
-      `UPDATE ${DUE_TIMERS} SET claimed_until = ?, attempts = attempts + 1
-       WHERE id IN (
-         SELECT id FROM ${DUE_TIMERS}
-         WHERE fired_at IS NULL AND due_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
-         ORDER BY due_at LIMIT ? FOR UPDATE SKIP LOCKED)
-       RETURNING id, tenant_id, ticket_id, kind, clock, attempts`,
-      [new Date(now.getTime() + this.leaseMs), now, now, this.batchSize],
-    );
-    return result.rows;
+  private claimDue(now: Date): Promise<ClaimedTimer[]> {
+    return claimDueTimers(this.options.tickets.knex, new Date(now.getTime() + this.leaseMs), now, this.batchSize);
   }
 
   /** True when the timer is done with (acted on, or found moot); false when it will be tried again. */
@@ -236,9 +194,8 @@ export class Scheduler {
       else outcome = { fired: false, error: message };
       this.options.logger.warn({ err: error, timer: timer.id }, 'timer could not be acted on');
     }
-    const { knex } = this.options.tickets;
-    if (outcome.fired) await knex(DUE_TIMERS).where({ id: timer.id }).update({ fired_at: now, claimed_until: null, last_error: outcome.note });
-    else await knex(DUE_TIMERS).where({ id: timer.id }).update({ last_error: outcome.error });
+    if (outcome.fired) await markTimerFired(this.options.tickets.knex, timer.id, now, outcome.note);
+    else await noteTimerFailure(this.options.tickets.knex, timer.id, outcome.error);
     if (outcome.fired && outcome.note === null) this.options.observer?.timerFired(timer.kind);
     return outcome.fired;
   }
