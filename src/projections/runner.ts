@@ -121,8 +121,16 @@ export class ProjectionRunner {
     }
     // A fresh database, or one whose read models were caught up: the switch applies what little
     // is left under the lock. A long log is left to the feed, which switches them once near.
+    // One that cannot switch now (its tail fails to apply) stays fed from the log, where the failure
+    // is retried with backoff and reported, instead of keeping the whole process from starting.
     if (this.inline) {
-      for (const name of this.inline.names) await this.inline.goInline(name);
+      for (const name of this.inline.names) {
+        try {
+          await this.inline.goInline(name);
+        } catch (error) {
+          this.options.logger.error({ err: error, projection: name }, 'projection could not go inline at start: fed from the log until it can');
+        }
+      }
       this.learnInline(await readAllCheckpoints(this.options.db.knex));
     }
   }

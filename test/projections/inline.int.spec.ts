@@ -72,6 +72,23 @@ test('given an inline projection that fails, when an event is appended, then the
   assert.equal(await ledgerTimes(context), []);
 });
 
+test('given a log whose tail an inline projection cannot apply, when the process prepares, then it starts with that projection fed from the log', async (context) => {
+  // Written while nothing was inline: the poison is already in the log when the next process starts.
+  const stream = streamName();
+  await context.store!.appendToStream(stream, [newEvent('Poison')], 'no_stream');
+  const runner = inlineRunner(context, {
+    onApply: (events) => {
+      if (events.some((event) => event.type === 'Poison')) throw new Error('read model refuses the event');
+    },
+  });
+  await runner.prepare();
+  const checkpoint = await readCheckpoint(context.database!.db.knex, 'test_tally');
+  assert.equal([checkpoint?.inline, checkpoint?.eventsApplied], [false, 0], 'left to the feed, nothing applied');
+  // Appends go on, unrefused: the projection is not written inline.
+  await context.store!.appendToStream(streamName(), [newEvent('Opened')], 'no_stream');
+  assert.equal(await ledgerTimes(context), []);
+});
+
 test('given appends going on, when the inline projection is rebuilt, then every event is applied exactly once and the rows equal a rebuild from the log', async (context) => {
   const runner = inlineRunner(context);
   await runner.prepare();
