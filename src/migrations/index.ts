@@ -9,6 +9,7 @@ import * as reportingSchema from './20261203_002_reporting_schema.js';
 import * as eventIdempotencyKeys from './20261207_001_event_idempotency_keys.js';
 import * as inlineProjections from './20261207_002_inline_projections.js';
 import * as ticketCounters from './20261207_003_ticket_counters.js';
+import * as inlineGuard from './20261207_004_inline_guard.js';
 
 interface Migration {
   up(knex: Knex): Promise<void>;
@@ -27,6 +28,7 @@ const migrations: ReadonlyArray<readonly [string, Migration]> = [
   ['20261207_001_event_idempotency_keys', eventIdempotencyKeys],
   ['20261207_002_inline_projections', inlineProjections],
   ['20261207_003_ticket_counters', ticketCounters],
+  ['20261207_004_inline_guard', inlineGuard],
 ];
 
 const source: Knex.MigrationSource<readonly [string, Migration]> = {

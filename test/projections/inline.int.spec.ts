@@ -72,6 +72,24 @@ test('given an inline projection that fails, when an event is appended, then the
   assert.equal(await ledgerTimes(context), []);
 });
 
+test('given a read model written inline, when something that does not write it appends, then the database refuses the append and nothing is written', async (context) => {
+  const runner = inlineRunner(context);
+  await runner.prepare();
+  // Another process on the same database: an event store with no inline writer (an older release, a script).
+  const bare = new PostgresEventStore(context.database!.db);
+  try {
+    const stream = streamName();
+    const refused = await caught(() => bare.appendToStream(stream, [newEvent('Opened')], 'no_stream'));
+    assert.match(String(refused), /writes none of the read models .*test_tally/);
+    assert.is(await context.store!.streamInfo(stream), null, 'the stream was not written');
+    // The process that writes inline appends as before, and the read model has every event.
+    await context.store!.appendToStream(stream, [newEvent('Opened')], 'no_stream');
+    assert.equal(await ledgerTimes(context), [1]);
+  } finally {
+    await bare.close();
+  }
+});
+
 test('given a log whose tail an inline projection cannot apply, when the process prepares, then it starts with that projection fed from the log', async (context) => {
   // Written while nothing was inline: the poison is already in the log when the next process starts.
   const stream = streamName();
