@@ -48,10 +48,14 @@ export async function startApi(options: { environment?: Record<string, string>; 
   // request the client already sent on the socket ("fetch failed"). Clients idle less than this.
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  // A port an earlier server of this run had: its positions belong to another log.
+  forgetWrites(baseUrl);
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     system,
     async close() {
+      forgetWrites(baseUrl);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await system.close();
@@ -67,8 +71,17 @@ export interface JsonResponse<T = unknown> {
   readonly body: T;
 }
 
-/** The furthest Log-Position each API under test has answered: reads send it back, as a client that needs its writes would. */
+/**
+ * The furthest Log-Position each API under test has answered: reads send it back, as a client that
+ * needs its writes would. Keyed by address, so forgotten when a server goes and comes: a new server
+ * on a port an earlier one had must not be asked to wait for a position of the other's log (it
+ * never gets there: every read answered 503 after the wait).
+ */
 const lastWrites = new Map<string, LogPosition>();
+
+export function forgetWrites(baseUrl: string): void {
+  lastWrites.delete(baseUrl);
+}
 
 /**
  * A request to the API under test. Like a careful client, it sends the furthest Log-Position

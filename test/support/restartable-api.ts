@@ -11,6 +11,7 @@ import { openSystem } from '../../src/system.js';
 import { serverUrl } from './database.js';
 import { silentLogger } from './logger.js';
 import { createTestDatabase } from './database.js';
+import { forgetWrites } from './api.js';
 
 /**
  * The real system over HTTP, like `startApi()`, but on a database that outlives it: `restart()`
@@ -44,6 +45,8 @@ export async function startRestartableApi(options: RestartableApiOptions = {}): 
   };
   let port = 0;
   let running = await serve();
+  // A port an earlier server of this run had: its positions belong to another log.
+  forgetWrites(`http://127.0.0.1:${port}`);
 
   async function serve(): Promise<{ system: System; server: Server }> {
     const config = loadConfig(environment);
@@ -74,6 +77,7 @@ export async function startRestartableApi(options: RestartableApiOptions = {}): 
       running = await serve();
     },
     async close() {
+      forgetWrites(`http://127.0.0.1:${port}`);
       await stop();
       await owned?.drop();
       await rm(blobDir, { recursive: true, force: true });
