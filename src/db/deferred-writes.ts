@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
  * Every clause runs on the same snapshot and none sees another's rows, which holds because each
  * projection writes only its own tables and defers only writes that nothing later in the batch
  * reads (what a projection reads, it reads before it writes). Two clauses must never touch the
- * same row; a projection that needs its own earlier write flushes first (`flush`).
+ * same row; a projection that needs its own earlier write back writes it at once, not here.
  */
 export class DeferredWrites {
   private statements: Array<{ readonly sql: string; readonly bindings: readonly Knex.Value[] }> = [];
@@ -17,15 +17,6 @@ export class DeferredWrites {
   add(query: Knex.QueryBuilder | Knex.Raw): void {
     const { sql, bindings } = query.toSQL();
     this.statements.push({ sql, bindings });
-  }
-
-  get size(): number {
-    return this.statements.length;
-  }
-
-  /** Sends what is deferred now: for a projection that reads its own writes back later in the batch. */
-  async flush(trx: Knex.Transaction): Promise<void> {
-    await this.run(trx);
   }
 
   /**
