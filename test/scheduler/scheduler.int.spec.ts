@@ -183,10 +183,13 @@ test('two schedulers racing over 50 due timers fire each exactly once', async ({
   const tickets: string[] = [];
   for (let index = 0; index < 25; index += 1) tickets.push(await openP1(api!, requester, `Outage ${index}`));
   const { system } = api!;
-  // On a real server the second scheduler has a pool (and event store) of its own, as another process would.
+  // On a real server the second scheduler has a pool (and event store) of its own, as another
+  // process would; like any process of ours, its appends write the inline read models (the
+  // database refuses an append that does not).
   const config = system.config.database;
   const second = config.kind === 'postgres' ? await openDatabase({ kind: 'postgres', url: config.url, poolSize: 4 }) : null;
   const secondStore = second ? new PostgresEventStore(second) : null;
+  secondStore?.writeInline(system.projections.inlineWriter);
   try {
     const options = { logger: silentLogger, clock: () => now, intervalMs: 1_000, autoCloseAfterMs: 7 * DAY, batchSize: 4 };
     const first = new Scheduler({ ...options, tickets: system.tickets });
