@@ -26,8 +26,7 @@ export async function slaTermsFor(deps: TicketDependencies, tenantId: string, ti
   const servicePolicyId = policyId === undefined && ticket.serviceId !== null ? await serviceSlaPolicyId(deps.knex, tenantId, ticket.serviceId) : null;
   const chosen = policyId === undefined ? selectPolicy(candidates, ticket, servicePolicyId) : (candidates.find((candidate) => candidate.id === policyId) ?? null);
   if (!chosen) return null;
-  const choice = candidates.find((candidate) => candidate.id === chosen.id)!;
-  const { definition: policy, calendar } = choice;
+  const { definition: policy, calendar } = chosen;
   if (!calendar) return null;
   const target = policy.targets[ticket.priority];
   return {
